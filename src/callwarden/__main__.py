@@ -1,0 +1,5 @@
+"""`python -m callwarden` runs the CLI."""
+
+from callwarden.cli import main
+
+main()

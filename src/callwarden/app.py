@@ -1,0 +1,54 @@
+"""The FastAPI application factory: settings, database, error handling, limits, and every router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from sqlalchemy import text
+
+from callwarden import __version__
+from callwarden.audit.api import router as audit_router
+from callwarden.config import Settings, load_settings
+from callwarden.db import Database
+from callwarden.identity.api import router as identity_router
+from callwarden.kit.logs import configure_logging
+from callwarden.migrate import current_revision, head_revision
+from callwarden.server.deps import database
+from callwarden.server.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from callwarden.server.problems import install_problem_handlers
+
+DESCRIPTION = (
+    "callwarden makes a call-recording policy executable: decisions at call setup, consent "
+    "evidence, an encrypted vault, and a tamper-evident audit trail. "
+    "It is not legal advice: every legal rule it applies carries its citation and uncertainty."
+)
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    """Build the API. Tests pass their own settings and database; `serve` uses the environment."""
+    settings = settings or load_settings()
+    db = db or Database(settings.resolved_database_url)
+    configure_logging(settings.log_format, settings.log_level)
+    app = FastAPI(title="callwarden", version=__version__, description=DESCRIPTION)
+    app.state.settings = settings
+    app.state.db = db
+    install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, limit_for=lambda _path: settings.max_body_bytes)
+    app.add_middleware(AccessLogMiddleware)
+    app.include_router(identity_router)
+    app.include_router(audit_router)
+
+    @app.get("/healthz", tags=["service"])
+    def healthz(db: Database = Depends(database)) -> dict[str, Any]:
+        """Liveness and readiness: the database answers and its schema is current."""
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        revision = current_revision(db)
+        return {
+            "status": "ok" if revision == head_revision() else "migrations_pending",
+            "version": __version__,
+            "schema": revision,
+        }
+
+    return app

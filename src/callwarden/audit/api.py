@@ -1,0 +1,62 @@
+"""Routes for reading and verifying the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Query
+
+from callwarden.audit import service
+from callwarden.audit.repository import EventFilter
+from callwarden.audit.schemas import AuditEventOut, AuditPage, ChainStatus
+from callwarden.db import Database
+from callwarden.identity.principal import Principal
+from callwarden.kit.clock import as_utc
+from callwarden.server.deps import database, requires
+
+router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+
+@router.get("/events", response_model=AuditPage)
+def list_events(
+    actor: str | None = Query(default=None, max_length=120),
+    action: str | None = Query(default=None, max_length=80),
+    target: str | None = Query(default=None, max_length=200),
+    since: datetime | None = Query(default=None, description="Inclusive, ISO 8601."),
+    until: datetime | None = Query(default=None, description="Exclusive, ISO 8601."),
+    after_seq: int = Query(
+        default=0, ge=0, description="Cursor: events after this sequence number."
+    ),
+    limit: int = Query(default=100, ge=1, le=1000),
+    who: Principal = Depends(requires("audit.read")),
+    db: Database = Depends(database),
+) -> AuditPage:
+    """Events oldest first; pass `next_after_seq` back as `after_seq` for the next page."""
+    where = EventFilter(
+        actor=actor,
+        action=action,
+        target=target,
+        since=as_utc(since) if since else None,
+        until=as_utc(until) if until else None,
+        after_seq=after_seq,
+    )
+    with db.unit_of_work() as session:
+        events = service.find(session, where, limit)
+        page = [AuditEventOut.model_validate(event) for event in events]
+    return AuditPage(events=page, next_after_seq=page[-1].seq if len(page) == limit else None)
+
+
+@router.get("/verify", response_model=ChainStatus)
+def verify_chain(
+    who: Principal = Depends(requires("audit.read")), db: Database = Depends(database)
+) -> ChainStatus:
+    """Re-walk the whole chain now and say whether it verifies."""
+    with db.unit_of_work() as session:
+        report = service.verify(session)
+    return ChainStatus(
+        ok=report.ok,
+        checked=report.checked,
+        last_seq=report.last_seq,
+        broken_at=report.broken_at,
+        problem=report.problem,
+    )

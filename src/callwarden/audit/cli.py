@@ -1,0 +1,64 @@
+"""`callwarden audit verify|export`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+from rich.progress import Progress
+
+from callwarden.audit import repository, service
+from callwarden.audit.chain import ChainEntry, walk
+from callwarden.cli_support import console, new_app, unit_of_work
+
+app = new_app("Verify and export the hash-chained audit trail.")
+
+
+@app.command("verify")
+def verify() -> None:
+    """Re-walk the chain; exit 1 naming the first event that does not verify."""
+    with unit_of_work() as session:
+        head = repository.read_head(session)
+        total = head.seq if head else 0
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("verifying audit chain", total=total)
+
+            def entries() -> Iterator[ChainEntry]:
+                for row in repository.iterate_all(session):
+                    progress.advance(task)
+                    yield service.as_entry(row)
+
+            report = walk(entries(), head.seq if head else None, head.hash if head else None)
+    if report.ok:
+        console.print(
+            f"audit chain verifies: {report.checked} events, head {report.last_hash[:16]}…"
+        )
+        return
+    typer.echo(f"audit chain BROKEN at event {report.broken_at}: {report.problem}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command("export")
+def export(
+    output: Path = typer.Option(Path("-"), "--output", "-o", help="File to write; '-' for stdout."),
+) -> None:
+    """Write every event, in chain order, as JSON Lines."""
+    with unit_of_work() as session:
+        lines = (
+            json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+            for row in service.export_rows(session)
+        )
+        if str(output) == "-":
+            for line in lines:
+                typer.echo(line, nl=False)
+            return
+        count = 0
+        partial = output.with_name(output.name + ".partial")
+        with partial.open("w", encoding="utf-8") as handle:
+            for line in lines:
+                handle.write(line)
+                count += 1
+        partial.replace(output)
+    console.print(f"wrote {count} events to {output}", highlight=False)

@@ -1,0 +1,73 @@
+"""All SQL for the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
+
+from callwarden.models import AuditEvent, AuditHead
+
+HEAD_ID = 1
+
+
+def lock_head(session: Session) -> AuditHead:
+    """The chain head, locked for this transaction so no other writer extends the chain."""
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=HEAD_ID, seq=0, hash="0" * 64)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def read_head(session: Session) -> AuditHead | None:
+    return session.get(AuditHead, HEAD_ID)
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    actor: str | None = None
+    action: str | None = None
+    target: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    after_seq: int = 0
+
+
+def find_events(session: Session, where: EventFilter, limit: int) -> list[AuditEvent]:
+    """Events matching the filter, oldest first, after a sequence cursor (all bound parameters)."""
+    query = select(AuditEvent).where(AuditEvent.seq > where.after_seq)
+    if where.actor is not None:
+        query = query.where(AuditEvent.actor == where.actor)
+    if where.action is not None:
+        query = query.where(AuditEvent.action == where.action)
+    if where.target is not None:
+        query = query.where(AuditEvent.target == where.target)
+    if where.since is not None:
+        query = query.where(AuditEvent.occurred_at >= where.since)
+    if where.until is not None:
+        query = query.where(AuditEvent.occurred_at < where.until)
+    return list(session.execute(query.order_by(AuditEvent.seq).limit(limit)).scalars())
+
+
+def iterate_all(session: Session, batch: int = 1000) -> Iterator[Row[Any]]:
+    """Every event in sequence order as plain rows, fetched in batches so memory stays flat."""
+    table = AuditEvent.__table__
+    last = 0
+    while True:
+        rows = list(
+            session.execute(
+                select(table).where(table.c.seq > last).order_by(table.c.seq).limit(batch)
+            )
+        )
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq

@@ -1,0 +1,113 @@
+"""Writing to and reading from the audit trail.
+
+`record()` is called by every service that changes something a compliance officer cares about,
+inside the same session (and so the same transaction) as the change itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from callwarden.audit import repository
+from callwarden.audit.chain import ChainEntry, ChainReport, canonical_content, link_hash, walk
+from callwarden.audit.repository import EventFilter
+from callwarden.kit import clock
+from callwarden.models import AuditEvent
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    target: str,
+    reason: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain in the caller's transaction."""
+    head = repository.lock_head(session)
+    seq = head.seq + 1
+    occurred_at = clock.now()
+    payload = data or {}
+    content = canonical_content(seq, occurred_at, actor, action, target, reason, payload)
+    event = AuditEvent(
+        seq=seq,
+        occurred_at=occurred_at,
+        actor=actor,
+        action=action,
+        target=target,
+        reason=reason,
+        data=payload,
+        prev_hash=head.hash,
+        hash=link_hash(head.hash, content),
+    )
+    session.add(event)
+    head.seq = seq
+    head.hash = event.hash
+    session.flush()
+    return event
+
+
+def find(session: Session, where: EventFilter, limit: int = 100) -> list[AuditEvent]:
+    return repository.find_events(session, where, limit)
+
+
+class StoredEvent(Protocol):
+    """An audit event as stored: an ORM object or a plain row, both have these attributes."""
+
+    seq: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    target: str
+    reason: str | None
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+def as_entry(event: StoredEvent) -> ChainEntry:
+    return ChainEntry(
+        seq=event.seq,
+        occurred_at=event.occurred_at,
+        actor=event.actor,
+        action=event.action,
+        target=event.target,
+        reason=event.reason,
+        data=event.data,
+        prev_hash=event.prev_hash,
+        hash=event.hash,
+    )
+
+
+def verify(session: Session) -> ChainReport:
+    """Re-walk the stored chain from the genesis against the stored head."""
+    head = repository.read_head(session)
+    entries = (as_entry(event) for event in repository.iterate_all(session))
+    if head is None:
+        return walk(entries)
+    return walk(entries, head_seq=head.seq, head_hash=head.hash)
+
+
+def export_rows(session: Session) -> Iterator[dict[str, Any]]:
+    """Every event as a plain dict, in chain order, for JSON Lines export."""
+    for event in repository.iterate_all(session):
+        yield event_dict(event)
+
+
+def event_dict(event: StoredEvent) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor": event.actor,
+        "action": event.action,
+        "target": event.target,
+        "reason": event.reason,
+        "data": event.data,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }

@@ -1,0 +1,92 @@
+"""First-run initialisation, idempotent: each step does its work once and says so.
+
+`callwarden init` (and so `make run`) calls this. Running it again changes nothing and reports
+that everything already exists.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from callwarden.config import Settings
+from callwarden.db import Database
+from callwarden.identity import service as identity
+from callwarden.identity.principal import cli_principal
+from callwarden.identity.roles import Role
+from callwarden.migrate import current_revision, head_revision, upgrade
+from callwarden.models import User
+
+
+@dataclass
+class InitReport:
+    """What init did, step by step, and any secret to show once."""
+
+    steps: list[tuple[str, bool, str]] = field(default_factory=list)
+    admin_password: str | None = None
+
+    def add(self, name: str, changed: bool, detail: str) -> None:
+        self.steps.append((name, changed, detail))
+
+    @property
+    def changed(self) -> bool:
+        return any(changed for _name, changed, _detail in self.steps)
+
+
+InitStep = Callable[[Settings, Database, InitReport], None]
+
+
+def initialise(settings: Settings, extra_steps: list[InitStep] | None = None) -> InitReport:
+    """Create the data directory, migrate the schema, create the first administrator."""
+    report = InitReport()
+    _data_dir(settings, report)
+    db = Database(settings.resolved_database_url)
+    try:
+        _schema(db, report)
+        _admin(db, report)
+        for step in extra_steps or []:
+            step(settings, db, report)
+    finally:
+        db.dispose()
+    return report
+
+
+def _data_dir(settings: Settings, report: InitReport) -> None:
+    path = settings.data_dir
+    if path.exists():
+        report.add("data directory", False, f"{path.resolve()} exists")
+        return
+    path.mkdir(parents=True, mode=0o700)
+    os.chmod(path, 0o700)
+    report.add("data directory", True, f"created {path.resolve()} (owner-only)")
+
+
+def _schema(db: Database, report: InitReport) -> None:
+    before = current_revision(db)
+    if before == head_revision():
+        report.add("database schema", False, f"current at {before}")
+        return
+    upgrade(db)
+    report.add("database schema", True, f"migrated {before or 'empty'} → {head_revision()}")
+
+
+def _admin(db: Database, report: InitReport) -> None:
+    with db.unit_of_work() as session:
+        existing = session.execute(
+            select(User).where(User.role == Role.ADMIN.value).limit(1)
+        ).scalar_one_or_none()
+        if existing is not None:
+            report.add("administrator", False, f"{existing.username} exists")
+            return
+        created = identity.create_user(
+            session,
+            cli_principal(),
+            username="admin",
+            role=Role.ADMIN.value,
+            display_name="Administrator",
+        )
+        report.admin_password = created.password
+        report.add("administrator", True, "created user admin")

@@ -1,0 +1,95 @@
+"""The `callwarden` command: one Typer root that mounts each domain's commands."""
+
+from __future__ import annotations
+
+import typer
+
+from callwarden.audit.cli import app as audit_app
+from callwarden.cli_support import console, new_app
+from callwarden.config import load_settings
+from callwarden.db import Database
+from callwarden.identity.cli import teams_app, tokens_app, users_app
+from callwarden.migrate import current_revision, head_revision, upgrade
+
+app = new_app("callwarden: call-recording governance. Not legal advice.")
+db_app = new_app("Database schema.")
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(teams_app, name="teams")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(audit_app, name="audit")
+
+
+@app.command("init")
+def init() -> None:
+    """Initialise the data directory, database and first administrator (safe to run again)."""
+    from callwarden.bootstrap import initialise
+
+    settings = load_settings()
+    report = initialise(settings)
+    for name, changed, detail in report.steps:
+        mark = "[green]created[/]" if changed else "[dim]exists[/] "
+        console.print(f"{mark}  {name}: {detail}", highlight=False)
+    if report.admin_password:
+        console.print(
+            "\n[bold]Administrator login[/]: user [bold]admin[/], "
+            f"password [bold]{report.admin_password}[/]\n"
+            "This password is shown once. Store it now; to get a token run:\n"
+            "  callwarden tokens create --user admin",
+            highlight=False,
+        )
+    if not report.changed:
+        console.print("already initialised: nothing changed")
+    database = settings.resolved_database_url
+    console.print(f"data: {settings.data_dir.resolve()}  database: {database}", highlight=False)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending schema migrations."""
+    settings = load_settings()
+    db = Database(settings.resolved_database_url)
+    try:
+        before = current_revision(db)
+        upgrade(db)
+        after = current_revision(db)
+    finally:
+        db.dispose()
+    if before == after:
+        console.print(f"schema already current at {after}")
+    else:
+        console.print(f"schema migrated {before or 'empty'} → {after} (head {head_revision()})")
+
+
+@app.command("serve")
+def serve(
+    workers: int = typer.Option(1, min=1, max=64, help="Worker processes (PostgreSQL only)."),
+) -> None:
+    """Serve the API on the configured address."""
+    import uvicorn
+
+    from callwarden.runtime import open_database
+
+    settings = load_settings()
+    open_database(settings).dispose()  # refuse to start on a missing or stale schema
+    if workers > 1 and settings.resolved_database_url.startswith("sqlite"):
+        console.print("SQLite serves from one worker; use PostgreSQL for more.")
+        workers = 1
+    console.print(
+        f"callwarden serving on http://{settings.bind_host}:{settings.bind_port}  "
+        f"(API docs at /docs)",
+        highlight=False,
+    )
+    uvicorn.run(
+        "callwarden.app:create_app",
+        factory=True,
+        host=settings.bind_host,
+        port=settings.bind_port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
+
+
+def main() -> None:
+    app()

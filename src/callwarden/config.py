@@ -1,0 +1,72 @@
+"""Settings: one class, read from `CALLWARDEN_*` environment variables (and `.env`).
+
+Everything that differs between a laptop and production lives here, with defaults that make the
+embedded mode (SQLite + local vault under `./var/`) work with no configuration at all.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from callwarden.kit.errors import ConfigurationError
+
+
+class Settings(BaseSettings):
+    """The service's whole configuration."""
+
+    model_config = SettingsConfigDict(env_prefix="CALLWARDEN_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("var"), description="Where the embedded database, vault and keys live."
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default SQLite in data_dir."
+    )
+    bind_host: str = "127.0.0.1"
+    bind_port: int = Field(default=8000, ge=1, le=65535)
+    log_format: Literal["json", "text"] = "json"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest JSON request body."
+    )
+    token_ttl_hours: int = Field(
+        default=12, ge=1, le=24 * 366, description="Lifetime of login tokens."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:// or postgresql:// URL")
+        if url is not None and url.startswith("postgresql://"):
+            return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        """The URL in use: explicit, or the SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'callwarden.db').resolve()}"
+
+    @property
+    def keyring_path(self) -> Path:
+        return self.data_dir / "keys" / "keyring.json"
+
+    @property
+    def vault_dir(self) -> Path:
+        return self.data_dir / "vault"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning a validation failure into one clear line for the operator."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "settings"
+        env_name = f"CALLWARDEN_{field.upper()}"
+        raise ConfigurationError(f"invalid setting {env_name}: {first['msg']}") from None

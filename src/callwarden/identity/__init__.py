@@ -1,0 +1,1 @@
+"""Who is acting: users, teams, roles, API tokens, login, and authorization policy."""

@@ -1,0 +1,94 @@
+"""API shapes for identities."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from callwarden.identity.roles import Role
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=2, max_length=64)
+    role: str = Field(max_length=32)
+    display_name: str | None = Field(default=None, max_length=200)
+    team: str | None = Field(default=None, max_length=120)
+    password: str | None = Field(default=None, min_length=12, max_length=200)
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    username: str
+    display_name: str
+    role: Role
+    team_id: str | None
+    created_at: datetime
+    disabled_at: datetime | None
+
+
+class UserCreated(UserOut):
+    initial_password: str | None = Field(description="Shown once when the server generated it.")
+
+
+class DisableRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class TeamCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+
+
+class TeamOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str
+    created_at: datetime
+
+
+class TokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    user: str | None = Field(default=None, description="Owner username; default yourself.")
+    days: int = Field(default=90, ge=1, le=366)
+
+
+class TokenOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    user_id: str
+    name: str
+    role: Role
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+class TokenIssued(TokenOut):
+    token: str = Field(description="The bearer token. Shown once; store it now.")
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=200)
+
+
+class Me(BaseModel):
+    actor: str
+    role: Role
+    user_id: str | None
+    username: str | None
+    team_id: str | None

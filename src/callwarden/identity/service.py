@@ -1,0 +1,282 @@
+"""Identity logic: creating people and tokens, authenticating bearer tokens, logging in.
+
+Every change is audited in the caller's transaction; nothing here commits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from callwarden.audit import service as audit
+from callwarden.identity import credentials, repository
+from callwarden.identity.policies import may, may_manage_token
+from callwarden.identity.principal import Principal
+from callwarden.identity.roles import Role, parse_role
+from callwarden.kit import clock
+from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from callwarden.kit.ids import new_id
+from callwarden.models import ApiToken, Team, User
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MAX_TOKEN_DAYS = 366
+
+
+def require(principal: Principal, action: str) -> None:
+    verdict = may(principal, action)
+    if not verdict:
+        raise Forbidden(verdict.reason)
+
+
+def create_team(session: Session, principal: Principal, name: str) -> Team:
+    require(principal, "teams.manage")
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise InvalidInput("team name must be 1 to 120 characters")
+    if repository.team_by_name(session, name):
+        raise Conflict(f"a team named {name!r} already exists")
+    team = Team(id=new_id("team"), name=name, created_at=clock.now())
+    repository.add(session, team)
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="team.created",
+        target=f"team:{team.id}",
+        data={"name": name},
+    )
+    return team
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    user: User
+    password: str | None
+
+
+def create_user(
+    session: Session,
+    principal: Principal,
+    *,
+    username: str,
+    role: str,
+    display_name: str | None = None,
+    team: str | None = None,
+    password: str | None = None,
+    generate_password: bool = True,
+) -> NewUser:
+    """Create a user; when no password is given, generate one to show once."""
+    require(principal, "users.manage")
+    parsed_role = parse_role(role)
+    if not USERNAME.match(username):
+        raise InvalidInput(
+            f"invalid username {username!r}: use 2-64 lower-case letters, digits, '.', '_' or '-'"
+        )
+    if repository.user_by_username(session, username):
+        raise Conflict(f"user {username!r} already exists")
+    team_row = _team(session, team)
+    if password is not None and len(password) < 12:
+        raise InvalidInput("password must be at least 12 characters")
+    shown = (
+        password
+        if password is not None
+        else (credentials.generate_password() if generate_password else None)
+    )
+    user = User(
+        id=new_id("usr"),
+        username=username,
+        display_name=display_name or username,
+        role=parsed_role.value,
+        team_id=team_row.id if team_row else None,
+        password_hash=credentials.hash_password(shown) if shown else None,
+        created_at=clock.now(),
+    )
+    repository.add(session, user)
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="user.created",
+        target=f"user:{user.id}",
+        data={"username": username, "role": parsed_role.value, "team": team},
+    )
+    return NewUser(user, shown if password is None else None)
+
+
+def _team(session: Session, name: str | None) -> Team | None:
+    if name is None:
+        return None
+    found = repository.team_by_name(session, name)
+    if found is None:
+        raise InvalidInput(f"unknown team {name!r}; create it first (callwarden teams create)")
+    return found
+
+
+def disable_user(
+    session: Session, principal: Principal, username: str, reason: str | None = None
+) -> User:
+    require(principal, "users.manage")
+    user = _user(session, username)
+    if user.disabled_at is not None:
+        raise Conflict(f"user {username!r} is already disabled")
+    user.disabled_at = clock.now()
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="user.disabled",
+        target=f"user:{user.id}",
+        reason=reason,
+        data={"username": username},
+    )
+    return user
+
+
+def _user(session: Session, username: str) -> User:
+    user = repository.user_by_username(session, username)
+    if user is None:
+        raise NotFound(f"no user named {username!r}")
+    return user
+
+
+def list_users(session: Session, principal: Principal) -> list[User]:
+    require(principal, "users.read")
+    return repository.list_users(session)
+
+
+def list_teams(session: Session, principal: Principal) -> list[Team]:
+    require(principal, "teams.read")
+    return repository.list_teams(session)
+
+
+@dataclass(frozen=True, slots=True)
+class NewToken:
+    token: ApiToken
+    plaintext: str
+
+
+def create_token(
+    session: Session, principal: Principal, *, name: str, owner: str | None = None, days: int = 90
+) -> NewToken:
+    """Issue a token scoped to the owner's role; the plaintext exists only in the return value."""
+    owner_user = _user(session, owner) if owner else _acting_user(session, principal)
+    verdict = may_manage_token(principal, owner_user.id)
+    if not verdict:
+        raise Forbidden(verdict.reason)
+    if owner_user.disabled_at is not None:
+        raise Conflict(f"user {owner_user.username!r} is disabled; tokens cannot be issued")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(f"token lifetime must be 1 to {MAX_TOKEN_DAYS} days")
+    if not name.strip() or len(name) > 120:
+        raise InvalidInput("token name must be 1 to 120 characters")
+    return _issue(
+        session, principal, owner_user, name.strip(), timedelta(days=days), "token.created"
+    )
+
+
+def _issue(
+    session: Session, principal: Principal, owner: User, name: str, lifetime: timedelta, action: str
+) -> NewToken:
+    issued = credentials.issue_secret(new_id("tok"))
+    now = clock.now()
+    token = ApiToken(
+        id=issued.token_id,
+        user_id=owner.id,
+        name=name,
+        role=owner.role,
+        secret_hash=issued.secret_hash,
+        created_at=now,
+        expires_at=now + lifetime,
+    )
+    repository.add(session, token)
+    audit.record(
+        session,
+        actor=principal.actor,
+        action=action,
+        target=f"token:{token.id}",
+        data={
+            "owner": owner.username,
+            "role": owner.role,
+            "expires_at": token.expires_at.isoformat(),
+        },
+    )
+    return NewToken(token, issued.plaintext)
+
+
+def _acting_user(session: Session, principal: Principal) -> User:
+    if principal.user_id is None:
+        raise InvalidInput("say which user the token is for (--user)")
+    user = repository.user_by_id(session, principal.user_id)
+    if user is None:
+        raise NotFound("the acting user no longer exists")
+    return user
+
+
+def list_tokens(session: Session, principal: Principal, owner: str | None = None) -> list[ApiToken]:
+    if owner is None and principal.role is Role.ADMIN:
+        return repository.list_tokens(session)
+    owner_user = _user(session, owner) if owner else _acting_user(session, principal)
+    verdict = may_manage_token(principal, owner_user.id)
+    if not verdict:
+        raise Forbidden(verdict.reason)
+    return repository.list_tokens(session, owner_user.id)
+
+
+def revoke_token(
+    session: Session, principal: Principal, token_id: str, reason: str | None = None
+) -> ApiToken:
+    token = repository.token_by_id(session, token_id)
+    if token is None:
+        raise NotFound(f"no token {token_id!r}")
+    verdict = may_manage_token(principal, token.user_id)
+    if not verdict:
+        raise Forbidden(verdict.reason)
+    if token.revoked_at is not None:
+        raise Conflict(f"token {token_id} is already revoked")
+    token.revoked_at = clock.now()
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="token.revoked",
+        target=f"token:{token.id}",
+        reason=reason,
+    )
+    return token
+
+
+def authenticate(session: Session, presented: str) -> Principal:
+    """The principal behind a bearer token, or Unauthenticated saying what is wrong with it."""
+    token_id, secret = credentials.split_token(presented)
+    token = repository.token_by_id(session, token_id)
+    if token is None or not credentials.secret_matches(token.secret_hash, secret):
+        raise Unauthenticated("unknown bearer token")
+    now = clock.now()
+    if token.revoked_at is not None:
+        raise Unauthenticated("this token has been revoked")
+    if token.expires_at <= now:
+        raise Unauthenticated("this token has expired; log in again or create a new token")
+    if token.user.disabled_at is not None:
+        raise Unauthenticated("this token's user is disabled")
+    return Principal(
+        actor=f"user:{token.user.username}",
+        role=Role(token.role),
+        user_id=token.user_id,
+        username=token.user.username,
+        team_id=token.user.team_id,
+        token_id=token.id,
+    )
+
+
+def login(session: Session, username: str, password: str, lifetime: timedelta) -> NewToken:
+    """Exchange a password for a short-lived token. The caller audits failures separately."""
+    user = repository.user_by_username(session, username)
+    if (
+        user is None
+        or user.password_hash is None
+        or not credentials.password_matches(user.password_hash, password)
+    ):
+        raise Unauthenticated("wrong username or password")
+    if user.disabled_at is not None:
+        raise Unauthenticated("this user is disabled")
+    principal = Principal(actor=f"user:{user.username}", role=Role(user.role), user_id=user.id)
+    return _issue(session, principal, user, "login", lifetime, "auth.login")

@@ -1,0 +1,1 @@
+"""Small shared pieces every domain uses: errors, clock, ids, pagination, crypto primitives."""

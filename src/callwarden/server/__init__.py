@@ -1,0 +1,1 @@
+"""HTTP plumbing every domain's routes share: problem+json, limits, logs, auth."""

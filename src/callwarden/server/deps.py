@@ -1,0 +1,72 @@
+"""FastAPI dependencies: the database, the settings, and who is calling.
+
+Authentication and denials each run in a short unit of work of their own, so a refused request
+still leaves its denial in the audit trail while writing nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from callwarden.audit import service as audit
+from callwarden.config import Settings
+from callwarden.db import Database
+from callwarden.identity import service as identity
+from callwarden.identity.policies import Verdict, may
+from callwarden.identity.principal import Principal
+from callwarden.kit.errors import Forbidden, Unauthenticated
+
+_bearer = HTTPBearer(
+    auto_error=False, description="API token: `Authorization: Bearer cwt_<id>.<secret>`"
+)
+
+
+def database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def settings(request: Request) -> Settings:
+    current: Settings = request.app.state.settings
+    return current
+
+
+def principal(
+    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+    db: Database = Depends(database),
+) -> Principal:
+    if credentials is None:
+        raise Unauthenticated("send an API token: Authorization: Bearer cwt_<id>.<secret>")
+    with db.unit_of_work() as session:
+        return identity.authenticate(session, credentials.credentials)
+
+
+def record_denial(db: Database, who: Principal, action: str, target: str, verdict: Verdict) -> None:
+    """Keep a refused attempt in the audit trail, committed on its own."""
+    with db.unit_of_work() as session:
+        audit.record(
+            session,
+            actor=who.actor,
+            action="access.denied",
+            target=target,
+            reason=verdict.reason,
+            data={"attempted": action, "role": who.role.value},
+        )
+
+
+def requires(action: str) -> Callable[..., Principal]:
+    """A dependency that lets the request through only if the caller's role may take `action`."""
+
+    def check(
+        request: Request, who: Principal = Depends(principal), db: Database = Depends(database)
+    ) -> Principal:
+        verdict = may(who, action)
+        if not verdict:
+            record_denial(db, who, action, f"endpoint:{request.method} {request.url.path}", verdict)
+            raise Forbidden(verdict.reason)
+        return who
+
+    return check

@@ -1,0 +1,181 @@
+"""API basics: health, OpenAPI, problem+json for every kind of error, size limits, login."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from tests.support.factories import bearer, make_token
+
+from callwarden.db import Database
+from callwarden.models import AuditEvent, User
+
+
+def test_healthz_reports_a_current_schema(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_openapi_is_published(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert "/v1/audit/events" in spec["paths"]
+    assert "not legal advice" in spec["info"]["description"]
+
+
+def assert_problem(response: object, status: int, code: str) -> dict[str, object]:
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]
+    assert response.headers["content-type"].startswith("application/problem+json")  # type: ignore[attr-defined]
+    body: dict[str, object] = response.json()  # type: ignore[attr-defined]
+    assert body["status"] == status and body["code"] == code and body["detail"]
+    return body
+
+
+def test_missing_token_is_401_problem(client: TestClient) -> None:
+    assert_problem(client.get("/v1/me"), 401, "unauthenticated")
+
+
+def test_unknown_route_is_404_problem(client: TestClient) -> None:
+    assert_problem(client.get("/v1/nothing-here"), 404, "not_found")
+
+
+def test_malformed_json_is_422_problem_and_writes_nothing(client: TestClient, db: Database) -> None:
+    token = make_token(db, "admin")
+    response = client.post(
+        "/v1/users",
+        content=b'{"username": "x", "role": ',
+        headers={**bearer(token), "content-type": "application/json"},
+    )
+    assert_problem(response, 422, "invalid_input")
+    with db.unit_of_work() as session:
+        assert session.execute(select(func.count()).select_from(User)).scalar_one() == 1
+
+
+def test_unknown_fields_are_refused(client: TestClient, db: Database) -> None:
+    token = make_token(db, "admin")
+    response = client.post(
+        "/v1/users",
+        json={"username": "zed", "role": "agent", "is_admin": True},
+        headers=bearer(token),
+    )
+    body = assert_problem(response, 422, "invalid_input")
+    assert "is_admin" in str(body["detail"])
+
+
+def test_unknown_role_and_duplicate_user_via_api(client: TestClient, db: Database) -> None:
+    token = make_token(db, "admin")
+    body = assert_problem(
+        client.post("/v1/users", json={"username": "zed", "role": "wizard"}, headers=bearer(token)),
+        422,
+        "invalid_input",
+    )
+    assert "wizard" in str(body["detail"])
+    assert (
+        client.post(
+            "/v1/users", json={"username": "zed", "role": "agent"}, headers=bearer(token)
+        ).status_code
+        == 201
+    )
+    assert_problem(
+        client.post("/v1/users", json={"username": "zed", "role": "agent"}, headers=bearer(token)),
+        409,
+        "conflict",
+    )
+
+
+def test_oversized_body_is_413_before_reading(client: TestClient, db: Database) -> None:
+    token = make_token(db, "admin")
+    huge = b'{"username": "' + b"a" * 2_000_000 + b'", "role": "agent"}'
+    response = client.post(
+        "/v1/users", content=huge, headers={**bearer(token), "content-type": "application/json"}
+    )
+    assert_problem(response, 413, "payload_too_large")
+
+
+def test_streamed_oversized_body_is_413(client: TestClient, db: Database) -> None:
+    token = make_token(db, "admin")
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(40):
+            yield b"a" * 65536
+
+    response = client.post(
+        "/v1/users", content=chunks(), headers={**bearer(token), "content-type": "application/json"}
+    )
+    assert_problem(response, 413, "payload_too_large")
+
+
+def test_sql_in_filters_is_just_a_string(client: TestClient, db: Database) -> None:
+    token = make_token(db, "auditor")
+    for hostile in ["' OR 1=1 --", 'x"; DROP TABLE audit_events; --', "%", "_"]:
+        response = client.get("/v1/audit/events", params={"actor": hostile}, headers=bearer(token))
+        assert response.status_code == 200
+        assert response.json()["events"] == []
+    with db.unit_of_work() as session:
+        assert session.execute(select(func.count()).select_from(AuditEvent)).scalar_one() > 0
+
+
+def test_bad_filter_types_are_422(client: TestClient, db: Database) -> None:
+    token = make_token(db, "auditor")
+    assert_problem(
+        client.get("/v1/audit/events", params={"since": "yesterday"}, headers=bearer(token)),
+        422,
+        "invalid_input",
+    )
+    assert_problem(
+        client.get("/v1/audit/events", params={"limit": 100000}, headers=bearer(token)),
+        422,
+        "invalid_input",
+    )
+
+
+def test_audit_filters_and_paging(client: TestClient, db: Database) -> None:
+    token = make_token(db, "admin")
+    for name in ("u-one", "u-two", "u-three"):
+        client.post("/v1/users", json={"username": name, "role": "agent"}, headers=bearer(token))
+    created = client.get(
+        "/v1/audit/events", params={"action": "user.created", "limit": 2}, headers=bearer(token)
+    ).json()
+    assert len(created["events"]) == 2 and created["next_after_seq"] is not None
+    rest = client.get(
+        "/v1/audit/events",
+        params={"action": "user.created", "after_seq": created["next_after_seq"]},
+        headers=bearer(token),
+    ).json()
+    names = [event["data"]["username"] for event in created["events"] + rest["events"]]
+    assert names[-3:] == ["u-one", "u-two", "u-three"]
+    assert all(event["actor"].startswith("user:admin") for event in created["events"][-1:])
+
+
+def test_login_issues_a_token_and_failures_are_audited(client: TestClient, db: Database) -> None:
+    admin = make_token(db, "admin")
+    created = client.post(
+        "/v1/users",
+        json={"username": "lena", "role": "qa_reviewer", "password": "correct horse battery"},
+        headers=bearer(admin),
+    )
+    assert created.status_code == 201 and created.json()["initial_password"] is None
+    bad = client.post("/v1/auth/token", json={"username": "lena", "password": "wrong password!"})
+    assert_problem(bad, 401, "unauthenticated")
+    good = client.post(
+        "/v1/auth/token", json={"username": "lena", "password": "correct horse battery"}
+    )
+    assert good.status_code == 201
+    me = client.get("/v1/me", headers=bearer(good.json()["token"])).json()
+    assert me["role"] == "qa_reviewer" and me["username"] == "lena"
+    failures = client.get(
+        "/v1/audit/events", params={"action": "auth.login_failed"}, headers=bearer(admin)
+    ).json()
+    assert failures["events"][0]["target"] == "username:lena"
+
+
+def test_denials_reach_the_audit_trail(client: TestClient, db: Database) -> None:
+    agent = make_token(db, "agent")
+    denied = client.get("/v1/audit/events", headers=bearer(agent))
+    body = assert_problem(denied, 403, "forbidden")
+    assert "auditor" in str(body["detail"])
+    auditor = make_token(db, "auditor")
+    events = client.get(
+        "/v1/audit/events", params={"action": "access.denied"}, headers=bearer(auditor)
+    ).json()
+    assert events["events"][0]["data"]["attempted"] == "audit.read"
+    assert "auditor" in events["events"][0]["reason"]

@@ -1,0 +1,75 @@
+"""Every endpoint refuses the roles that must not use it, and lets the others through.
+
+The table below is the contract. A new endpoint fails `test_every_endpoint_is_in_the_matrix` until
+someone decides, here, which roles may call it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.support.factories import bearer, make_token
+
+from callwarden.db import Database
+from callwarden.identity.roles import Role
+
+EVERYONE = frozenset(Role)
+ADMIN = frozenset({Role.ADMIN})
+AUDIT_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR})
+TEAM_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.SUPERVISOR, Role.AUDITOR})
+
+# (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
+MATRIX: dict[tuple[str, str], frozenset[Role]] = {
+    ("GET", "/v1/me"): EVERYONE,
+    ("GET", "/v1/users"): AUDIT_READERS,
+    ("POST", "/v1/users"): ADMIN,
+    ("POST", "/v1/users/{username}/disable"): ADMIN,
+    ("GET", "/v1/teams"): TEAM_READERS,
+    ("POST", "/v1/teams"): ADMIN,
+    ("GET", "/v1/tokens"): EVERYONE,
+    ("POST", "/v1/tokens"): EVERYONE,
+    ("DELETE", "/v1/tokens/{token_id}"): EVERYONE,
+    ("GET", "/v1/audit/events"): AUDIT_READERS,
+    ("GET", "/v1/audit/verify"): AUDIT_READERS,
+}
+PUBLIC = {("GET", "/healthz"), ("POST", "/v1/auth/token")}
+
+
+def api_routes(client: TestClient) -> set[tuple[str, str]]:
+    """Every operation the app publishes, read from its OpenAPI document."""
+    spec = client.get("/openapi.json").json()
+    return {
+        (method.upper(), path)
+        for path, operations in spec["paths"].items()
+        for method in operations
+    }
+
+
+def test_every_endpoint_is_in_the_matrix(client: TestClient) -> None:
+    assert api_routes(client) == set(MATRIX) | PUBLIC
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "does-not-exist", path)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_role_matrix(client: TestClient, db: Database, role: Role) -> None:
+    token = make_token(db, role.value)
+    for (method, path), allowed in MATRIX.items():
+        response = client.request(
+            method,
+            concrete(path),
+            headers=bearer(token),
+            json={} if method in {"POST", "PUT", "PATCH"} else None,
+        )
+        if role in allowed:
+            assert response.status_code != 403, (
+                f"{role} was refused {method} {path}: {response.text}"
+            )
+            assert response.status_code != 401
+        else:
+            assert response.status_code == 403, f"{role} was let through {method} {path}"
+            assert role.value in response.json()["detail"]

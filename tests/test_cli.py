@@ -1,0 +1,125 @@
+"""The command line: init is idempotent, errors are one line with a non-zero exit, serve serves."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from tests.support.postgres import free_port
+from typer.testing import CliRunner
+
+from callwarden.cli import app
+
+runner = CliRunner()
+
+
+def test_init_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
+    env = {"CALLWARDEN_DATA_DIR": str(tmp_path / "var")}
+    first = runner.invoke(app, ["init"], env=env)
+    assert first.exit_code == 0, first.output
+    assert "password" in first.output and "created" in first.output
+    assert (tmp_path / "var" / "callwarden.db").exists()
+    assert oct((tmp_path / "var").stat().st_mode & 0o777) == "0o700"
+    second = runner.invoke(app, ["init"], env=env)
+    assert second.exit_code == 0
+    assert "already initialised: nothing changed" in second.output
+    assert "password" not in second.output
+    verify = runner.invoke(app, ["audit", "verify"], env=env)
+    assert verify.exit_code == 0 and "1 events" in verify.output
+
+
+def test_cli_errors_are_one_line_and_exit_non_zero(tmp_path: Path) -> None:
+    env = {"CALLWARDEN_DATA_DIR": str(tmp_path / "var")}
+    runner.invoke(app, ["init"], env=env)
+    result = runner.invoke(app, ["users", "create", "zoe", "--role", "wizard"], env=env)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: unknown role 'wizard'; valid roles: admin, compliance_officer, supervisor, "
+        "qa_reviewer, agent, legal, auditor, integration"
+    ]
+    duplicate = runner.invoke(app, ["users", "create", "admin", "--role", "agent"], env=env)
+    assert duplicate.exit_code == 1 and "already exists" in duplicate.output
+
+
+def test_commands_before_init_say_what_to_do(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["users", "list"], env={"CALLWARDEN_DATA_DIR": str(tmp_path / "none")}
+    )
+    assert result.exit_code == 1
+    assert "run `callwarden init` first" in result.output
+
+
+def test_invalid_settings_fail_with_one_clear_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["users", "list"], env={"CALLWARDEN_BIND_PORT": "eighty"})
+    assert result.exit_code == 1
+    assert result.output.startswith("error: invalid setting CALLWARDEN_BIND_PORT")
+    bad_db = runner.invoke(app, ["users", "list"], env={"CALLWARDEN_DATABASE_URL": "mysql://x"})
+    assert bad_db.exit_code == 1 and "CALLWARDEN_DATABASE_URL" in bad_db.output
+
+
+def test_tokens_create_list_revoke(tmp_path: Path) -> None:
+    env = {"CALLWARDEN_DATA_DIR": str(tmp_path / "var")}
+    runner.invoke(app, ["init"], env=env)
+    assert (
+        runner.invoke(
+            app, ["users", "create", "ops-bot", "--role", "integration"], env=env
+        ).exit_code
+        == 0
+    )
+    created = runner.invoke(app, ["tokens", "create", "--user", "ops-bot", "--days", "7"], env=env)
+    assert created.exit_code == 0
+    plaintext = created.output.strip().splitlines()[-1]
+    assert plaintext.startswith("cwt_tok_")
+    token_id = plaintext.removeprefix("cwt_").split(".")[0]
+    listed = runner.invoke(app, ["tokens", "list", "--json"], env=env)
+    assert token_id in listed.output and plaintext not in listed.output
+    assert runner.invoke(app, ["tokens", "revoke", token_id], env=env).exit_code == 0
+    again = runner.invoke(app, ["tokens", "revoke", token_id], env=env)
+    assert again.exit_code == 1 and "already revoked" in again.output
+
+
+def test_audit_export_writes_json_lines(tmp_path: Path) -> None:
+    env = {"CALLWARDEN_DATA_DIR": str(tmp_path / "var")}
+    runner.invoke(app, ["init"], env=env)
+    out = tmp_path / "trail.jsonl"
+    result = runner.invoke(app, ["audit", "export", "--output", str(out)], env=env)
+    assert result.exit_code == 0
+    lines = out.read_text().splitlines()
+    assert len(lines) == 1 and '"action": "user.created"' in lines[0]
+
+
+def test_serve_answers_health_on_the_configured_port(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "CALLWARDEN_DATA_DIR": str(tmp_path / "var"),
+        "CALLWARDEN_BIND_PORT": str(port),
+    }
+    env.pop("CALLWARDEN_DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "callwarden", "init"], env=env, check=True, capture_output=True
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "callwarden", "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert response.json()["status"] == "ok"
+    finally:
+        server.terminate()
+        server.wait(10)
