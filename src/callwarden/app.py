@@ -11,9 +11,11 @@ from callwarden import __version__
 from callwarden.audit.api import router as audit_router
 from callwarden.config import Settings, load_settings
 from callwarden.db import Database
+from callwarden.decisions.api import router as decisions_router
 from callwarden.identity.api import router as identity_router
 from callwarden.kit.logs import configure_logging
 from callwarden.migrate import current_revision, head_revision
+from callwarden.policy.api import router as policy_router
 from callwarden.server.deps import database
 from callwarden.server.middleware import AccessLogMiddleware, BodyLimitMiddleware
 from callwarden.server.problems import install_problem_handlers
@@ -38,6 +40,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.add_middleware(AccessLogMiddleware)
     app.include_router(identity_router)
     app.include_router(audit_router)
+    app.include_router(policy_router)
+    app.include_router(decisions_router)
 
     @app.get("/healthz", tags=["service"])
     def healthz(db: Database = Depends(database)) -> dict[str, Any]:

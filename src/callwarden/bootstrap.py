@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -19,6 +20,10 @@ from callwarden.identity.principal import cli_principal
 from callwarden.identity.roles import Role
 from callwarden.migrate import current_revision, head_revision, upgrade
 from callwarden.models import User
+from callwarden.policy import repository as policies
+from callwarden.policy import service as policy
+
+EXAMPLE_POLICY = Path(__file__).parent / "policy" / "examples" / "policy.yaml"
 
 
 @dataclass
@@ -47,6 +52,7 @@ def initialise(settings: Settings, extra_steps: list[InitStep] | None = None) ->
     try:
         _schema(db, report)
         _admin(db, report)
+        _example_policy(db, report)
         for step in extra_steps or []:
             step(settings, db, report)
     finally:
@@ -90,3 +96,24 @@ def _admin(db: Database, report: InitReport) -> None:
         )
         report.admin_password = created.password
         report.add("administrator", True, "created user admin")
+
+
+def _example_policy(db: Database, report: InitReport) -> None:
+    with db.unit_of_work() as session:
+        if policies.latest_number(session) > 0:
+            report.add(
+                "recording policy", False, f"version {policies.latest_number(session)} exists"
+            )
+            return
+        applied = policy.apply(
+            session,
+            cli_principal(),
+            EXAMPLE_POLICY.read_text(encoding="utf-8"),
+            "examples/policy.yaml",
+        )
+        report.add(
+            "recording policy",
+            True,
+            f"applied the example policy as version {applied.version.version} "
+            "(replace it: callwarden policy apply FILE)",
+        )

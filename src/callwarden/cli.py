@@ -8,8 +8,11 @@ from callwarden.audit.cli import app as audit_app
 from callwarden.cli_support import console, new_app
 from callwarden.config import load_settings
 from callwarden.db import Database
+from callwarden.decisions.cli import decide
 from callwarden.identity.cli import teams_app, tokens_app, users_app
+from callwarden.law.cli import app as law_app
 from callwarden.migrate import current_revision, head_revision, upgrade
+from callwarden.policy.cli import app as policy_app
 
 app = new_app("callwarden: call-recording governance. Not legal advice.")
 db_app = new_app("Database schema.")
@@ -18,6 +21,9 @@ app.add_typer(users_app, name="users")
 app.add_typer(teams_app, name="teams")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
+app.add_typer(law_app, name="law")
+app.add_typer(policy_app, name="policy")
+app.command("decide")(decide)
 
 
 @app.command("init")

@@ -2,6 +2,17 @@
 
 from callwarden.models.audit import AuditEvent, AuditHead
 from callwarden.models.base import Base
+from callwarden.models.decision import DecisionRecord
 from callwarden.models.identity import ApiToken, Team, User
+from callwarden.models.policy import PolicyVersion
 
-__all__ = ["ApiToken", "AuditEvent", "AuditHead", "Base", "Team", "User"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "AuditHead",
+    "Base",
+    "DecisionRecord",
+    "PolicyVersion",
+    "Team",
+    "User",
+]

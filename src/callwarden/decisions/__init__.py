@@ -1,0 +1,1 @@
+"""The call-setup decision engine: call facts + policy + law → a Decision that explains itself."""

@@ -1,0 +1,48 @@
+"""Routes for call-setup decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+
+from callwarden.db import Database
+from callwarden.decisions import service
+from callwarden.decisions.facts import CallFactsIn
+from callwarden.identity.principal import Principal
+from callwarden.server.deps import database, requires
+
+router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
+
+
+@router.post("", status_code=201)
+def make_decision(
+    facts: CallFactsIn,
+    explain: bool = Query(default=False),
+    who: Principal = Depends(requires("decisions.make")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    """Decide whether and how to record a call; the decision is stored and audited.
+
+    The answer says whether to record (`yes`, `no`, `after_consent`), what to announce, whose
+    consent is needed and how, and why, with the citations and versions of law and policy used.
+    It is not legal advice.
+    """
+    with db.unit_of_work() as session:
+        return service.make_decision(session, who, facts, explain).as_dict(include_trace=explain)
+
+
+@router.get("/{decision_id}")
+def get_decision(
+    decision_id: str,
+    who: Principal = Depends(requires("decisions.read")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    with db.unit_of_work() as session:
+        row = service.get_decision(session, who, decision_id)
+        return {
+            "decision": row.outcome,
+            "facts": row.facts,
+            "requested_by": row.requested_by,
+            "created_at": row.created_at.isoformat(),
+        }

@@ -1,0 +1,67 @@
+"""Taking a decision for a call and keeping it: persisted, audited, explained."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from callwarden.audit import service as audit
+from callwarden.decisions.engine import decide
+from callwarden.decisions.facts import CallFactsIn
+from callwarden.decisions.outcome import Decision
+from callwarden.identity.policies import may
+from callwarden.identity.principal import Principal
+from callwarden.kit import clock
+from callwarden.kit.errors import Forbidden, NotFound
+from callwarden.models import DecisionRecord
+from callwarden.policy import service as policies
+
+
+def make_decision(
+    session: Session, principal: Principal, facts: CallFactsIn, explain: bool = False
+) -> Decision:
+    """Decide under the policy in force now, store the decision and audit it."""
+    verdict = may(principal, "decisions.make")
+    if not verdict:
+        raise Forbidden(verdict.reason)
+    policy = policies.compiled(policies.get_version(session))
+    decision = decide(facts.to_facts(), policy, explain=explain)
+    session.add(
+        DecisionRecord(
+            id=decision.decision_id,
+            external_call_id=facts.call_id,
+            created_at=clock.now(),
+            requested_by=principal.actor,
+            facts=facts.model_dump(mode="json"),
+            outcome=decision.as_dict(include_trace=explain),
+            record=decision.record,
+            governing_rule=decision.governing_rule,
+            policy_version=decision.policy_version,
+            law_version=decision.law_version,
+        )
+    )
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="decision.made",
+        target=f"decision:{decision.decision_id}",
+        data={
+            "record": decision.record,
+            "governing_rule": decision.governing_rule,
+            "consent": decision.consent,
+            "scope_rule": decision.scope_rule,
+            "policy_version": decision.policy_version,
+            "law_version": decision.law_version,
+            "call_id": facts.call_id,
+        },
+    )
+    return decision
+
+
+def get_decision(session: Session, principal: Principal, decision_id: str) -> DecisionRecord:
+    verdict = may(principal, "decisions.read")
+    if not verdict:
+        raise Forbidden(verdict.reason)
+    row = session.get(DecisionRecord, decision_id)
+    if row is None:
+        raise NotFound(f"no decision {decision_id!r}")
+    return row

@@ -1,0 +1,1 @@
+"""The organisation's recording policy: document schema, validation against the law, versions."""

@@ -1,0 +1,120 @@
+"""Routes for the recording policy: read, validate, apply new versions, render for employees."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from callwarden.db import Database
+from callwarden.identity.principal import Principal
+from callwarden.kit.clock import as_utc
+from callwarden.models import PolicyVersion
+from callwarden.policy import service
+from callwarden.policy.render import render
+from callwarden.policy.schema import PolicyDocument
+from callwarden.server.deps import database, requires
+
+router = APIRouter(prefix="/v1/policy", tags=["policy"])
+
+
+class PolicySubmission(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    document: str = Field(description="The policy YAML text.", max_length=512 * 1024)
+    source: str = Field(default="api", max_length=200)
+    effective_from: datetime | None = None
+
+
+def _version(row: PolicyVersion, include_text: bool = False) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "version": row.version,
+        "content_hash": row.content_hash,
+        "source": row.source_name,
+        "applied_by": row.applied_by,
+        "applied_at": row.applied_at.isoformat(),
+        "effective_from": row.effective_from.isoformat(),
+        "law_version": row.law_version,
+        "warnings": row.warnings,
+    }
+    if include_text:
+        body.update(document=row.document, policy=row.parsed)
+    return body
+
+
+@router.get("")
+def current(
+    who: Principal = Depends(requires("policy.read")), db: Database = Depends(database)
+) -> dict[str, Any]:
+    """The policy in force now, with its text."""
+    with db.unit_of_work() as session:
+        return _version(service.get_version(session), include_text=True)
+
+
+@router.get("/versions")
+def versions(
+    who: Principal = Depends(requires("policy.read")), db: Database = Depends(database)
+) -> list[dict[str, Any]]:
+    with db.unit_of_work() as session:
+        return [_version(row) for row in service.list_versions(session)]
+
+
+@router.get("/versions/{version}")
+def version(
+    version: int,
+    who: Principal = Depends(requires("policy.read")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    with db.unit_of_work() as session:
+        return _version(service.get_version(session, version), include_text=True)
+
+
+@router.post("/validate")
+def validate(
+    body: PolicySubmission, who: Principal = Depends(requires("policy.apply"))
+) -> dict[str, Any]:
+    """Check a draft without storing it; problems come back as a 422 problem with `problems`."""
+    validated = service.validate_text(body.document, body.source)
+    return {"valid": True, "warnings": [problem.as_dict() for problem in validated.warnings]}
+
+
+@router.post("/versions", status_code=201)
+def apply(
+    body: PolicySubmission,
+    response: Response,
+    who: Principal = Depends(requires("policy.apply")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    """Validate and store a new version; an invalid policy never becomes a version."""
+    effective = as_utc(body.effective_from) if body.effective_from else None
+    with db.unit_of_work() as session:
+        applied = service.apply(session, who, body.document, body.source, effective)
+        if not applied.created:
+            response.status_code = 200
+        return {**_version(applied.version), "created": applied.created}
+
+
+@router.get("/rendered", response_class=PlainTextResponse)
+def rendered(
+    format: Literal["md", "html"] = Query(default="html"),
+    version: int | None = Query(default=None),
+    who: Principal = Depends(requires("policy.read")),
+    db: Database = Depends(database),
+) -> Response:
+    """The policy as a readable document for employees."""
+    with db.unit_of_work() as session:
+        row = service.get_version(session, version)
+        text = render(
+            PolicyDocument.model_validate(row.parsed),
+            format,
+            row.version,
+            row.effective_from.date().isoformat(),
+        )
+    return (
+        HTMLResponse(text)
+        if format == "html"
+        else PlainTextResponse(text, media_type="text/markdown")
+    )

@@ -1,0 +1,86 @@
+"""The policy as a readable document for employees to read and acknowledge (Markdown or HTML)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader
+
+from callwarden.decisions.outcome import NOT_LEGAL_ADVICE
+from callwarden.policy.schema import PolicyDocument
+
+OUTCOME_WORDS = {"record": "Recorded", "do_not_record": "Never recorded", "sample": "Sampled"}
+DECLINE_WORDS = {
+    "continue_unrecorded": "the call continues without recording",
+    "end_call": "the call is ended politely",
+}
+WITHDRAWAL_WORDS = {
+    "stop_keep_prior": "recording stops; what was recorded before is kept",
+    "stop_discard_all": "recording stops and the whole recording is discarded",
+}
+
+
+def _context(
+    document: PolicyDocument, version: int | None, effective: str | None
+) -> dict[str, Any]:
+    scope = []
+    for rule in document.scope:
+        conditions = [
+            f"{name.replace('_', ' ')} is {' or '.join(values)}"
+            for name, values in rule.match.model_dump().items()
+            if values
+        ]
+        scope.append(
+            {
+                "id": rule.id,
+                "description": rule.description or rule.id,
+                "when": "; ".join(conditions) or "any other call",
+                "outcome": OUTCOME_WORDS[rule.outcome]
+                + (f" ({rule.rate:.0%} of calls)" if rule.rate else ""),
+                "purposes": ", ".join(rule.purposes),
+                "reason": rule.reason,
+                "secure_pause": rule.secure_pause,
+            }
+        )
+    purposes = [
+        {
+            "name": name,
+            "description": purpose.description,
+            "min": str(purpose.retention.min),
+            "max": str(purpose.retention.max) if purpose.retention.max else "no limit set",
+            "sector_rules": ", ".join(purpose.sector_rules),
+        }
+        for name, purpose in document.purposes.items()
+    ]
+    return {
+        "doc": document,
+        "version": version,
+        "effective": effective,
+        "scope": scope,
+        "purposes": purposes,
+        "decline": DECLINE_WORDS[document.consent.on_decline],
+        "withdrawal": WITHDRAWAL_WORDS[document.consent.on_withdrawal],
+        "disclaimer": NOT_LEGAL_ADVICE,
+    }
+
+
+_TEMPLATES = Path(__file__).parent / "templates"
+_html = Environment(
+    loader=FileSystemLoader(_TEMPLATES), autoescape=True, keep_trailing_newline=True
+)
+# Markdown is plain text for people to read; escaping HTML entities would corrupt it.
+_markdown = Environment(
+    loader=FileSystemLoader(_TEMPLATES),
+    autoescape=False,  # noqa: S701
+    keep_trailing_newline=True,
+)
+
+
+def render(
+    document: PolicyDocument, fmt: str, version: int | None = None, effective: str | None = None
+) -> str:
+    context = _context(document, version, effective)
+    if fmt == "html":
+        return _html.get_template("policy.html.j2").render(context)
+    return _markdown.get_template("policy.md.j2").render(context)

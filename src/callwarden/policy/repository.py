@@ -1,0 +1,37 @@
+"""All SQL for policy versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from callwarden.models import PolicyVersion
+
+
+def latest_number(session: Session) -> int:
+    return session.execute(select(func.max(PolicyVersion.version))).scalar_one() or 0
+
+
+def active_at(session: Session, moment: datetime) -> PolicyVersion | None:
+    query = (
+        select(PolicyVersion)
+        .where(PolicyVersion.effective_from <= moment)
+        .order_by(PolicyVersion.version.desc())
+        .limit(1)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def by_number(session: Session, version: int) -> PolicyVersion | None:
+    return session.get(PolicyVersion, version)
+
+
+def all_versions(session: Session) -> list[PolicyVersion]:
+    return list(session.execute(select(PolicyVersion).order_by(PolicyVersion.version)).scalars())
+
+
+def add(session: Session, row: PolicyVersion) -> None:
+    session.add(row)
+    session.flush()

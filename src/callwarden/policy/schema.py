@@ -1,0 +1,125 @@
+"""The policy document's shape (YAML in, pydantic models out).
+
+Every model forbids unknown keys: a misspelt `on_withdrawl` must be an error, not a silently
+ignored setting in a compliance document. Checks that need the law knowledge base live in
+`validate.py`; this file only says what a well-formed document looks like.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from callwarden.law.schema import IsoDuration
+
+Direction = Literal["inbound", "outbound", "internal"]
+Outcome = Literal["record", "do_not_record", "sample"]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
+LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+Digit = Annotated[str, Field(pattern=r"^[0-9*#]$")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Retention(Model):
+    """How long recordings kept for a purpose must and may live (ISO 8601: P90D, P6M, P5Y)."""
+
+    min: IsoDuration
+    max: IsoDuration | None = None
+
+
+class Purpose(Model):
+    description: str = ""
+    retention: Retention
+    sector_rules: list[str] = Field(
+        default_factory=list, description="Sector rule ids, e.g. mifid-ii."
+    )
+
+
+class Match(Model):
+    """Conditions a call must meet; every given list must contain the call's value."""
+
+    direction: list[Direction] | None = None
+    queue: list[str] | None = None
+    line: list[str] | None = None
+    dialled: list[str] | None = None
+    calling: list[str] | None = None
+    agent_team: list[str] | None = None
+
+
+class ScopeRule(Model):
+    """One scope rule; the first rule whose match fits a call decides its outcome."""
+
+    id: Identifier
+    description: str = ""
+    match: Match = Field(default_factory=Match)
+    outcome: Outcome
+    reason: str = ""
+    rate: float | None = Field(default=None, description="Share of calls recorded when sampling.")
+    purposes: list[str] = Field(default_factory=list)
+    secure_pause: bool = Field(default=False, description="Payment card data is taken: pause.")
+
+
+class Script(Model):
+    id: Identifier
+    text: str
+
+
+class ConsentScript(Script):
+    method: Literal["dtmf", "speech"] = "dtmf"
+    accept_digit: Digit = "1"
+    decline_digit: Digit | None = "2"
+    timeout_s: int = Field(default=10, ge=3, le=60)
+
+
+class LanguageScripts(Model):
+    notice: Script | None = None
+    consent: ConsentScript | None = None
+
+
+class ConsentHandling(Model):
+    on_decline: Literal["continue_unrecorded", "end_call"] = "continue_unrecorded"
+    on_withdrawal: Literal["stop_keep_prior", "stop_discard_all"] = "stop_keep_prior"
+    minimum: Literal["law", "implied", "explicit"] = Field(
+        default="law", description="Ask for more consent than the law needs, never less."
+    )
+
+
+class PaymentPause(Model):
+    max_pause_s: int = Field(default=300, ge=10, le=3600)
+
+
+class LawOverride(Model):
+    """The organisation's counsel's own reading of one jurisdiction's rule."""
+
+    jurisdiction: str
+    rule: Literal["one-party", "notice", "all-party"]
+    reason: str = ""
+    approved_by: str = ""
+    approved_on: date | None = None
+
+
+class PolicyDocument(Model):
+    """A whole recording policy."""
+
+    organisation: str = Field(min_length=1)
+    title: str = "Call recording policy"
+    recorder_jurisdiction: str | None = None
+    operating_jurisdictions: list[str] = Field(default_factory=list)
+    unknown_location: str = Field(
+        default="strictest",
+        description="`strictest`, `recorder`, or a jurisdiction code for unlocated parties.",
+    )
+    always_announce: bool = True
+    notice_window_s: int = Field(default=15, ge=1, le=120)
+    default_language: LanguageTag = "en"
+    purposes: dict[Identifier, Purpose]
+    scope: list[ScopeRule] = Field(min_length=1)
+    scripts: dict[LanguageTag, LanguageScripts]
+    consent: ConsentHandling = Field(default_factory=ConsentHandling)
+    payment_pause: PaymentPause = Field(default_factory=PaymentPause)
+    law_overrides: list[LawOverride] = Field(default_factory=list)

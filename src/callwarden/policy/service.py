@@ -1,0 +1,141 @@
+"""Policy versions: validate, apply, look up the active one, compare two.
+
+An invalid policy never becomes a version: `apply` validates first and raises PolicyInvalid with
+every problem. Applying the same text as the active version changes nothing and says so.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from callwarden.audit import service as audit
+from callwarden.decisions.compiled import CompiledPolicy
+from callwarden.identity.policies import may
+from callwarden.identity.principal import Principal
+from callwarden.kit import clock
+from callwarden.kit.errors import Forbidden, NotFound
+from callwarden.law.knowledge import KnowledgeBase, load_knowledge_base
+from callwarden.models import PolicyVersion
+from callwarden.policy import repository
+from callwarden.policy.loading import parse_policy
+from callwarden.policy.problems import PolicyInvalid, Problem
+from callwarden.policy.schema import PolicyDocument
+from callwarden.policy.validate import check
+
+
+@dataclass(frozen=True, slots=True)
+class Validated:
+    document: PolicyDocument
+    warnings: list[Problem]
+
+
+def validate_text(text: str, source: str = "policy", kb: KnowledgeBase | None = None) -> Validated:
+    """Parse and check a policy; raise PolicyInvalid with every problem if any is an error."""
+    document = parse_policy(text, source)
+    problems = check(document, kb or load_knowledge_base())
+    if any(problem.severity == "error" for problem in problems):
+        raise PolicyInvalid(problems, source)
+    return Validated(document, problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    version: PolicyVersion
+    created: bool
+    warnings: list[Problem]
+
+
+def apply(
+    session: Session,
+    principal: Principal,
+    text: str,
+    source: str = "policy",
+    effective_from: datetime | None = None,
+) -> Applied:
+    """Store a new policy version (validated first), or report that it is already active."""
+    verdict = may(principal, "policy.apply")
+    if not verdict:
+        raise Forbidden(verdict.reason)
+    kb = load_knowledge_base()
+    validated = validate_text(text, source, kb)
+    content_hash = hashlib.sha256(text.encode()).hexdigest()
+    now = clock.now()
+    current = repository.active_at(session, now)
+    if current is not None and current.content_hash == content_hash and effective_from is None:
+        return Applied(current, False, validated.warnings)
+    row = PolicyVersion(
+        version=repository.latest_number(session) + 1,
+        content_hash=content_hash,
+        source_name=source[:200],
+        document=text,
+        parsed=validated.document.model_dump(mode="json"),
+        warnings=[problem.as_dict() for problem in validated.warnings],
+        law_version=kb.version,
+        applied_by=principal.actor,
+        applied_at=now,
+        effective_from=effective_from or now,
+    )
+    repository.add(session, row)
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="policy.applied",
+        target=f"policy:{row.version}",
+        data={
+            "content_hash": content_hash,
+            "source": row.source_name,
+            "effective_from": row.effective_from.isoformat(),
+            "law_version": kb.version,
+            "warnings": len(validated.warnings),
+        },
+    )
+    return Applied(row, True, validated.warnings)
+
+
+def get_version(session: Session, version: int | None = None) -> PolicyVersion:
+    """A stored version by number, or the one in force now."""
+    row = (
+        repository.active_at(session, clock.now())
+        if version is None
+        else repository.by_number(session, version)
+    )
+    if row is None:
+        if version is None:
+            raise NotFound("no policy is in force; apply one with `callwarden policy apply FILE`")
+        raise NotFound(f"no policy version {version}")
+    return row
+
+
+def list_versions(session: Session) -> list[PolicyVersion]:
+    return repository.all_versions(session)
+
+
+_compiled: dict[tuple[int, str, str], CompiledPolicy] = {}
+
+
+def compiled(row: PolicyVersion) -> CompiledPolicy:
+    """The compiled form of a stored version, built once per process."""
+    kb = load_knowledge_base()
+    key = (row.version, row.content_hash, kb.version)
+    found = _compiled.get(key)
+    if found is None:
+        document = PolicyDocument.model_validate(row.parsed)
+        found = _compiled[key] = CompiledPolicy.build(document, row.version, kb)
+    return found
+
+
+def diff(session: Session, first: int, second: int) -> str:
+    """A unified diff of two versions' texts."""
+    before, after = get_version(session, first), get_version(session, second)
+    lines = difflib.unified_diff(
+        before.document.splitlines(keepends=True),
+        after.document.splitlines(keepends=True),
+        fromfile=f"version {first}",
+        tofile=f"version {second}",
+    )
+    return "".join(lines)
