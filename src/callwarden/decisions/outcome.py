@@ -5,16 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from callwarden.law.knowledge import NOT_LEGAL_ADVICE
 from callwarden.law.schema import GoverningRule
 
 RecordOutcome = Literal["yes", "no", "after_consent"]
 ConsentLevel = Literal["none", "implied", "explicit"]
 LocationSource = Literal["explicit", "presumed", "unknown", "policy"]
-
-NOT_LEGAL_ADVICE = (
-    "callwarden applies legal research notes encoded as data; this is not legal advice. "
-    "Rules marked uncertain should be confirmed by counsel."
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
 
-from callwarden.decisions.outcome import NOT_LEGAL_ADVICE
+from callwarden.law.knowledge import NOT_LEGAL_ADVICE
 from callwarden.policy.schema import PolicyDocument
 
 OUTCOME_WORDS = {"record": "Recorded", "do_not_record": "Never recorded", "sample": "Sampled"}
