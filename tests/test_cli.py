@@ -29,7 +29,7 @@ def test_init_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     assert "already initialised: nothing changed" in second.output
     assert "password" not in second.output
     verify = runner.invoke(app, ["audit", "verify"], env=env)
-    assert verify.exit_code == 0 and "1 events" in verify.output
+    assert verify.exit_code == 0 and "2 events" in verify.output  # admin created, policy applied
 
 
 def test_cli_errors_are_one_line_and_exit_non_zero(tmp_path: Path) -> None:
@@ -89,7 +89,7 @@ def test_audit_export_writes_json_lines(tmp_path: Path) -> None:
     result = runner.invoke(app, ["audit", "export", "--output", str(out)], env=env)
     assert result.exit_code == 0
     lines = out.read_text().splitlines()
-    assert len(lines) == 1 and '"action": "user.created"' in lines[0]
+    assert len(lines) == 2 and '"action": "user.created"' in lines[0]
 
 
 def test_serve_answers_health_on_the_configured_port(tmp_path: Path) -> None:

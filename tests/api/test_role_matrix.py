@@ -19,6 +19,9 @@ EVERYONE = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 AUDIT_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR})
 TEAM_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.SUPERVISOR, Role.AUDITOR})
+POLICY_WRITERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER})
+DECIDERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.INTEGRATION})
+DECISION_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL})
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -33,6 +36,14 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("DELETE", "/v1/tokens/{token_id}"): EVERYONE,
     ("GET", "/v1/audit/events"): AUDIT_READERS,
     ("GET", "/v1/audit/verify"): AUDIT_READERS,
+    ("GET", "/v1/policy"): EVERYONE,
+    ("GET", "/v1/policy/versions"): EVERYONE,
+    ("GET", "/v1/policy/versions/{version}"): EVERYONE,
+    ("GET", "/v1/policy/rendered"): EVERYONE,
+    ("POST", "/v1/policy/validate"): POLICY_WRITERS,
+    ("POST", "/v1/policy/versions"): POLICY_WRITERS,
+    ("POST", "/v1/decisions"): DECIDERS,
+    ("GET", "/v1/decisions/{decision_id}"): DECISION_READERS,
 }
 PUBLIC = {("GET", "/healthz"), ("POST", "/v1/auth/token")}
 

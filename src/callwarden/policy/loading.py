@@ -21,6 +21,11 @@ Path_ = tuple[str | int, ...]
 
 def parse_policy(text: str, source: str = "policy") -> PolicyDocument:
     """The document in `text`, or PolicyInvalid listing every structural problem with its line."""
+    return read_policy(text, source)[0]
+
+
+def read_policy(text: str, source: str = "policy") -> tuple[PolicyDocument, dict[Path_, int]]:
+    """The document and the line of every path in it (for placing later validation problems)."""
     if len(text.encode()) > MAX_POLICY_BYTES:
         raise PolicyInvalid(
             [
@@ -54,7 +59,7 @@ def parse_policy(text: str, source: str = "policy") -> PolicyDocument:
             source,
         )
     try:
-        return PolicyDocument.model_validate(raw)
+        return PolicyDocument.model_validate(raw), lines
     except ValidationError as error:
         raise PolicyInvalid([_problem(item, lines) for item in error.errors()], source) from None
 

@@ -17,6 +17,7 @@ class Problem:
     fix: str
     severity: Severity = "error"
     line: int | None = None
+    parts: tuple[str | int, ...] = ()
 
     def describe(self, source: str = "policy") -> str:
         where = f"{source}:{self.line}" if self.line else source

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from callwarden.kit.errors import Forbidden, NotFound
 from callwarden.law.knowledge import KnowledgeBase, load_knowledge_base
 from callwarden.models import PolicyVersion
 from callwarden.policy import repository
-from callwarden.policy.loading import parse_policy
+from callwarden.policy.loading import nearest_line, read_policy
 from callwarden.policy.problems import PolicyInvalid, Problem
 from callwarden.policy.schema import PolicyDocument
 from callwarden.policy.validate import check
@@ -36,8 +36,11 @@ class Validated:
 
 def validate_text(text: str, source: str = "policy", kb: KnowledgeBase | None = None) -> Validated:
     """Parse and check a policy; raise PolicyInvalid with every problem if any is an error."""
-    document = parse_policy(text, source)
-    problems = check(document, kb or load_knowledge_base())
+    document, lines = read_policy(text, source)
+    problems = [
+        replace(problem, line=nearest_line(lines, problem.parts))
+        for problem in check(document, kb or load_knowledge_base())
+    ]
     if any(problem.severity == "error" for problem in problems):
         raise PolicyInvalid(problems, source)
     return Validated(document, problems)

@@ -28,7 +28,7 @@ def check(document: PolicyDocument, kb: KnowledgeBase) -> list[Problem]:
 
 
 def _at(path: Path_, message: str, fix: str, severity: Severity = "error") -> Problem:
-    return Problem(dotted(path), message, fix, severity)
+    return Problem(dotted(path), message, fix, severity, parts=path)
 
 
 def _known(kb: KnowledgeBase, code: str, path: Path_) -> Iterator[Problem]:

@@ -1,0 +1,149 @@
+"""The default blob store: plain files under one root directory.
+
+A put writes to a hidden temp file beside its destination, fsyncs it, links it into place (which
+fails if the key exists, so objects are write-once without a race), and fsyncs the directory, so
+an acknowledged object survives power loss and a crash mid-write leaves only a temp file that
+`abort_stale_uploads` removes later. Readers never see a partial object.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Final
+
+from callwarden.kit import clock
+from callwarden.kit.errors import Conflict, InvalidInput, NotFound
+from callwarden.vault.stores.base import StoredObject, validate_key, validate_prefix
+
+_TEMP_PREFIX: Final = ".tmp-"
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class FileSystemStore:
+    """Blob store on the local filesystem (or any mounted one that honours fsync and link)."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).resolve()
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        path = self.root / validate_key(key)
+        # validate_key already forbids escapes; this is the belt to its braces.
+        if not path.resolve().is_relative_to(self.root):
+            raise InvalidInput(f"blob key {key!r} resolves outside the store")
+        return path
+
+    def _mkdirs(self, directory: Path) -> None:
+        """Create missing parents and fsync each new entry's parent, so the path is durable."""
+        missing: list[Path] = []
+        while not directory.exists():
+            missing.append(directory)
+            directory = directory.parent
+        for new in reversed(missing):
+            new.mkdir(mode=0o700, exist_ok=True)
+            _fsync_dir(new.parent)
+
+    def put(self, key: str, chunks: Iterable[bytes]) -> int:
+        path = self._path(key)
+        if path.exists():
+            raise Conflict(f"blob {key!r} already exists; recordings are write-once")
+        self._mkdirs(path.parent)
+        temp = path.with_name(f"{_TEMP_PREFIX}{path.name}.{os.urandom(6).hex()}")
+        size = 0
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb", buffering=0) as handle:
+                for chunk in chunks:
+                    view = memoryview(chunk)
+                    while view:
+                        written = handle.write(view)
+                        assert written is not None  # unbuffered regular file: never None
+                        view = view[written:]
+                        size += written
+                os.fsync(handle.fileno())
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                raise Conflict(f"blob {key!r} already exists; recordings are write-once") from None
+        finally:
+            temp.unlink(missing_ok=True)
+        _fsync_dir(path.parent)
+        return size
+
+    def open_range(self, key: str, offset: int, length: int) -> bytes:
+        path = self._path(key)
+        if not path.is_file():
+            raise NotFound(f"blob {key!r} not found")
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            parts: list[bytes] = []
+            while length > 0:
+                part = os.pread(fd, length, offset)
+                if not part:
+                    break
+                parts.append(part)
+                offset, length = offset + len(part), length - len(part)
+            return b"".join(parts)
+        finally:
+            os.close(fd)
+
+    def size(self, key: str) -> int:
+        path = self._path(key)
+        if not path.is_file():  # a key that is only a directory of other keys is not an object
+            raise NotFound(f"blob {key!r} not found")
+        return path.stat().st_size
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        path = self._path(key)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return
+        _fsync_dir(path.parent)
+
+    def abort_stale_uploads(self, older_than: timedelta) -> int:
+        """Remove temp files a crashed writer left behind, once they are old enough."""
+        cutoff = (clock.now() - older_than).timestamp()
+        removed = 0
+        for directory, _subdirs, names in os.walk(self.root):
+            for name in names:
+                temp = Path(directory) / name
+                try:
+                    stale = name.startswith(_TEMP_PREFIX) and temp.stat().st_mtime < cutoff
+                except FileNotFoundError:  # its writer just finished or gave up
+                    continue
+                if stale:
+                    temp.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+    def list(self, prefix: str = "") -> Iterator[StoredObject]:
+        validate_prefix(prefix)
+        start = self.root / prefix.rpartition("/")[0]
+        for directory, subdirs, names in os.walk(start):
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            for name in sorted(names):
+                if name.startswith("."):
+                    continue
+                path = Path(directory) / name
+                key = path.relative_to(self.root).as_posix()
+                if not key.startswith(prefix):
+                    continue
+                try:
+                    mtime = path.stat().st_mtime
+                except FileNotFoundError:  # deleted while we walked
+                    continue
+                yield StoredObject(key, datetime.fromtimestamp(mtime, UTC))
