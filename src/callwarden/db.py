@@ -1,32 +1,36 @@
 """Database engine and the unit of work.
 
-SQLite runs in WAL mode and every transaction begins IMMEDIATE, so concurrent writers queue on
-the database lock instead of failing half-way (the audit chain relies on writers being serialised).
-PostgreSQL serialises audit writers with a row lock on the chain head instead.
+SQLite runs in WAL mode. Writing transactions begin IMMEDIATE, so concurrent writers queue on
+the database lock instead of failing half-way (the audit chain relies on writers being
+serialised), and inside one process they queue on a lock first: SQLite's own busy handler waits
+by sleeping in growing steps, which under load costs far more than the write itself. Read-only
+work uses deferred transactions, which never wait for writers in WAL mode. PostgreSQL
+serialises audit writers with a row lock on the chain head instead.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, **options: Any) -> Engine:
+def make_engine(url: str, *, immediate: bool = True, **options: Any) -> Engine:
     """Create an engine with the pragmas and pooling each backend needs."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **options
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, "BEGIN IMMEDIATE" if immediate else "BEGIN")
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, begin: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
@@ -40,16 +44,23 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(begin)
 
 
 class Database:
-    """An engine plus a session factory; one per process."""
+    """An engine plus session factories; one per process."""
 
     def __init__(self, url: str, **options: Any) -> None:
         self.url = url
         self.engine = make_engine(url, **options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer: AbstractContextManager[Any] = (
+            threading.Lock() if self.is_sqlite else nullcontext()
+        )
+        self._read_engine = (
+            make_engine(url, immediate=False, **options) if self.is_sqlite else self.engine
+        )
+        self._reads = sessionmaker(self._read_engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -62,15 +73,28 @@ class Database:
         Services receive the session and never commit; the API request, CLI command or job that
         opened the unit of work owns the commit, so a failure leaves nothing half-written.
         """
-        session = self._sessions()
+        with self._writer:
+            session = self._sessions()
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only transaction (never committed) that does not wait for writers."""
+        session = self._reads()
         try:
             yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
         finally:
+            session.rollback()
             session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._read_engine is not self.engine:
+            self._read_engine.dispose()

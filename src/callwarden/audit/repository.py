@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
 from callwarden.models import AuditEvent, AuditHead
@@ -15,16 +15,29 @@ from callwarden.models import AuditEvent, AuditHead
 HEAD_ID = 1
 
 
-def lock_head(session: Session) -> AuditHead:
-    """The chain head, locked for this transaction so no other writer extends the chain."""
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
-    ).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=HEAD_ID, seq=0, hash="0" * 64)
-        session.add(head)
-        session.flush()
-    return head
+def lock_head(session: Session) -> tuple[int, str]:
+    """(seq, hash) of the chain head, locked for this transaction so no other writer extends it.
+
+    Column queries, not loaded objects: this runs for every audited change, so it stays cheap.
+    """
+    row = session.execute(
+        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).with_for_update()
+    ).first()
+    if row is None:
+        session.execute(insert(AuditHead).values(id=HEAD_ID, seq=0, hash="0" * 64))
+        return 0, "0" * 64
+    return int(row[0]), str(row[1])
+
+
+def append(session: Session, values: dict[str, Any]) -> None:
+    """Insert one event and move the head to it, in the caller's transaction."""
+    session.execute(insert(AuditEvent).values(**values))
+    session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == HEAD_ID)
+        .values(seq=values["seq"], hash=values["hash"])
+        .execution_options(synchronize_session=False)
+    )
 
 
 def read_head(session: Session) -> AuditHead | None:

@@ -7,6 +7,7 @@ inside the same session (and so the same transaction) as the change itself.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -19,6 +20,14 @@ from callwarden.kit import clock
 from callwarden.models import AuditEvent
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """Where an event landed in the chain."""
+
+    seq: int
+    hash: str
+
+
 def record(
     session: Session,
     *,
@@ -27,29 +36,29 @@ def record(
     target: str,
     reason: str | None = None,
     data: dict[str, Any] | None = None,
-) -> AuditEvent:
+) -> Recorded:
     """Append one event to the chain in the caller's transaction."""
-    head = repository.lock_head(session)
-    seq = head.seq + 1
+    head_seq, head_hash = repository.lock_head(session)
+    seq = head_seq + 1
     occurred_at = clock.now()
     payload = data or {}
     content = canonical_content(seq, occurred_at, actor, action, target, reason, payload)
-    event = AuditEvent(
-        seq=seq,
-        occurred_at=occurred_at,
-        actor=actor,
-        action=action,
-        target=target,
-        reason=reason,
-        data=payload,
-        prev_hash=head.hash,
-        hash=link_hash(head.hash, content),
+    event_hash = link_hash(head_hash, content)
+    repository.append(
+        session,
+        {
+            "seq": seq,
+            "occurred_at": occurred_at,
+            "actor": actor,
+            "action": action,
+            "target": target,
+            "reason": reason,
+            "data": payload,
+            "prev_hash": head_hash,
+            "hash": event_hash,
+        },
     )
-    session.add(event)
-    head.seq = seq
-    head.hash = event.hash
-    session.flush()
-    return event
+    return Recorded(seq, event_hash)
 
 
 def find(session: Session, where: EventFilter, limit: int = 100) -> list[AuditEvent]:

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from callwarden.decisions.facts import CallFacts
+from callwarden.decisions.outcome import JurisdictionFinding
 from callwarden.kit.errors import InvalidInput
 from callwarden.law.knowledge import EffectiveRule, KnowledgeBase
 from callwarden.law.schema import GoverningRule
@@ -71,6 +72,8 @@ class CompiledPolicy:
     scope: tuple[CompiledScope, ...] = ()
     overrides: dict[str, LawOverride] = field(default_factory=dict)
     _views: dict[str, RuleView] = field(default_factory=dict)
+    _classes: dict[tuple[str, ...], str] = field(default_factory=dict)
+    findings: dict[tuple[object, ...], JurisdictionFinding] = field(default_factory=dict)
 
     @classmethod
     def build(cls, document: PolicyDocument, version: int, kb: KnowledgeBase) -> CompiledPolicy:
@@ -108,10 +111,14 @@ class CompiledPolicy:
         """The purpose whose minimum retention is longest: it sets how long the recording lives."""
         if not purposes:
             return None
-        known = [name for name in purposes if name in self.document.purposes]
-        if not known:
-            raise InvalidInput(f"unknown purposes {purposes}")
-        return max(known, key=lambda name: self.document.purposes[name].retention.min)
+        cached = self._classes.get(purposes)
+        if cached is None:
+            known = [name for name in purposes if name in self.document.purposes]
+            if not known:
+                raise InvalidInput(f"unknown purposes {purposes}")
+            cached = max(known, key=lambda name: self.document.purposes[name].retention.min)
+            self._classes[purposes] = cached
+        return cached
 
 
 def sampled_in(key: str, rate: float) -> bool:

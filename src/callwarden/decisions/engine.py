@@ -29,6 +29,7 @@ from callwarden.law.locate import Location, locate
 from callwarden.law.schema import GoverningRule
 from callwarden.law.strictness import strictness
 
+FINDING_CACHE_LIMIT = 100_000
 _RANKED: tuple[GoverningRule, ...] = ("one-party", "notice", "all-party")
 
 
@@ -154,6 +155,10 @@ def _located(
     trace: list[str] | None,
     source: str | None = None,
 ) -> JurisdictionFinding:
+    key = (location, party, source)
+    cached = policy.findings.get(key)
+    if cached is not None and trace is None:
+        return cached
     assert location.code is not None
     view = policy.view(location.code)
     effective = view.effective
@@ -167,7 +172,7 @@ def _located(
                 f"  override: {effective.code} treated as {view.override.rule} — "
                 f"{view.override.reason} (approved by {view.override.approved_by})"
             )
-    return JurisdictionFinding(
+    finding = JurisdictionFinding(
         code=effective.code,
         name=effective.name,
         rule=view.governing,
@@ -179,6 +184,9 @@ def _located(
         law_rule=effective.rule,
         overridden=view.override is not None,
     )
+    if len(policy.findings) < FINDING_CACHE_LIMIT:
+        policy.findings[key] = finding
+    return finding
 
 
 def _consent(findings: list[JurisdictionFinding], policy: CompiledPolicy) -> ConsentLevel:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from callwarden.law.knowledge import NOT_LEGAL_ADVICE
@@ -68,9 +68,33 @@ class Decision:
     disclaimer: str = NOT_LEGAL_ADVICE
 
     def as_dict(self, include_trace: bool = False) -> dict[str, Any]:
-        body = asdict(self)
-        for finding in body["jurisdictions"]:
-            finding["citations"] = list(finding["citations"])
-        if not include_trace:
-            body.pop("trace")
+        """The documented JSON shape, built field by field (dataclasses.asdict deep-copies,
+        which costs more than the decision itself)."""
+        body: dict[str, Any] = {
+            "decision_id": self.decision_id,
+            "record": self.record,
+            "governing_rule": self.governing_rule,
+            "consent": self.consent,
+            "notice": _fields(self.notice),
+            "consent_prompt": _fields(self.consent_prompt) if self.consent_prompt else None,
+            "jurisdictions": [
+                {**_fields(finding), "citations": list(finding.citations)}
+                for finding in self.jurisdictions
+            ],
+            "purposes": list(self.purposes),
+            "retention_class": self.retention_class,
+            "scope_rule": self.scope_rule,
+            "secure_pause": self.secure_pause,
+            "uncertain": self.uncertain,
+            "reasons": list(self.reasons),
+            "policy_version": self.policy_version,
+            "law_version": self.law_version,
+            "disclaimer": self.disclaimer,
+        }
+        if include_trace:
+            body["trace"] = list(self.trace)
         return body
+
+
+def _fields(value: Notice | ConsentPrompt | JurisdictionFinding) -> dict[str, Any]:
+    return {name: getattr(value, name) for name in value.__slots__}

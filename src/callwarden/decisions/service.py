@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
@@ -23,10 +24,10 @@ def make_decision(
     verdict = may(principal, "decisions.make")
     if not verdict:
         raise Forbidden(verdict.reason)
-    policy = policies.compiled(policies.get_version(session))
+    policy = policies.active_compiled(session)
     decision = decide(facts.to_facts(), policy, explain=explain)
-    session.add(
-        DecisionRecord(
+    session.execute(
+        insert(DecisionRecord).values(
             id=decision.decision_id,
             external_call_id=facts.call_id,
             created_at=clock.now(),

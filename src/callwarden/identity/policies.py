@@ -37,6 +37,21 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "teams.read": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.SUPERVISOR, Role.AUDITOR}),
     "tokens.manage_any": frozenset({Role.ADMIN}),
     "audit.read": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR}),
+    "policy.apply": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
+    "policy.read": frozenset(
+        {
+            Role.ADMIN,
+            Role.COMPLIANCE_OFFICER,
+            Role.SUPERVISOR,
+            Role.QA_REVIEWER,
+            Role.AGENT,
+            Role.LEGAL,
+            Role.AUDITOR,
+            Role.INTEGRATION,
+        }
+    ),
+    "decisions.make": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.INTEGRATION}),
+    "decisions.read": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL}),
 }
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,6 +36,40 @@ def list_teams(session: Session) -> list[Team]:
 
 def token_by_id(session: Session, token_id: str) -> ApiToken | None:
     return session.get(ApiToken, token_id)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenFacts:
+    """What authenticating a token needs, read in one light query."""
+
+    token_id: str
+    secret_hash: str
+    role: str
+    expires_at: datetime
+    revoked_at: datetime | None
+    user_id: str
+    username: str
+    team_id: str | None
+    user_disabled_at: datetime | None
+
+
+def token_facts(session: Session, token_id: str) -> TokenFacts | None:
+    row = session.execute(
+        select(
+            ApiToken.id,
+            ApiToken.secret_hash,
+            ApiToken.role,
+            ApiToken.expires_at,
+            ApiToken.revoked_at,
+            User.id,
+            User.username,
+            User.team_id,
+            User.disabled_at,
+        )
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.id == token_id)
+    ).first()
+    return TokenFacts(*row) if row is not None else None
 
 
 def list_tokens(session: Session, user_id: str | None = None) -> list[ApiToken]:

@@ -247,7 +247,7 @@ def revoke_token(
 def authenticate(session: Session, presented: str) -> Principal:
     """The principal behind a bearer token, or Unauthenticated saying what is wrong with it."""
     token_id, secret = credentials.split_token(presented)
-    token = repository.token_by_id(session, token_id)
+    token = repository.token_facts(session, token_id)
     if token is None or not credentials.secret_matches(token.secret_hash, secret):
         raise Unauthenticated("unknown bearer token")
     now = clock.now()
@@ -255,15 +255,15 @@ def authenticate(session: Session, presented: str) -> Principal:
         raise Unauthenticated("this token has been revoked")
     if token.expires_at <= now:
         raise Unauthenticated("this token has expired; log in again or create a new token")
-    if token.user.disabled_at is not None:
+    if token.user_disabled_at is not None:
         raise Unauthenticated("this token's user is disabled")
     return Principal(
-        actor=f"user:{token.user.username}",
+        actor=f"user:{token.username}",
         role=Role(token.role),
         user_id=token.user_id,
-        username=token.user.username,
-        team_id=token.user.team_id,
-        token_id=token.id,
+        username=token.username,
+        team_id=token.team_id,
+        token_id=token.token_id,
     )
 
 

@@ -24,6 +24,18 @@ def active_at(session: Session, moment: datetime) -> PolicyVersion | None:
     return session.execute(query).scalar_one_or_none()
 
 
+def active_key_at(session: Session, moment: datetime) -> tuple[int, str] | None:
+    """(version, content hash) of the version in force: a light query for the hot path."""
+    query = (
+        select(PolicyVersion.version, PolicyVersion.content_hash)
+        .where(PolicyVersion.effective_from <= moment)
+        .order_by(PolicyVersion.version.desc())
+        .limit(1)
+    )
+    row = session.execute(query).first()
+    return (row[0], row[1]) if row else None
+
+
 def by_number(session: Session, version: int) -> PolicyVersion | None:
     return session.get(PolicyVersion, version)
 

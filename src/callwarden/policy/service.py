@@ -132,6 +132,15 @@ def compiled(row: PolicyVersion) -> CompiledPolicy:
     return found
 
 
+def active_compiled(session: Session) -> CompiledPolicy:
+    """The policy in force now, compiled; reads only its number and hash when already cached."""
+    current = repository.active_key_at(session, clock.now())
+    if current is None:
+        raise NotFound("no policy is in force; apply one with `callwarden policy apply FILE`")
+    found = _compiled.get((*current, load_knowledge_base().version))
+    return found if found is not None else compiled(get_version(session, current[0]))
+
+
 def diff(session: Session, first: int, second: int) -> str:
     """A unified diff of two versions' texts."""
     before, after = get_version(session, first), get_version(session, second)

@@ -6,9 +6,10 @@ still leaves its denial in the audit trail while writing nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from callwarden.audit import service as audit
@@ -24,12 +25,12 @@ _bearer = HTTPBearer(
 )
 
 
-def database(request: Request) -> Database:
+async def database(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def settings(request: Request) -> Settings:
+async def settings(request: Request) -> Settings:
     current: Settings = request.app.state.settings
     return current
 
@@ -40,7 +41,7 @@ def principal(
 ) -> Principal:
     if credentials is None:
         raise Unauthenticated("send an API token: Authorization: Bearer cwt_<id>.<secret>")
-    with db.unit_of_work() as session:
+    with db.reading() as session:
         return identity.authenticate(session, credentials.credentials)
 
 
@@ -57,15 +58,16 @@ def record_denial(db: Database, who: Principal, action: str, target: str, verdic
         )
 
 
-def requires(action: str) -> Callable[..., Principal]:
+def requires(action: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency that lets the request through only if the caller's role may take `action`."""
 
-    def check(
+    async def check(
         request: Request, who: Principal = Depends(principal), db: Database = Depends(database)
     ) -> Principal:
         verdict = may(who, action)
         if not verdict:
-            record_denial(db, who, action, f"endpoint:{request.method} {request.url.path}", verdict)
+            target = f"endpoint:{request.method} {request.url.path}"
+            await run_in_threadpool(record_denial, db, who, action, target, verdict)
             raise Forbidden(verdict.reason)
         return who
 
