@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from callwarden import __version__
 from callwarden.audit.api import router as audit_router
+from callwarden.calls.api import router as calls_router
 from callwarden.config import Settings, load_settings
 from callwarden.db import Database
 from callwarden.decisions.api import router as decisions_router
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(audit_router)
     app.include_router(policy_router)
     app.include_router(decisions_router)
+    app.include_router(calls_router)
 
     @app.get("/healthz", tags=["service"])
     def healthz(db: Database = Depends(database)) -> dict[str, Any]:

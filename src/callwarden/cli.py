@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from callwarden.audit.cli import app as audit_app
+from callwarden.calls.cli import app as calls_app
 from callwarden.cli_support import console, new_app
 from callwarden.config import load_settings
 from callwarden.db import Database
@@ -23,6 +24,7 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(law_app, name="law")
 app.add_typer(policy_app, name="policy")
+app.add_typer(calls_app, name="calls")
 app.command("decide")(decide)
 
 

@@ -22,6 +22,17 @@ TEAM_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.SUPERVISOR, 
 POLICY_WRITERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER})
 DECIDERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.INTEGRATION})
 DECISION_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL})
+CALL_WRITERS = frozenset({Role.ADMIN, Role.INTEGRATION})
+CALL_READERS = frozenset(
+    {
+        Role.ADMIN,
+        Role.COMPLIANCE_OFFICER,
+        Role.AUDITOR,
+        Role.LEGAL,
+        Role.SUPERVISOR,
+        Role.INTEGRATION,
+    }
+)
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -44,6 +55,11 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/v1/policy/versions"): POLICY_WRITERS,
     ("POST", "/v1/decisions"): DECIDERS,
     ("GET", "/v1/decisions/{decision_id}"): DECISION_READERS,
+    ("POST", "/v1/calls"): CALL_WRITERS,
+    ("GET", "/v1/calls"): CALL_READERS,
+    ("POST", "/v1/calls/{call_id}/events"): CALL_WRITERS,
+    ("GET", "/v1/calls/{call_id}"): CALL_READERS,
+    ("GET", "/v1/calls/{call_id}/consent"): CALL_READERS,
 }
 PUBLIC = {("GET", "/healthz"), ("POST", "/v1/auth/token")}
 

@@ -52,6 +52,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     ),
     "decisions.make": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.INTEGRATION}),
     "decisions.read": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL}),
+    "calls.write": frozenset({Role.ADMIN, Role.INTEGRATION}),
+    "calls.read": frozenset(
+        {Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL, Role.SUPERVISOR,
+         Role.INTEGRATION}
+    ),
 }
 
 

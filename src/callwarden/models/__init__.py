@@ -2,6 +2,7 @@
 
 from callwarden.models.audit import AuditEvent, AuditHead
 from callwarden.models.base import Base
+from callwarden.models.calls import Call, CallEvent, CallParty, CallPause
 from callwarden.models.decision import DecisionRecord
 from callwarden.models.identity import ApiToken, Team, User
 from callwarden.models.policy import PolicyVersion
@@ -11,6 +12,10 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Base",
+    "Call",
+    "CallEvent",
+    "CallParty",
+    "CallPause",
     "DecisionRecord",
     "PolicyVersion",
     "Team",

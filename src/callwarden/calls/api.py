@@ -1,0 +1,117 @@
+"""Routes for call sessions: create, report events, read the call and its consent evidence."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+
+from callwarden.calls import ledger, repository, service
+from callwarden.calls.schemas import CallCreate, EventIn
+from callwarden.db import Database
+from callwarden.identity.principal import Principal
+from callwarden.kit.clock import as_utc
+from callwarden.kit.errors import NotFound
+from callwarden.server.deps import database, requires
+
+router = APIRouter(prefix="/v1/calls", tags=["calls"])
+
+
+@router.post("", status_code=201, response_model=None)
+def create_call(
+    body: CallCreate,
+    who: Principal = Depends(requires("calls.write")),
+    db: Database = Depends(database),
+) -> JSONResponse:
+    """Create a call: the decision and the plan the phone system must follow.
+
+    Sending the same `source` and `external_id` again returns the existing call (200).
+    """
+    with db.unit_of_work() as session:
+        view = service.create_call(session, who, body)
+        content = {
+            "call_id": view.call.id,
+            "state": view.call.state,
+            "decision": view.decision,
+            "plan": view.call.plan,
+        }
+    return JSONResponse(content, status_code=201 if view.created else 200)
+
+
+@router.post("/{call_id}/events", response_model=None)
+def report_event(
+    call_id: str,
+    event: EventIn,
+    who: Principal = Depends(requires("calls.write")),
+    db: Database = Depends(database),
+) -> JSONResponse:
+    """Report an event; a forbidden one is refused (409, with why) and kept as a violation."""
+    try:
+        with db.unit_of_work() as session:
+            result = service.record_event(session, who, call_id, event)
+            content = {
+                "accepted": True,
+                "duplicate": result.duplicate,
+                "message": result.message,
+                "plan_changed": result.plan_changed,
+                "plan": result.call.plan,
+                "state": result.call.state,
+                "recording_state": result.call.recording_state,
+            }
+    except (service.EventRefused, NotFound) as refusal:
+        repeated = refusal.extra.get("repeated", False)
+        if not repeated:
+            with db.unit_of_work() as session:
+                service.record_violation(session, who, call_id, event, refusal.detail)
+        raise
+    return JSONResponse(content, status_code=200 if result.duplicate else 201)
+
+
+@router.get("")
+def list_calls(
+    since: datetime | None = Query(default=None, alias="from"),
+    until: datetime | None = Query(default=None, alias="to"),
+    state: Literal["active", "ended"] | None = Query(default=None),
+    limit: int = Query(default=100, ge=1, le=1000),
+    who: Principal = Depends(requires("calls.read")),
+    db: Database = Depends(database),
+) -> list[dict[str, Any]]:
+    with db.unit_of_work() as session:
+        calls = repository.find(
+            session,
+            as_utc(since) if since else None,
+            as_utc(until) if until else None,
+            state,
+            limit,
+        )
+        return [
+            {
+                "call_id": c.id,
+                "direction": c.direction,
+                "state": c.state,
+                "record": c.record_decision,
+                "recording_state": c.recording_state,
+                "started_at": c.started_at.isoformat(),
+                "external_id": c.external_id,
+            }
+            for c in calls
+        ]
+
+
+@router.get("/{call_id}")
+def get_call(
+    call_id: str, who: Principal = Depends(requires("calls.read")), db: Database = Depends(database)
+) -> dict[str, Any]:
+    with db.unit_of_work() as session:
+        return ledger.call_detail(session, service.get_call(session, who, call_id))
+
+
+@router.get("/{call_id}/consent")
+def consent(
+    call_id: str, who: Principal = Depends(requires("calls.read")), db: Database = Depends(database)
+) -> dict[str, Any]:
+    """The consent evidence for each party, as an auditor reads it."""
+    with db.unit_of_work() as session:
+        return ledger.consent_evidence(session, service.get_call(session, who, call_id))

@@ -1,0 +1,101 @@
+"""`callwarden calls show|list`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import typer
+from rich.table import Table
+
+from callwarden.calls import ledger, repository, service
+from callwarden.cli_support import console, new_app, print_json, unit_of_work
+from callwarden.identity.principal import cli_principal
+from callwarden.kit.clock import as_utc
+from callwarden.kit.errors import InvalidInput
+
+app = new_app("Show calls and their consent ledger.")
+
+
+@app.command("show")
+def show(call_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """A call: parties and their consent, the decision, events and violations."""
+    with unit_of_work() as session:
+        detail = ledger.call_detail(session, service.get_call(session, cli_principal(), call_id))
+    if as_json:
+        print_json(detail)
+        return
+    console.print(
+        f"[bold]call {detail['call_id']}[/]  {detail['direction']}  state {detail['state']}  "
+        f"recording {detail['recording_state']}  decision {detail['record']} "
+        f"({detail['governing_rule']}, consent {detail['consent']})",
+        highlight=False,
+    )
+    parties = Table("party", "role", "jurisdiction", "rule", "notice heard", "consent", "left")
+    for party in detail["parties"]:
+        parties.add_row(
+            party["key"],
+            party["role"],
+            f"{party['jurisdiction']} ({party['location_source']})",
+            party["rule"],
+            (party["notice_at"] or "-")[:19],
+            party["consent_status"],
+            (party["left_at"] or "")[:19],
+        )
+    console.print(parties)
+    events = Table("time", "event", "party", "method", "accepted", "violation")
+    for event in detail["events"]:
+        events.add_row(
+            event["occurred_at"][:19],
+            event["kind"],
+            event["party_key"] or "",
+            event["method"] or "",
+            "yes" if event["accepted"] else "[red]refused[/]",
+            event["violation"] or "",
+        )
+    console.print(events)
+    console.print(f"next steps: {[step['action'] for step in detail['plan'].get('steps', [])]}")
+
+
+@app.command("list")
+def list_calls(
+    since: datetime | None = typer.Option(None, "--from", help="ISO time, inclusive."),
+    until: datetime | None = typer.Option(None, "--to", help="ISO time, exclusive."),
+    state: str | None = typer.Option(None, help="active or ended"),
+    limit: int = typer.Option(100, min=1, max=10000),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    if state not in {None, "active", "ended"}:
+        raise InvalidInput(f"unknown state {state!r}; use active or ended")
+    with unit_of_work() as session:
+        calls = repository.find(
+            session,
+            as_utc(since) if since else None,
+            as_utc(until) if until else None,
+            state,
+            limit,
+        )
+        rows = [
+            {
+                "call_id": c.id,
+                "started_at": c.started_at.isoformat(),
+                "direction": c.direction,
+                "state": c.state,
+                "record": c.record_decision,
+                "recording_state": c.recording_state,
+            }
+            for c in calls
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("call", "started", "direction", "state", "decision", "recording")
+    for row in rows:
+        table.add_row(
+            row["call_id"],
+            row["started_at"][:19],
+            row["direction"],
+            row["state"],
+            row["record"],
+            row["recording_state"],
+        )
+    console.print(table)

@@ -1,0 +1,127 @@
+"""The call plan: the ordered steps a phone system must take now, in a neutral JSON form.
+
+Any PBX integration can follow it: play a notice, gather a keypress, start, stop or never start
+recording. It is rebuilt from the call's current state after every event, so it always says
+what is still outstanding, and its version goes up whenever the steps change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from callwarden.decisions.compiled import CompiledPolicy
+from callwarden.models import Call, CallParty
+
+Step = dict[str, Any]
+
+
+def present(call: Call) -> list[CallParty]:
+    return [party for party in call.parties if party.left_at is None]
+
+
+def _language(party: CallParty, policy: CompiledPolicy, fallback: str | None) -> str:
+    scripts = policy.document.scripts
+    for candidate in (party.language, (party.language or "").split("-")[0], fallback):
+        if candidate and candidate in scripts:
+            return candidate
+    return policy.document.default_language
+
+
+def build(call: Call, policy: CompiledPolicy, notice_language: str | None) -> list[Step]:
+    """Steps still to take, in order."""
+    if call.state == "ended":
+        return []
+    running = call.recording_state in {"recording", "paused"}
+    if call.record_decision == "no":
+        reason = "the decision for this call is not to record"
+        return (
+            [{"action": "stop_recording", "discard": False, "reason": reason}]
+            if running
+            else [{"action": "do_not_record", "reason": reason}]
+        )
+    if call.halted:
+        return _halted_steps(call)
+    steps: list[Step] = []
+    idle = call.recording_state in {"idle", "stopped"}
+    waiting = [p.key for p in present(call) if p.needs_consent and p.consent_status != "given"]
+    if call.recording_state == "recording" and waiting:
+        steps.append(
+            {
+                "action": "pause_recording",
+                "reason": f"waiting for consent from {', '.join(waiting)}",
+            }
+        )
+    if call.notice_must_be_recorded and idle:
+        steps.append({"action": "start_recording", "why": "the notice must be on the recording"})
+    for party in present(call):
+        if party.needs_notice and party.notice_at is None:
+            language = _language(party, policy, notice_language)
+            script = policy.document.scripts[language].notice
+            if script is not None:
+                steps.append(
+                    {
+                        "action": "play_notice",
+                        "party": party.key,
+                        "text": script.text,
+                        "language": language,
+                        "script_id": script.id,
+                    }
+                )
+    for party in present(call):
+        if party.needs_consent and party.consent_status == "pending":
+            language = _language(party, policy, notice_language)
+            consent = policy.document.scripts[language].consent
+            if consent is not None:
+                steps.append(
+                    {
+                        "action": "gather_consent",
+                        "party": party.key,
+                        "method": consent.method,
+                        "digit": consent.accept_digit,
+                        "decline_digit": consent.decline_digit,
+                        "timeout_s": consent.timeout_s,
+                        "text": consent.text,
+                        "language": language,
+                        "script_id": consent.id,
+                    }
+                )
+    if idle and not call.notice_must_be_recorded:
+        steps.append({"action": "start_recording"})
+    elif call.recording_state == "paused" and waiting:
+        steps.append({"action": "resume_recording", "after": "consent"})
+    return steps
+
+
+def _halted_steps(call: Call) -> list[Step]:
+    steps: list[Step] = []
+    if call.recording_state in {"recording", "paused"}:
+        steps.append(
+            {
+                "action": "stop_recording",
+                "discard": call.discard_all,
+                "reason": f"consent was {call.halted}",
+            }
+        )
+    elif call.discard_all:
+        steps.append({"action": "discard_recording", "reason": f"consent was {call.halted}"})
+    if call.halted == "declined" and call.on_decline == "end_call":
+        steps.append(
+            {"action": "end_call", "reason": "the policy ends calls whose recording is declined"}
+        )
+    if not steps:
+        steps.append({"action": "do_not_record", "reason": f"consent was {call.halted}"})
+    return steps
+
+
+def document(call: Call, steps: list[Step]) -> dict[str, Any]:
+    """The plan as sent to the phone system."""
+    pause = {"max_pause_s": call.max_pause_s, "reason": "payment"} if call.secure_pause else None
+    return {
+        "call_id": call.id,
+        "decision_id": call.decision_id,
+        "version": call.plan_version,
+        "record": call.record_decision,
+        "consent": call.consent_level,
+        "steps": steps,
+        "secure_pause": pause,
+    }

@@ -1,0 +1,373 @@
+"""Call sessions: create a call with its decision and plan, take events, keep the ledger.
+
+Every accepted event is audited in the same transaction. A refused event raises EventRefused;
+the caller then keeps it as a violation with `record_violation` in a transaction of its own,
+so the refusal is on record while nothing the event asked for is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from callwarden.audit import service as audit
+from callwarden.calls import machine, plan, repository
+from callwarden.calls.schemas import CallCreate, EventIn, NewParty
+from callwarden.decisions import service as decisions
+from callwarden.decisions.facts import CallFactsIn
+from callwarden.decisions.outcome import Decision, JurisdictionFinding
+from callwarden.identity.policies import may
+from callwarden.identity.principal import Principal
+from callwarden.kit import clock
+from callwarden.kit.errors import Conflict, Forbidden, NotFound
+from callwarden.kit.ids import new_id
+from callwarden.law.strictness import strictness
+from callwarden.models import Call, CallEvent, CallParty, CallPause
+from callwarden.policy import service as policies
+
+CONSENT_RANK = {"none": 0, "implied": 1, "explicit": 2}
+
+
+class EventRefused(Conflict):
+    code = "event_refused"
+    title = "Event refused"
+
+
+def _require(principal: Principal, action: str) -> None:
+    verdict = may(principal, action)
+    if not verdict:
+        raise Forbidden(verdict.reason)
+
+
+@dataclass(frozen=True, slots=True)
+class CallView:
+    call: Call
+    decision: dict[str, Any]
+    created: bool
+
+
+def create_call(session: Session, principal: Principal, body: CallCreate) -> CallView:
+    """Create a call, decide, and plan; the same (source, external_id) returns the same call."""
+    _require(principal, "calls.write")
+    if body.external_id:
+        existing = repository.by_external_id(session, body.source, body.external_id)
+        if existing is not None:
+            return CallView(existing, decision_of(session, existing), False)
+    facts = CallFactsIn.model_validate(
+        body.model_dump(exclude={"source", "external_id", "started_at"})
+    )
+    decision = decisions.make_decision(session, principal, facts)
+    document = policies.compiled(policies.get_version(session, decision.policy_version)).document
+    now = clock.now()
+    started = body.started_at or now
+    if started > now + machine.MAX_FUTURE_SKEW:
+        raise InvalidInput("started_at is in the future; check the phone system's clock")
+    call = Call(
+        id=new_id("call"),
+        source=body.source,
+        external_id=body.external_id,
+        direction=body.direction,
+        facts=facts.model_dump(mode="json"),
+        state="active",
+        recording_state="idle",
+        record_decision=decision.record,
+        consent_level=decision.consent,
+        governing_rule=decision.governing_rule,
+        notice_required=decision.notice.required,
+        notice_must_be_recorded=decision.notice.must_be_recorded,
+        secure_pause=decision.secure_pause,
+        max_pause_s=document.payment_pause.max_pause_s,
+        on_decline=document.consent.on_decline,
+        on_withdrawal=document.consent.on_withdrawal,
+        halted=None,
+        discard_all=False,
+        decision_id=decision.decision_id,
+        policy_version=decision.policy_version,
+        plan={},
+        plan_version=0,
+        created_by=principal.actor,
+        started_at=started,
+        last_event_at=started,
+        parties=[],
+    )
+    for position, (party, finding) in enumerate(
+        zip(facts.parties, decision.jurisdictions, strict=False)
+    ):
+        key = _unique_key(call, party.role)
+        call.parties.append(
+            _party_row(
+                key,
+                position,
+                party.role,
+                party.number,
+                party.language,
+                finding,
+                decision,
+                started,
+                needs_notice=decision.notice.required,
+            )
+        )
+    repository.add(session, call)
+    _replan(session, call, decision.notice.language)
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="call.created",
+        target=f"call:{call.id}",
+        data={
+            "decision_id": decision.decision_id,
+            "record": decision.record,
+            "source": body.source,
+            "external_id": body.external_id,
+        },
+    )
+    return CallView(call, decision.as_dict(), True)
+
+
+def _unique_key(call: Call, role: str) -> str:
+    taken = {party.key for party in call.parties}
+    if role not in taken:
+        return role
+    number = 2
+    while f"{role}-{number}" in taken:
+        number += 1
+    return f"{role}-{number}"
+
+
+def _party_row(
+    key: str,
+    position: int,
+    role: str,
+    number: str | None,
+    language: str | None,
+    finding: JurisdictionFinding,
+    decision: Decision,
+    now: Any,
+    needs_notice: bool,
+) -> CallParty:
+    customer_side = role != "agent"
+    needs_consent = customer_side and decision.consent == "explicit"
+    implied = customer_side and decision.consent == "implied"
+    return CallParty(
+        key=key,
+        position=position,
+        role=role,
+        number=number,
+        jurisdiction=finding.code if finding.code != "??" else None,
+        location_source=finding.source,
+        rule=finding.rule,
+        language=language,
+        needs_notice=customer_side and needs_notice and decision.record != "no",
+        needs_consent=needs_consent and decision.record != "no",
+        consent_status="pending"
+        if (needs_consent or implied) and decision.record != "no"
+        else "not_needed",
+        joined_at=now,
+    )
+
+
+def decision_of(session: Session, call: Call) -> dict[str, Any]:
+    from callwarden.models import DecisionRecord
+
+    row = session.get(DecisionRecord, call.decision_id)
+    return row.outcome if row is not None else {}
+
+
+def _replan(session: Session, call: Call, notice_language: str | None = None) -> bool:
+    """Rebuild the plan from the call's state; True when its steps changed."""
+    compiled = policies.compiled(policies.get_version(session, call.policy_version))
+    language = notice_language or call.plan.get("language")
+    steps = plan.build(call, compiled, language)
+    changed = steps != call.plan.get("steps")
+    if changed:
+        call.plan_version += 1
+    call.plan = {**plan.document(call, steps), "language": language}
+    return changed
+
+
+@dataclass(frozen=True, slots=True)
+class EventResult:
+    call: Call
+    event: CallEvent
+    plan_changed: bool
+    duplicate: bool
+    message: str
+
+
+def record_event(
+    session: Session, principal: Principal, call_id: str, event: EventIn
+) -> EventResult:
+    """Apply one event, or raise EventRefused (the caller then keeps the violation)."""
+    _require(principal, "calls.write")
+    call = repository.get(session, call_id, lock=True)
+    if call is None:
+        raise NotFound(f"no call {call_id!r}")
+    body = event.model_dump(mode="json")
+    existing = repository.event_by_client_id(session, call_id, event.event_id)
+    if existing is not None:
+        if existing.body != body:
+            raise Conflict(f"event id {event.event_id!r} was already used for a different event")
+        if not existing.accepted:
+            raise EventRefused(
+                existing.violation or "refused", event_id=event.event_id, repeated=True
+            )
+        return EventResult(call, existing, False, True, "duplicate: already applied")
+    verdict = machine.apply(call, event, clock.now())
+    if not verdict.accepted:
+        raise EventRefused(verdict.reason, event_id=event.event_id)
+    if verdict.redecide:
+        assert event.new_party is not None
+        _join(session, principal, call, event.new_party, event)
+    _track_pauses(session, call, event, verdict)
+    stored = CallEvent(
+        call_id=call.id,
+        client_event_id=event.event_id,
+        kind=event.kind,
+        occurred_at=event.occurred_at,
+        received_at=clock.now(),
+        party_key=event.party,
+        method=event.method,
+        script_id=event.script_id,
+        offset_s=event.offset_s,
+        body=body,
+        accepted=True,
+        violation="pause longer than the policy allows" if verdict.pause_exceeded else None,
+        reported_by=principal.actor,
+    )
+    repository.add(session, stored)
+    changed = _replan(session, call)
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="call.event",
+        target=f"call:{call.id}",
+        data={
+            "kind": event.kind,
+            "event_id": event.event_id,
+            "party": event.party,
+            "method": event.method,
+            "plan_version": call.plan_version,
+        },
+    )
+    return EventResult(call, stored, changed, False, verdict.reason)
+
+
+def _track_pauses(session: Session, call: Call, event: EventIn, verdict: machine.Verdict) -> None:
+    if event.kind == "recording_paused":
+        repository.add(
+            session,
+            CallPause(
+                call_id=call.id,
+                reason=event.reason or "unspecified",
+                started_at=event.occurred_at,
+                start_offset_s=event.offset_s,
+            ),
+        )
+    elif event.kind in {"recording_resumed", "recording_stopped", "call_ended"}:
+        pause = repository.open_pause(session, call.id)
+        if pause is not None:
+            pause.ended_at = event.occurred_at
+            pause.end_offset_s = event.offset_s
+            pause.exceeded = (
+                event.occurred_at - pause.started_at
+            ).total_seconds() > call.max_pause_s
+
+
+def _join(
+    session: Session, principal: Principal, call: Call, newcomer: NewParty, event: EventIn
+) -> None:
+    """Re-run the decision with the new party; a stricter rule brings a new plan."""
+    facts = dict(call.facts)
+    facts["parties"] = [*facts["parties"], newcomer.model_dump(exclude={"key"}, mode="json")]
+    if event.queue:
+        facts["queue"] = event.queue
+    decision = decisions.make_decision(session, principal, CallFactsIn.model_validate(facts))
+    finding = decision.jurisdictions[len(facts["parties"]) - 1]
+    stricter = (
+        strictness(decision.governing_rule) > strictness(call.governing_rule)  # type: ignore[arg-type]
+        or CONSENT_RANK[decision.consent] > CONSENT_RANK[call.consent_level]
+    )
+    if stricter:
+        _tighten(call, decision)
+    needs_notice = decision.notice.required and (finding.rule != "one-party" or stricter)
+    row = _party_row(
+        newcomer.key or _unique_key(call, newcomer.role),
+        len(call.parties),
+        newcomer.role,
+        newcomer.number,
+        newcomer.language,
+        finding,
+        decision,
+        event.occurred_at,
+        needs_notice,
+    )
+    call.parties.append(row)
+    call.facts = facts
+    call.decision_id = decision.decision_id
+    call.policy_version = decision.policy_version
+    if decision.record == "no":
+        call.record_decision = "no"
+
+
+def _tighten(call: Call, decision: Decision) -> None:
+    """The rule got stricter: everyone on the customer side hears the notice again, and gives
+    explicit consent if it is now needed."""
+    call.governing_rule = decision.governing_rule
+    call.consent_level = decision.consent
+    call.notice_required = decision.notice.required
+    call.notice_must_be_recorded = call.notice_must_be_recorded or decision.notice.must_be_recorded
+    if decision.record != "no" and call.record_decision != "no":
+        call.record_decision = decision.record
+    for party in plan.present(call):
+        if party.role == "agent":
+            continue
+        party.needs_notice = decision.notice.required
+        party.notice_at = None
+        if decision.consent == "explicit" and party.consent_status != "given":
+            party.needs_consent = True
+            party.consent_status = "pending"
+
+
+def record_violation(
+    session: Session, principal: Principal, call_id: str, event: EventIn, reason: str
+) -> None:
+    """Keep a refused event where an auditor will find it (its own transaction)."""
+    call = repository.get(session, call_id)
+    target = f"call:{call_id}"
+    if call is not None and repository.event_by_client_id(session, call_id, event.event_id) is None:
+        repository.add(
+            session,
+            CallEvent(
+                call_id=call_id,
+                client_event_id=event.event_id,
+                kind=event.kind,
+                occurred_at=event.occurred_at,
+                received_at=clock.now(),
+                party_key=event.party,
+                method=event.method,
+                script_id=event.script_id,
+                offset_s=event.offset_s,
+                body=event.model_dump(mode="json"),
+                accepted=False,
+                violation=reason,
+                reported_by=principal.actor,
+            ),
+        )
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="call.violation",
+        target=target,
+        reason=reason,
+        data={"kind": event.kind, "event_id": event.event_id, "known_call": call is not None},
+    )
+
+
+def get_call(session: Session, principal: Principal, call_id: str) -> Call:
+    _require(principal, "calls.read")
+    call = repository.get(session, call_id)
+    if call is None:
+        raise NotFound(f"no call {call_id!r}")
+    return call

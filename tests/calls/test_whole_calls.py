@@ -1,0 +1,184 @@
+"""Whole calls through the API: the scenarios the consent ledger must get right."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.support.calls import CallDriver
+
+TX_AGENT = {"role": "agent", "jurisdiction": "US-TX"}
+
+
+def test_californian_customer_notice_and_implied_consent(
+    client: TestClient, pbx: dict[str, str]
+) -> None:
+    call = CallDriver(
+        client,
+        pbx,
+        {
+            "direction": "inbound",
+            "queue": "support",
+            "parties": [{"role": "customer", "number": "+14155550123"}, TX_AGENT],
+        },
+    )
+    assert call.actions() == ["play_notice", "start_recording"]
+    assert (
+        call.plan["steps"][0]["script_id"] == "notice-en-v3"
+        and call.plan["steps"][0]["party"] == "customer"
+    )
+    call.refused("recording_started", "has not heard the notice")
+    call.ok("notice_played", party="customer", script_id="notice-en-v3", offset_s=0.0)
+    assert call.actions() == ["start_recording"]
+    call.ok("recording_started")
+    assert call.actions() == []
+    call.ok("call_ended")
+    call.refused("recording_stopped", "no events are accepted after call_ended")
+    evidence = call.consent()
+    customer = evidence["parties"][0]
+    assert (
+        customer["consent"]["status"] == "implied"
+        and customer["notice"]["script_id"] == "notice-en-v3"
+    )
+    assert customer["jurisdiction"] == "US-CA" and customer["located"] == "presumed"
+    assert [v["kind"] for v in evidence["violations"]] == ["recording_started", "recording_stopped"]
+
+
+def test_german_customer_explicit_consent_and_decline(
+    client: TestClient, pbx: dict[str, str]
+) -> None:
+    call = CallDriver(
+        client,
+        pbx,
+        {
+            "direction": "inbound",
+            "parties": [{"role": "customer", "number": "+4930123456", "language": "de"}, TX_AGENT],
+        },
+    )
+    assert call.actions() == ["play_notice", "gather_consent", "start_recording"]
+    gather = call.plan["steps"][1]
+    assert (gather["digit"], gather["language"], gather["method"]) == ("1", "de", "dtmf")
+    call.ok("notice_played", party="customer", script_id="notice-de-v2")
+    call.refused("recording_started", "has not given consent")
+    call.ok("consent_declined", party="customer", method="dtmf")
+    assert call.actions() == ["do_not_record"]
+    call.refused("recording_started", "consent was declined")
+    assert call.detail()["parties"][0]["consent_status"] == "declined"
+
+
+def test_german_customer_consents_then_recording_runs(
+    client: TestClient, pbx: dict[str, str]
+) -> None:
+    call = CallDriver(
+        client,
+        pbx,
+        {
+            "direction": "inbound",
+            "parties": [{"role": "customer", "jurisdiction": "DE", "language": "de"}, TX_AGENT],
+        },
+    )
+    call.refused("consent_given", "before hearing the notice", party="customer", method="dtmf")
+    call.ok("notice_played", party="customer", script_id="notice-de-v2")
+    call.ok("consent_given", party="customer", method="dtmf", digit="1")
+    call.ok("recording_started")
+    evidence = call.consent()["parties"][0]
+    assert evidence["consent"] == {
+        "required": "explicit",
+        "status": "given",
+        "method": "dtmf",
+        "at": evidence["consent"]["at"],
+    }
+    assert [e["kind"] for e in evidence["evidence"]] == ["notice_played", "consent_given"]
+
+
+def test_transfer_to_washington_brings_a_new_plan(client: TestClient, pbx: dict[str, str]) -> None:
+    call = CallDriver(
+        client,
+        pbx,
+        {
+            "direction": "inbound",
+            "queue": "support",
+            "parties": [{"role": "customer", "jurisdiction": "US-TX"}, TX_AGENT],
+        },
+    )
+    call.ok("notice_played", party="customer")
+    call.ok("recording_started")
+    assert call.actions() == []
+    result = call.ok(
+        "transferred",
+        party="agent",
+        new_party={"key": "specialist", "role": "third_party", "number": "+12065550100"},
+    )
+    assert result["plan_changed"] is True
+    notices = [step["party"] for step in call.plan["steps"] if step["action"] == "play_notice"]
+    assert notices == ["customer", "specialist"]  # the rule got stricter: announce again
+    detail = call.detail()
+    assert detail["governing_rule"] == "all-party"
+    assert [p["key"] for p in detail["parties"] if p["left_at"] is None] == [
+        "customer",
+        "specialist",
+    ]
+    assert detail["parties"][2]["jurisdiction"] == "US-WA"
+
+
+def test_a_one_party_newcomer_adds_nothing(client: TestClient, pbx: dict[str, str]) -> None:
+    call = CallDriver(
+        client,
+        pbx,
+        {
+            "direction": "inbound",
+            "parties": [{"role": "customer", "jurisdiction": "US-TX"}, TX_AGENT],
+        },
+    )
+    call.ok("notice_played", party="customer")
+    call.ok("recording_started")
+    result = call.ok("party_joined", new_party={"role": "third_party", "jurisdiction": "US-NY"})
+    assert result["plan_changed"] is False and call.actions() == []
+
+
+def test_payment_pause(client: TestClient, pbx: dict[str, str]) -> None:
+    call = CallDriver(
+        client,
+        pbx,
+        {
+            "direction": "inbound",
+            "queue": "payments",
+            "parties": [{"role": "customer", "jurisdiction": "US-TX"}, TX_AGENT],
+        },
+    )
+    assert call.plan["secure_pause"] == {"max_pause_s": 300, "reason": "payment"}
+    call.ok("notice_played", party="customer")
+    call.ok("recording_started", offset_s=0.0)
+    call.refused("recording_paused", "longer than the policy", reason="payment", max_duration_s=900)
+    call.refused("recording_paused", "needs a reason")
+    call.ok("recording_paused", reason="payment", offset_s=40.0)
+    call.refused("recording_paused", "cannot be paused", reason="payment")
+    call.ok("recording_resumed", seconds=95, offset_s=40.0)
+    call.ok("recording_paused", reason="payment", offset_s=80.0)
+    late = call.ok("recording_resumed", seconds=400, offset_s=80.0)
+    assert late["recording_state"] == "recording"
+    pauses = call.consent()["pauses"]
+    assert [p["exceeded_policy_maximum"] for p in pauses] == [False, True]
+    assert pauses[0]["start_offset_s"] == 40.0
+    assert any("pause longer" in (v["reason"] or "") for v in call.consent()["violations"])
+
+
+def test_withdrawal_mid_call_stops_and_keeps_prior(client: TestClient, pbx: dict[str, str]) -> None:
+    call = CallDriver(
+        client,
+        pbx,
+        {
+            "direction": "inbound",
+            "parties": [{"role": "customer", "jurisdiction": "US-CA"}, TX_AGENT],
+        },
+    )
+    call.ok("notice_played", party="customer")
+    call.ok("recording_started")
+    call.ok("consent_withdrawn", party="customer", method="speech", offset_s=61.5)
+    assert call.plan["steps"] == [
+        {"action": "stop_recording", "discard": False, "reason": "consent was withdrawn"}
+    ]
+    call.refused("recording_resumed", "cannot be resumed")
+    call.ok("recording_stopped", offset_s=62.0)
+    assert call.actions() == ["do_not_record"]
+    call.refused("recording_started", "consent was withdrawn")
+    assert call.consent()["halted"] == "withdrawn"
