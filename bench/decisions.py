@@ -32,10 +32,39 @@ from callwarden.decisions.facts import CallFactsIn
 from callwarden.law.knowledge import load_knowledge_base
 from callwarden.policy.service import validate_text
 
-AREA_CODES = ["212", "213", "305", "312", "415", "503", "512", "602", "702", "206", "617", "404",
-              "215", "303", "248", "302", "802", "860", "416", "604", "514"]
-INTERNATIONAL = ["+4930123456", "+442079460000", "+33142685300", "+35312345678", "+61212345678",
-                 "+6421123456", "+81312345678", "+5511912345678"]
+AREA_CODES = [
+    "212",
+    "213",
+    "305",
+    "312",
+    "415",
+    "503",
+    "512",
+    "602",
+    "702",
+    "206",
+    "617",
+    "404",
+    "215",
+    "303",
+    "248",
+    "302",
+    "802",
+    "860",
+    "416",
+    "604",
+    "514",
+]
+INTERNATIONAL = [
+    "+4930123456",
+    "+442079460000",
+    "+33142685300",
+    "+35312345678",
+    "+61212345678",
+    "+6421123456",
+    "+81312345678",
+    "+5511912345678",
+]
 EXPLICIT = ["US-CA", "US-TX", "US-WA", "DE", "GB", "FR", "US-FL", "US-IL", "CA-ON", "AU-NSW"]
 QUEUES = [None, "support", "sales", "payments", "trading"]
 
@@ -52,11 +81,19 @@ def call_mix(count: int, seed: int = 7) -> list[dict[str, Any]]:
                 number = f"+1{rng.choice(AREA_CODES)}555{rng.randrange(10000):04d}"
                 parties.append({"role": role, "number": number})
             elif roll < 0.8:
-                parties.append({"role": role, "number": rng.choice(INTERNATIONAL), "language": "de"})
+                parties.append(
+                    {"role": role, "number": rng.choice(INTERNATIONAL), "language": "de"}
+                )
             else:
                 parties.append({"role": role, "jurisdiction": rng.choice(EXPLICIT)})
-        calls.append({"direction": rng.choice(["inbound", "outbound", "inbound", "internal"]),
-                      "queue": rng.choice(QUEUES), "call_id": f"bench-{index}", "parties": parties})
+        calls.append(
+            {
+                "direction": rng.choice(["inbound", "outbound", "inbound", "internal"]),
+                "queue": rng.choice(QUEUES),
+                "call_id": f"bench-{index}",
+                "parties": parties,
+            }
+        )
     return calls
 
 
@@ -84,16 +121,35 @@ def free_port() -> int:
 def over_http(rate: int, seconds: float) -> tuple[float, float, int, int]:
     work = Path(tempfile.mkdtemp(prefix="callwarden-bench-"))
     port = free_port()
-    env = {**os.environ, "CALLWARDEN_DATA_DIR": str(work / "var"), "CALLWARDEN_BIND_PORT": str(port),
-           "CALLWARDEN_LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        "CALLWARDEN_DATA_DIR": str(work / "var"),
+        "CALLWARDEN_BIND_PORT": str(port),
+        "CALLWARDEN_LOG_LEVEL": "warning",
+    }
     env.pop("CALLWARDEN_DATABASE_URL", None)
     cli = [sys.executable, "-m", "callwarden"]
     subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
-    subprocess.run([*cli, "users", "create", "pbx", "--role", "integration"], env=env, check=True,
-                   capture_output=True)
-    token = subprocess.run([*cli, "tokens", "create", "--user", "pbx"], env=env, check=True,
-                           capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    server = subprocess.Popen([*cli, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [*cli, "users", "create", "pbx", "--role", "integration"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    token = (
+        subprocess.run(
+            [*cli, "tokens", "create", "--user", "pbx"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    server = subprocess.Popen(
+        [*cli, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base)
@@ -156,20 +212,26 @@ def _drive(base: str, token: str, rate: int, seconds: float) -> tuple[float, flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--calls", type=int, default=10_000)
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--skip-http", action="store_true")
     args = parser.parse_args()
     per_second = in_process(args.calls)
-    print(f"in-process: {per_second:,.0f} decisions/s over a mix of {args.calls:,} calls "
-          f"(target >= 50,000/s)")
+    print(
+        f"in-process: {per_second:,.0f} decisions/s over a mix of {args.calls:,} calls "
+        f"(target >= 50,000/s)"
+    )
     if args.skip_http:
         return
     p50, p99, count, failures = over_http(args.rate, args.seconds)
-    print(f"HTTP POST /v1/decisions at {args.rate} req/s for {args.seconds:.0f} s: p50 {p50:.1f} ms, "
-          f"p99 {p99:.1f} ms over {count} requests, {failures} failed (target p99 <= 20 ms)")
+    print(
+        f"HTTP POST /v1/decisions at {args.rate} req/s for {args.seconds:.0f} s: p50 {p50:.1f} ms, "
+        f"p99 {p99:.1f} ms over {count} requests, {failures} failed (target p99 <= 20 ms)"
+    )
 
 
 if __name__ == "__main__":

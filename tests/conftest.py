@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
-from tests.support.postgres import Cluster, running_cluster
 
 from callwarden.app import create_app
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.migrate import upgrade
+from tests.support.postgres import Cluster, running_cluster
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 _database_numbers = itertools.count(1)

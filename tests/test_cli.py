@@ -9,10 +9,10 @@ import time
 from pathlib import Path
 
 import httpx
-from tests.support.postgres import free_port
 from typer.testing import CliRunner
 
 from callwarden.cli import app
+from tests.support.postgres import free_port
 
 runner = CliRunner()
 

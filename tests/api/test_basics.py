@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from tests.support.factories import bearer, make_token
 
 from callwarden.db import Database
 from callwarden.models import AuditEvent, User
+from tests.support.factories import bearer, make_token
 
 
 def test_healthz_reports_a_current_schema(client: TestClient) -> None:

@@ -10,10 +10,10 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.support.factories import bearer, make_token
 
 from callwarden.db import Database
 from callwarden.identity.roles import Role
+from tests.support.factories import bearer, make_token
 
 EVERYONE = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})

@@ -16,8 +16,13 @@ from tests.support.factories import bearer, make_token
 from tests.support.policies import EXAMPLE_TEXT
 
 CALIFORNIA_TO_TEXAS = {
-    "direction": "inbound", "queue": "support", "call_id": "CA-1",
-    "parties": [{"role": "customer", "number": "+14155550123"}, {"role": "agent", "jurisdiction": "US-TX"}],
+    "direction": "inbound",
+    "queue": "support",
+    "call_id": "CA-1",
+    "parties": [
+        {"role": "customer", "number": "+14155550123"},
+        {"role": "agent", "jurisdiction": "US-TX"},
+    ],
 }
 
 
@@ -35,8 +40,9 @@ def counts(db: Database) -> tuple[int, int]:
     return decisions, events
 
 
-def test_decision_is_stored_audited_and_readable(client: TestClient, db: Database,
-                                                 integration: dict[str, str]) -> None:
+def test_decision_is_stored_audited_and_readable(
+    client: TestClient, db: Database, integration: dict[str, str]
+) -> None:
     response = client.post("/v1/decisions", json=CALIFORNIA_TO_TEXAS, headers=integration)
     assert response.status_code == 201, response.text
     body = response.json()
@@ -45,13 +51,17 @@ def test_decision_is_stored_audited_and_readable(client: TestClient, db: Databas
     compliance = bearer(make_token(db, "compliance_officer"))
     stored = client.get(f"/v1/decisions/{body['decision_id']}", headers=compliance).json()
     assert stored["decision"]["record"] == "yes" and stored["facts"]["call_id"] == "CA-1"
-    trail = client.get("/v1/audit/events", params={"action": "decision.made"}, headers=compliance).json()
+    trail = client.get(
+        "/v1/audit/events", params={"action": "decision.made"}, headers=compliance
+    ).json()
     assert trail["events"][0]["target"] == f"decision:{body['decision_id']}"
     assert trail["events"][0]["data"]["law_version"] == body["law_version"]
 
 
 def test_explain_returns_the_trace(client: TestClient, integration: dict[str, str]) -> None:
-    body = client.post("/v1/decisions?explain=true", json=CALIFORNIA_TO_TEXAS, headers=integration).json()
+    body = client.post(
+        "/v1/decisions?explain=true", json=CALIFORNIA_TO_TEXAS, headers=integration
+    ).json()
     assert any("scope rule 'support' matched" in step for step in body["trace"])
 
 
@@ -69,9 +79,14 @@ def with_party(**party: Any) -> dict[str, Any]:
         ({**CALIFORNIA_TO_TEXAS, "colour": "blue"}, "invalid_input", "colour"),
     ],
 )
-def test_bad_facts_are_refused_and_nothing_is_written(client: TestClient, db: Database,
-                                                      integration: dict[str, str], facts: dict[str, Any],
-                                                      code: str, fragment: str) -> None:
+def test_bad_facts_are_refused_and_nothing_is_written(
+    client: TestClient,
+    db: Database,
+    integration: dict[str, str],
+    facts: dict[str, Any],
+    code: str,
+    fragment: str,
+) -> None:
     before = counts(db)
     response = client.post("/v1/decisions", json=facts, headers=integration)
     assert response.status_code == 422, response.text
@@ -85,14 +100,17 @@ def test_no_policy_in_force_is_a_clear_error(client: TestClient, db: Database) -
     assert response.status_code == 404 and "callwarden policy apply" in response.json()["detail"]
 
 
-def test_policy_api_refuses_an_invalid_version(client: TestClient, db: Database,
-                                               integration: dict[str, str]) -> None:
+def test_policy_api_refuses_an_invalid_version(
+    client: TestClient, db: Database, integration: dict[str, str]
+) -> None:
     officer = bearer(make_token(db, "compliance_officer"))
     broken = EXAMPLE_TEXT.replace("min: P5Y, max: P7Y", "min: P2Y, max: P7Y")
     response = client.post("/v1/policy/versions", json={"document": broken}, headers=officer)
     assert response.status_code == 422
     problems = response.json()["problems"]
-    assert any(p["path"] == "purposes.regulatory_record.retention.min" and p["line"] for p in problems)
+    assert any(
+        p["path"] == "purposes.regulatory_record.retention.min" and p["line"] for p in problems
+    )
     assert [v["version"] for v in client.get("/v1/policy/versions", headers=officer).json()] == [1]
     same = client.post("/v1/policy/versions", json={"document": EXAMPLE_TEXT}, headers=officer)
     assert same.status_code == 200 and same.json()["created"] is False

@@ -36,10 +36,17 @@ def decide_json(env: dict[str, str], facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_californian_customer_to_texas_agent(env: dict[str, str]) -> None:
-    facts = {"direction": "inbound", "queue": "support",
-             "parties": [{"role": "customer", "number": "+14155550123"}, TX_AGENT]}
+    facts = {
+        "direction": "inbound",
+        "queue": "support",
+        "parties": [{"role": "customer", "number": "+14155550123"}, TX_AGENT],
+    }
     body = decide_json(env, facts)
-    assert (body["record"], body["governing_rule"], body["consent"]) == ("yes", "all-party", "implied")
+    assert (body["record"], body["governing_rule"], body["consent"]) == (
+        "yes",
+        "all-party",
+        "implied",
+    )
     code, text = decide(env, facts, "--explain")
     assert code == 0
     assert "RECORD" in text and "presumed" in text and "scope rule 'support' matched" in text
@@ -47,29 +54,57 @@ def test_californian_customer_to_texas_agent(env: dict[str, str]) -> None:
 
 
 def test_german_customer(env: dict[str, str]) -> None:
-    body = decide_json(env, {"direction": "inbound",
-                             "parties": [{"role": "customer", "number": "+4989123456", "language": "de"}, TX_AGENT]})
+    body = decide_json(
+        env,
+        {
+            "direction": "inbound",
+            "parties": [{"role": "customer", "number": "+4989123456", "language": "de"}, TX_AGENT],
+        },
+    )
     assert body["record"] == "after_consent" and body["consent"] == "explicit"
     assert body["consent_prompt"]["language"] == "de"
 
 
 def test_uk_customer_on_the_mifid_desk(env: dict[str, str]) -> None:
-    body = decide_json(env, {"direction": "inbound", "queue": "trading",
-                             "parties": [{"role": "customer", "number": "+442079460000"},
-                                         {"role": "agent", "jurisdiction": "GB"}]})
+    body = decide_json(
+        env,
+        {
+            "direction": "inbound",
+            "queue": "trading",
+            "parties": [
+                {"role": "customer", "number": "+442079460000"},
+                {"role": "agent", "jurisdiction": "GB"},
+            ],
+        },
+    )
     assert body["scope_rule"] == "trading-desk" and body["retention_class"] == "regulatory_record"
 
 
 def test_hr_line_call(env: dict[str, str]) -> None:
-    body = decide_json(env, {"direction": "inbound", "line": "+15125550100",
-                             "parties": [{"role": "customer", "jurisdiction": "US-TX"}, TX_AGENT]})
+    body = decide_json(
+        env,
+        {
+            "direction": "inbound",
+            "line": "+15125550100",
+            "parties": [{"role": "customer", "jurisdiction": "US-TX"}, TX_AGENT],
+        },
+    )
     assert body["record"] == "no" and body["scope_rule"] == "hr-line"
 
 
 def test_sales_call_sampled_out(env: dict[str, str]) -> None:
-    outcomes = [decide_json(env, {"direction": "outbound", "queue": "sales", "call_id": f"S-{n}",
-                                  "parties": [{"role": "customer", "number": "+12125550100"}, TX_AGENT]})
-                for n in range(12)]
+    outcomes = [
+        decide_json(
+            env,
+            {
+                "direction": "outbound",
+                "queue": "sales",
+                "call_id": f"S-{n}",
+                "parties": [{"role": "customer", "number": "+12125550100"}, TX_AGENT],
+            },
+        )
+        for n in range(12)
+    ]
     sampled_out = [body for body in outcomes if body["record"] == "no"]
     assert sampled_out and all(body["scope_rule"] == "sales-sampled" for body in sampled_out)
     assert "not selected" in " ".join(sampled_out[0]["reasons"])
@@ -77,17 +112,32 @@ def test_sales_call_sampled_out(env: dict[str, str]) -> None:
 
 def test_draft_policy_is_tried_without_storing(env: dict[str, str], tmp_path: Path) -> None:
     draft = tmp_path / "draft.yaml"
-    text = Path("examples/policy.yaml").read_text().replace("always_announce: true", "always_announce: false")
+    text = (
+        Path("examples/policy.yaml")
+        .read_text()
+        .replace("always_announce: true", "always_announce: false")
+    )
     draft.write_text(text)
-    code, output = decide(env, {"direction": "inbound", "parties": [{"role": "customer", "jurisdiction": "US-NY"},
-                                                                     TX_AGENT]}, "--json", "--policy", str(draft))
+    code, output = decide(
+        env,
+        {
+            "direction": "inbound",
+            "parties": [{"role": "customer", "jurisdiction": "US-NY"}, TX_AGENT],
+        },
+        "--json",
+        "--policy",
+        str(draft),
+    )
     assert code == 0 and json.loads(output)["notice"]["required"] is False
 
 
 @pytest.mark.parametrize(
     ("stdin", "message"),
-    [("{not json", "not valid JSON"), ('{"direction": "inbound", "parties": []}', "parties"),
-     ('{"direction": "inbound", "parties": [{"role": "customer", "jurisdiction": "ZZ"}]}', "ZZ")],
+    [
+        ("{not json", "not valid JSON"),
+        ('{"direction": "inbound", "parties": []}', "parties"),
+        ('{"direction": "inbound", "parties": [{"role": "customer", "jurisdiction": "ZZ"}]}', "ZZ"),
+    ],
 )
 def test_bad_facts_give_one_line(env: dict[str, str], stdin: str, message: str) -> None:
     result = runner.invoke(app, ["decide"], input=stdin, env=env)

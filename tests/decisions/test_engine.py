@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.support.policies import compiled, example_data
 
 from callwarden.decisions.engine import decide
 from callwarden.decisions.facts import CallFacts, Party
 from callwarden.kit.errors import InvalidInput
+from tests.support.policies import compiled, example_data
 
 POLICY = compiled()
 TX_AGENT = Party("agent", jurisdiction="US-TX")

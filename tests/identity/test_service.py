@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from tests.support.factories import make_team, make_user
 
 from callwarden.db import Database
 from callwarden.identity import service
@@ -15,6 +14,7 @@ from callwarden.identity.roles import Role
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
 from callwarden.models import AuditEvent, User
+from tests.support.factories import make_team, make_user
 
 
 def counts(db: Database) -> tuple[int, int]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.support.policies import EXAMPLE_TEXT
 
 from callwarden.policy.loading import MAX_POLICY_BYTES, parse_policy
 from callwarden.policy.problems import PolicyInvalid
+from tests.support.policies import EXAMPLE_TEXT
 
 
 def problems_of(text: str) -> list[str]:

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from tests.support.policies import as_text, example_data
 
 from callwarden.law.knowledge import load_knowledge_base
 from callwarden.policy.problems import PolicyInvalid
 from callwarden.policy.service import validate_text
+from tests.support.policies import as_text, example_data
 
 Edit = Callable[[dict[str, Any]], None]
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from tests.support.policies import EXAMPLE_TEXT, as_text, example_data
 
 from callwarden.db import Database
 from callwarden.identity.principal import SYSTEM
@@ -16,6 +15,7 @@ from callwarden.policy import service
 from callwarden.policy.problems import PolicyInvalid
 from callwarden.policy.render import render
 from callwarden.policy.schema import PolicyDocument
+from tests.support.policies import EXAMPLE_TEXT, as_text, example_data
 
 
 def version_count(db: Database) -> int:

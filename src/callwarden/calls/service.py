@@ -21,7 +21,7 @@ from callwarden.decisions.outcome import Decision, JurisdictionFinding
 from callwarden.identity.policies import may
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
-from callwarden.kit.errors import Conflict, Forbidden, NotFound
+from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from callwarden.kit.ids import new_id
 from callwarden.law.strictness import strictness
 from callwarden.models import Call, CallEvent, CallParty, CallPause

@@ -54,8 +54,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "decisions.read": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL}),
     "calls.write": frozenset({Role.ADMIN, Role.INTEGRATION}),
     "calls.read": frozenset(
-        {Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL, Role.SUPERVISOR,
-         Role.INTEGRATION}
+        {
+            Role.ADMIN,
+            Role.COMPLIANCE_OFFICER,
+            Role.AUDITOR,
+            Role.LEGAL,
+            Role.SUPERVISOR,
+            Role.INTEGRATION,
+        }
     ),
 }
 
