@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest JSON request body."
     )
+    public_base_url: str | None = Field(
+        default=None,
+        description="The URL phone-system providers use to reach this service (webhook signatures "
+        "cover the full URL, so it must be what the provider sees).",
+    )
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = Field(default=None, repr=False)
+    twilio_api_base_url: str = "https://api.twilio.com"
     token_ttl_hours: int = Field(
         default=12, ge=1, le=24 * 366, description="Lifetime of login tokens."
     )

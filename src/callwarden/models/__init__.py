@@ -6,6 +6,7 @@ from callwarden.models.calls import Call, CallEvent, CallParty, CallPause
 from callwarden.models.decision import DecisionRecord
 from callwarden.models.identity import ApiToken, Team, User
 from callwarden.models.policy import PolicyVersion
+from callwarden.models.provider import ProviderRecording
 
 __all__ = [
     "ApiToken",
@@ -18,6 +19,7 @@ __all__ = [
     "CallPause",
     "DecisionRecord",
     "PolicyVersion",
+    "ProviderRecording",
     "Team",
     "User",
 ]
