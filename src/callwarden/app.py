@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import Depends, FastAPI
@@ -9,6 +10,7 @@ from sqlalchemy import text
 
 from callwarden import __version__
 from callwarden.audit.api import router as audit_router
+from callwarden.calls.adapters.twilio.api import router as twilio_router
 from callwarden.calls.api import router as calls_router
 from callwarden.config import Settings, load_settings
 from callwarden.db import Database
@@ -20,12 +22,21 @@ from callwarden.policy.api import router as policy_router
 from callwarden.server.deps import database
 from callwarden.server.middleware import AccessLogMiddleware, BodyLimitMiddleware
 from callwarden.server.problems import install_problem_handlers
+from callwarden.vault.api import router as vault_router
 
 DESCRIPTION = (
     "callwarden makes a call-recording policy executable: decisions at call setup, consent "
     "evidence, an encrypted vault, and a tamper-evident audit trail. "
     "It is not legal advice: every legal rule it applies carries its citation and uncertainty."
 )
+
+
+UPLOAD_PATH = re.compile(r"^/v1/calls/[^/]+/recordings$")
+
+
+def body_limit(path: str, settings: Settings) -> int | None:
+    """JSON bodies are small; recording uploads stream and are limited by intake itself."""
+    return None if UPLOAD_PATH.match(path) else settings.max_body_bytes
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -37,13 +48,15 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db
     install_problem_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, limit_for=lambda _path: settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, limit_for=lambda path: body_limit(path, settings))
     app.add_middleware(AccessLogMiddleware)
     app.include_router(identity_router)
     app.include_router(audit_router)
     app.include_router(policy_router)
     app.include_router(decisions_router)
     app.include_router(calls_router)
+    app.include_router(twilio_router)
+    app.include_router(vault_router)
 
     @app.get("/healthz", tags=["service"])
     def healthz(db: Database = Depends(database)) -> dict[str, Any]:

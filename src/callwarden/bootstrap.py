@@ -22,6 +22,8 @@ from callwarden.migrate import current_revision, head_revision, upgrade
 from callwarden.models import User
 from callwarden.policy import repository as policies
 from callwarden.policy import service as policy
+from callwarden.vault.keyring import ENV_VAR as KEYRING_ENV
+from callwarden.vault.keyring import Keyring
 
 EXAMPLE_POLICY = Path(__file__).parent / "policy" / "examples" / "policy.yaml"
 
@@ -53,6 +55,7 @@ def initialise(settings: Settings, extra_steps: list[InitStep] | None = None) ->
         _schema(db, report)
         _admin(db, report)
         _example_policy(db, report)
+        _vault(settings, report)
         for step in extra_steps or []:
             step(settings, db, report)
     finally:
@@ -117,3 +120,18 @@ def _example_policy(db: Database, report: InitReport) -> None:
             f"applied the example policy as version {applied.version.version} "
             "(replace it: callwarden policy apply FILE)",
         )
+
+
+def _vault(settings: Settings, report: InitReport) -> None:
+    if os.environ.get(KEYRING_ENV):
+        report.add("key ring", False, f"taken from ${KEYRING_ENV}")
+    elif settings.keyring_path.exists():
+        report.add("key ring", False, f"{settings.keyring_path} exists")
+    else:
+        settings.keyring_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(settings.keyring_path.parent, 0o700)
+        Keyring.create(settings.keyring_path)
+        report.add("key ring", True, f"created {settings.keyring_path} (owner-only; back it up)")
+    if settings.vault_store == "filesystem" and not settings.vault_dir.exists():
+        settings.vault_dir.mkdir(parents=True, mode=0o700)
+        report.add("vault", True, f"created {settings.vault_dir}")

@@ -42,6 +42,15 @@ class Settings(BaseSettings):
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = Field(default=None, repr=False)
     twilio_api_base_url: str = "https://api.twilio.com"
+    vault_store: Literal["filesystem", "s3"] = "filesystem"
+    s3_endpoint_url: str | None = None
+    s3_bucket: str = "callwarden"
+    s3_prefix: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key: str | None = Field(default=None, repr=False)
+    s3_secret_key: str | None = Field(default=None, repr=False)
+    max_recording_bytes: int = Field(default=2 * 1024**3, ge=1024, description="Largest upload.")
+    orphan_grace_minutes: int = Field(default=60, ge=1, description="Age before unreferenced objects go.")
     token_ttl_hours: int = Field(
         default=12, ge=1, le=24 * 366, description="Lifetime of login tokens."
     )

@@ -22,6 +22,7 @@ TEAM_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.SUPERVISOR, 
 POLICY_WRITERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER})
 DECIDERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.INTEGRATION})
 DECISION_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL})
+RECORDING_READERS = frozenset(set(Role) - {Role.INTEGRATION})
 CALL_WRITERS = frozenset({Role.ADMIN, Role.INTEGRATION})
 CALL_READERS = frozenset(
     {
@@ -60,8 +61,27 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/v1/calls/{call_id}/events"): CALL_WRITERS,
     ("GET", "/v1/calls/{call_id}"): CALL_READERS,
     ("GET", "/v1/calls/{call_id}/consent"): CALL_READERS,
+    ("POST", "/v1/calls/{call_id}/recordings"): frozenset({Role.ADMIN, Role.INTEGRATION}),
+    ("GET", "/v1/recordings"): RECORDING_READERS,
+    ("GET", "/v1/recordings/{recording_id}"): RECORDING_READERS,
+    # Playing and exporting are decided per recording (see tests/recordings/test_access.py).
+    ("GET", "/v1/recordings/{recording_id}/audio"): EVERYONE,
+    ("GET", "/v1/recordings/{recording_id}/download"): EVERYONE,
+    ("POST", "/v1/recordings/{recording_id}/assignments"): frozenset(
+        {Role.COMPLIANCE_OFFICER, Role.SUPERVISOR}
+    ),
+    ("POST", "/v1/recordings/{recording_id}/private"): frozenset(
+        {Role.COMPLIANCE_OFFICER, Role.LEGAL}
+    ),
 }
-PUBLIC = {("GET", "/healthz"), ("POST", "/v1/auth/token")}
+PUBLIC = {
+    ("GET", "/healthz"),
+    ("POST", "/v1/auth/token"),
+    # Authenticated by Twilio's request signature, not a bearer token (tests/calls/twilio).
+    ("POST", "/v1/adapters/twilio/voice"),
+    ("POST", "/v1/adapters/twilio/consent"),
+    ("POST", "/v1/adapters/twilio/recording-status"),
+}
 
 
 def api_routes(client: TestClient) -> set[tuple[str, str]]:

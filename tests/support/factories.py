@@ -17,7 +17,10 @@ def make_user(
 ) -> User:
     name = username or f"{role.replace('_', '-')}-{next(_counter)}"
     with db.unit_of_work() as session:
-        return identity.create_user(session, SYSTEM, username=name, role=role, team=team).user
+        created = identity.create_user(
+            session, SYSTEM, username=name, role=role, team=team, generate_password=False
+        )
+        return created.user
 
 
 def make_token(

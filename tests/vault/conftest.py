@@ -8,29 +8,17 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.seaweed import SeaweedS3, running_seaweed_s3
 
 from callwarden.vault.stores import FileSystemStore, S3Store
 from callwarden.vault.stores.base import BlobStore
 from callwarden.vault.stores.s3 import MIN_PART_SIZE
+from tests.support.seaweed import SeaweedS3
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-@pytest.fixture(scope="session")
-def seaweed() -> Iterator[SeaweedS3]:
-    try:
-        with running_seaweed_s3() as server:
-            yield server
-    except FileNotFoundError as missing:
-        if IN_CI:
-            pytest.fail(f"CI needs SeaweedFS for the S3 store tests: {missing}")
-        pytest.skip(f"S3 store tests skipped: {missing}")
 
 
 @pytest.fixture

@@ -53,6 +53,24 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "decisions.make": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.INTEGRATION}),
     "decisions.read": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL}),
     "calls.write": frozenset({Role.ADMIN, Role.INTEGRATION}),
+    "recordings.ingest": frozenset({Role.ADMIN, Role.INTEGRATION}),
+    "recordings.search": frozenset(
+        {
+            Role.ADMIN,
+            Role.COMPLIANCE_OFFICER,
+            Role.LEGAL,
+            Role.AUDITOR,
+            Role.SUPERVISOR,
+            Role.QA_REVIEWER,
+            Role.AGENT,
+        }
+    ),
+    "recordings.play": frozenset(
+        {Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.SUPERVISOR, Role.QA_REVIEWER, Role.AGENT}
+    ),
+    "recordings.download": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL}),
+    "recordings.assign": frozenset({Role.COMPLIANCE_OFFICER, Role.SUPERVISOR}),
+    "recordings.flag_private": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL}),
     "calls.read": frozenset(
         {
             Role.ADMIN,

@@ -7,6 +7,7 @@ from callwarden.models.decision import DecisionRecord
 from callwarden.models.identity import ApiToken, Team, User
 from callwarden.models.policy import PolicyVersion
 from callwarden.models.provider import ProviderRecording
+from callwarden.models.recordings import DataKey, Recording, RecordingAssignment, RecordingParty
 
 __all__ = [
     "ApiToken",
@@ -17,9 +18,13 @@ __all__ = [
     "CallEvent",
     "CallParty",
     "CallPause",
+    "DataKey",
     "DecisionRecord",
     "PolicyVersion",
     "ProviderRecording",
+    "Recording",
+    "RecordingAssignment",
+    "RecordingParty",
     "Team",
     "User",
 ]

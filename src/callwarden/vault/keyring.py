@@ -168,7 +168,7 @@ class Keyring:
         """Load a keyring file, refusing one that group or others can access."""
         path = Path(path)
         if not path.is_file():
-            raise ConfigurationError(f"keyring {path} not found; create one with `keys init`")
+            raise ConfigurationError(f"keyring {path} not found; create one with `callwarden init`")
         _check_private(path)
         return cls(_parse(path.read_text(), str(path)), path)
 

@@ -1,0 +1,87 @@
+"""Who may see, play and download which recording: small policy functions with reasons.
+
+Listening is the sensitive act, so it is narrower than seeing metadata: auditors and
+administrators see what exists but do not listen; supervisors hear their own team; agents their
+own calls; QA reviewers what is assigned to them; compliance and legal everything — except that a
+recording flagged private is heard only by its participants and legal.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+
+from callwarden.identity.policies import Verdict, allow, deny, may
+from callwarden.identity.principal import Principal
+from callwarden.identity.roles import Role
+from callwarden.models import Recording, RecordingAssignment
+
+SEE_ALL = {Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR}
+
+
+def _participant(principal: Principal, recording: Recording) -> bool:
+    return principal.user_id is not None and recording.agent_user_id == principal.user_id
+
+
+def may_play(principal: Principal, recording: Recording, assigned: bool) -> Verdict:
+    verdict = may(principal, "recordings.play")
+    if not verdict:
+        if principal.role is Role.AUDITOR:
+            return deny("auditors see recording metadata only, not the audio")
+        return verdict
+    if recording.private:
+        if principal.role is Role.LEGAL or _participant(principal, recording):
+            return allow("private recording: participant or legal")
+        return deny(
+            "this recording is flagged private: only its participants and legal may play it"
+        )
+    role = principal.role
+    if role in {Role.COMPLIANCE_OFFICER, Role.LEGAL}:
+        return allow(f"{role} may play every recording")
+    if role is Role.AGENT:
+        return (
+            allow("own call")
+            if _participant(principal, recording)
+            else deny("agents may play only their own calls")
+        )
+    if role is Role.SUPERVISOR:
+        same_team = principal.team_id is not None and recording.team_id == principal.team_id
+        return (
+            allow("own team's call")
+            if same_team
+            else deny("supervisors may play only their team's calls")
+        )
+    if role is Role.QA_REVIEWER:
+        return (
+            allow("assigned for review")
+            if assigned
+            else deny("QA reviewers may play only recordings assigned to them")
+        )
+    return deny(f"role {role} may not play recordings")
+
+
+def may_download(principal: Principal, recording: Recording) -> Verdict:
+    verdict = may(principal, "recordings.download")
+    if not verdict:
+        return verdict
+    if recording.private and principal.role is not Role.LEGAL:
+        return deny("this recording is flagged private: only legal may export it")
+    return allow(f"{principal.role} may export recordings")
+
+
+def visible(principal: Principal) -> ColumnElement[bool]:
+    """SQL condition: the recordings whose metadata this principal may see."""
+    role = principal.role
+    if role in SEE_ALL:
+        return true()
+    own = Recording.agent_user_id == principal.user_id if principal.user_id else false()
+    if role is Role.AGENT:
+        return own
+    not_private = Recording.private.is_(False)
+    if role is Role.SUPERVISOR and principal.team_id:
+        return or_(own, and_(not_private, Recording.team_id == principal.team_id))
+    if role is Role.QA_REVIEWER and principal.user_id:
+        assigned = select(RecordingAssignment.recording_id).where(
+            RecordingAssignment.user_id == principal.user_id
+        )
+        return and_(not_private, Recording.id.in_(assigned))
+    return false()

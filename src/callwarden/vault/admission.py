@@ -1,0 +1,89 @@
+"""Whether the consent ledger lets a recording of this call into the vault, and how much of it.
+
+Pure: it reads the call, its parties and events, and answers `Admission` — take it whole, take
+it trimmed at the moment consent was withdrawn, or refuse it with the reason. The vault keeps
+refusals in the audit trail; a refused recording is never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from callwarden.models import Call, CallEvent, CallPause
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    allowed: bool
+    reason: str
+    trim_to_s: float | None = None
+    discard: bool = False
+
+
+def admit(call: Call, events: list[CallEvent], recording_start: datetime) -> Admission:
+    if call.record_decision == "no":
+        return Admission(False, "this call must not be recorded: its decision says do not record")
+    customer_side = [party for party in call.parties if party.role != "agent"]
+    if (
+        any(party.consent_status == "declined" for party in customer_side)
+        and call.halted == "declined"
+    ):
+        return Admission(False, "a party declined consent to recording on this call")
+    if call.halted == "withdrawn":
+        return _withdrawn(call, events, recording_start)
+    never = [p.key for p in customer_side if p.needs_consent and p.consent_status not in {"given"}]
+    if never:
+        return Admission(False, f"explicit consent was never given by {', '.join(never)}")
+    return Admission(True, "the consent ledger allows this recording")
+
+
+def _withdrawn(call: Call, events: list[CallEvent], recording_start: datetime) -> Admission:
+    if call.on_withdrawal == "stop_discard_all":
+        return Admission(
+            False, "consent was withdrawn and the policy discards the whole recording", discard=True
+        )
+    withdrawal = next((e for e in events if e.accepted and e.kind == "consent_withdrawn"), None)
+    if withdrawal is None:
+        return Admission(False, "consent was withdrawn but the ledger has no withdrawal event")
+    offset = withdrawal.offset_s
+    if offset is None:
+        offset = (withdrawal.occurred_at - recording_start).total_seconds()
+    if offset <= 0:
+        return Admission(False, "consent was withdrawn before anything could be kept")
+    return Admission(
+        True,
+        f"consent was withdrawn at {offset:.1f} s; only what came before is kept",
+        trim_to_s=offset,
+    )
+
+
+def recording_start_time(
+    events: list[CallEvent], declared: datetime | None, fallback: datetime
+) -> datetime:
+    """When the audio's first sample was captured: as declared, else the recording_started event."""
+    if declared is not None:
+        return declared
+    started = next((e for e in events if e.accepted and e.kind == "recording_started"), None)
+    return started.occurred_at if started is not None else fallback
+
+
+def pause_intervals(pauses: list[CallPause], recording_start: datetime) -> list[dict[str, object]]:
+    """The ledger's pauses as offsets into the audio, for intake and audio verification."""
+    intervals: list[dict[str, object]] = []
+    for pause in pauses:
+        start = pause.start_offset_s
+        if start is None:
+            start = (pause.started_at - recording_start).total_seconds()
+        end = pause.end_offset_s
+        if end is None and pause.ended_at is not None:
+            end = (pause.ended_at - recording_start).total_seconds()
+        intervals.append(
+            {
+                "start_s": round(start, 3),
+                "end_s": None if end is None else round(end, 3),
+                "reason": pause.reason,
+                "exceeded": pause.exceeded,
+            }
+        )
+    return intervals

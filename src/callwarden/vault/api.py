@@ -1,0 +1,249 @@
+"""Routes for the vault: upload (streamed), search, metadata, playback with Range, export."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from typing import Any
+
+import anyio
+import anyio.from_thread
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from callwarden.config import Settings
+from callwarden.db import Database
+from callwarden.identity.principal import Principal
+from callwarden.kit.clock import as_utc
+from callwarden.kit.errors import Forbidden, InvalidInput
+from callwarden.server.deps import database, principal, record_denial, requires, settings
+from callwarden.vault import intake, service
+from callwarden.vault.runtime import vault_for
+from callwarden.vault.views import describe
+
+router = APIRouter(tags=["recordings"])
+
+
+async def _pieces(request: Request) -> AsyncIterator[bytes]:
+    async for chunk in request.stream():
+        if chunk:
+            yield chunk
+
+
+def _blocking(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
+    """The request body as a plain iterator, for the worker thread that seals and stores it."""
+
+    async def next_piece() -> bytes | None:
+        try:
+            return await stream.__anext__()
+        except StopAsyncIteration:
+            return None
+
+    while (piece := anyio.from_thread.run(next_piece)) is not None:
+        yield piece
+
+
+@router.post("/v1/calls/{call_id}/recordings", status_code=201, response_model=None)
+async def upload(
+    call_id: str,
+    request: Request,
+    idempotency_key: str | None = Query(default=None, max_length=200),
+    idempotency_header: str | None = Header(default=None, alias="Idempotency-Key", max_length=200),
+    channel_map: str | None = Query(
+        default=None, max_length=400, description="Party keys, e.g. customer,agent"
+    ),
+    started_at: datetime | None = Query(
+        default=None, description="When the first sample was captured."
+    ),
+    agent: str | None = Query(default=None, max_length=64, description="The agent's username."),
+    private: bool = Query(default=False),
+    who: Principal = Depends(requires("recordings.ingest")),
+    db: Database = Depends(database),
+    config: Settings = Depends(settings),
+) -> JSONResponse:
+    """Upload a recording as the raw request body (WAV, FLAC or Ogg Opus), streamed.
+
+    The answer (201) is sent only once the sealed recording is durable. The consent ledger
+    decides whether it may be kept: refused uploads are answered 409 and the refusal is audited.
+    Repeating an idempotency key returns the recording already stored (200).
+    """
+    key = idempotency_key or idempotency_header
+    if not key:
+        raise InvalidInput("send an idempotency key (Idempotency-Key header or ?idempotency_key=)")
+    if started_at is not None and started_at.tzinfo is None:
+        raise InvalidInput("started_at needs a time zone, e.g. 2026-11-27T10:00:00Z")
+    wanted = intake.IntakeRequest(
+        call_id=call_id,
+        idempotency_key=key,
+        channel_map=tuple(part.strip() for part in channel_map.split(",")) if channel_map else (),
+        started_at=as_utc(started_at) if started_at else None,
+        agent=agent,
+        private=private,
+    )
+    vault = vault_for(config)
+    body = _pieces(request)
+    result = await anyio.to_thread.run_sync(
+        lambda: intake.ingest(db, vault, who, wanted, _blocking(body), config.data_dir / "spool")
+    )
+    return JSONResponse(result.recording, status_code=201 if result.created else 200)
+
+
+@router.get("/v1/recordings")
+def search(
+    number: str | None = Query(default=None, max_length=32),
+    agent: str | None = Query(default=None, max_length=64),
+    team: str | None = Query(default=None, max_length=120),
+    queue: str | None = Query(default=None, max_length=120),
+    jurisdiction: str | None = Query(default=None, max_length=10),
+    since: datetime | None = Query(default=None, alias="from"),
+    until: datetime | None = Query(default=None, alias="to"),
+    purpose: str | None = Query(default=None, max_length=64),
+    retention_class: str | None = Query(default=None, max_length=64),
+    call_id: str | None = Query(default=None, max_length=40),
+    after: str | None = Query(
+        default=None, max_length=40, description="Cursor: the last id of the previous page."
+    ),
+    limit: int = Query(default=50, ge=1, le=500),
+    who: Principal = Depends(requires("recordings.search")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    """Recordings you may see, filtered; page with `after=<next_after>`."""
+    where = service.SearchFilter(
+        number=number,
+        agent=agent,
+        team=team,
+        queue=queue,
+        jurisdiction=jurisdiction,
+        since=as_utc(since) if since else None,
+        until=as_utc(until) if until else None,
+        purpose=purpose,
+        retention_class=retention_class,
+        call_id=call_id,
+        after=after,
+    )
+    with db.reading() as session:
+        rows = service.search(session, who, where, limit)
+        items = [describe(row) for row in rows]
+    return {
+        "recordings": items,
+        "next_after": items[-1]["recording_id"] if len(items) == limit else None,
+    }
+
+
+@router.get("/v1/recordings/{recording_id}")
+def metadata(
+    recording_id: str,
+    who: Principal = Depends(requires("recordings.search")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    with db.reading() as session:
+        return describe(service.get_visible(session, who, recording_id))
+
+
+def _audio(
+    recording_id: str,
+    reason: str | None,
+    range_header: str | None,
+    who: Principal,
+    db: Database,
+    config: Settings,
+    export: bool,
+) -> StreamingResponse:
+    try:
+        with db.unit_of_work() as session:
+            playback = service.open_audio(
+                session, vault_for(config), who, recording_id, reason, range_header, export
+            )
+    except Forbidden as refusal:
+        from callwarden.identity.policies import deny
+
+        record_denial(
+            db,
+            who,
+            "recordings.export" if export else "recordings.play",
+            f"recording:{recording_id}",
+            deny(refusal.detail),
+        )
+        raise
+    recording = playback.recording
+    headers = {"Accept-Ranges": "bytes", "Cache-Control": "no-store"}
+    if export:
+        headers["Content-Disposition"] = f'attachment; filename="{recording.id}.{recording.format}"'
+    if playback.selected is None:
+        headers["Content-Length"] = str(playback.size)
+        return StreamingResponse(playback.body, media_type=recording.content_type, headers=headers)
+    headers["Content-Range"] = playback.selected.header(playback.size)
+    headers["Content-Length"] = str(playback.selected.length)
+    return StreamingResponse(
+        playback.body, status_code=206, media_type=recording.content_type, headers=headers
+    )
+
+
+@router.get("/v1/recordings/{recording_id}/audio", response_model=None)
+def play(
+    recording_id: str,
+    reason: str | None = Query(default=None, max_length=500),
+    range_header: str | None = Header(default=None, alias="Range"),
+    who: Principal = Depends(principal),
+    db: Database = Depends(database),
+    config: Settings = Depends(settings),
+) -> StreamingResponse:
+    """Stream the decrypted audio (HTTP Range supported, so a browser can seek).
+
+    `reason` is required and, with who, when and which bytes, lands in the audit trail.
+    """
+    return _audio(recording_id, reason, range_header, who, db, config, export=False)
+
+
+@router.get("/v1/recordings/{recording_id}/download", response_model=None)
+def download(
+    recording_id: str,
+    reason: str | None = Query(default=None, max_length=500),
+    who: Principal = Depends(principal),
+    db: Database = Depends(database),
+    config: Settings = Depends(settings),
+) -> StreamingResponse:
+    """Export the whole file (a separate permission, audited as an export)."""
+    return _audio(recording_id, reason, None, who, db, config, export=True)
+
+
+class Assignment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reviewer: str = Field(max_length=64)
+
+
+@router.post("/v1/recordings/{recording_id}/assignments", status_code=201)
+def assign(
+    recording_id: str,
+    body: Assignment,
+    who: Principal = Depends(requires("recordings.assign")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    with db.unit_of_work() as session:
+        row = service.assign(session, who, recording_id, body.reviewer)
+        return {
+            "recording_id": row.recording_id,
+            "reviewer": body.reviewer,
+            "assigned_at": row.assigned_at.isoformat(),
+        }
+
+
+class PrivateFlag(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    private: bool
+    reason: str = Field(min_length=4, max_length=500)
+
+
+@router.post("/v1/recordings/{recording_id}/private")
+def set_private(
+    recording_id: str,
+    body: PrivateFlag,
+    who: Principal = Depends(requires("recordings.flag_private")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    with db.unit_of_work() as session:
+        return describe(service.flag_private(session, who, recording_id, body.private, body.reason))

@@ -1,0 +1,157 @@
+"""The recording's row: where it is, what it is, who was on it, and how long it must be kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callwarden.audit import service as audit
+from callwarden.calls import repository as calls
+from callwarden.identity import repository as identities
+from callwarden.identity.principal import Principal
+from callwarden.kit import clock
+from callwarden.kit.errors import InvalidInput, NotFound
+from callwarden.models import Call, DataKey, DecisionRecord, Recording, RecordingParty
+from callwarden.policy import service as policies
+from callwarden.vault.admission import Admission, pause_intervals
+from callwarden.vault.wrapping import WrappedKey
+
+if TYPE_CHECKING:
+    from callwarden.vault.intake import IntakeRequest, Stored
+
+
+def by_idempotency_key(session: Session, call_id: str, key: str) -> Recording | None:
+    query = select(Recording).where(Recording.call_id == call_id, Recording.idempotency_key == key)
+    return session.execute(query).scalar_one_or_none()
+
+
+def retention(
+    session: Session, call: Call, started_at: datetime
+) -> tuple[list[str], str | None, datetime | None]:
+    """Purposes from the call's decision; the class is the purpose with the longest minimum,
+    and the recording must be kept until `started_at` plus that minimum."""
+    decision = session.get(DecisionRecord, call.decision_id)
+    purposes: list[str] = list(decision.outcome.get("purposes", [])) if decision else []
+    compiled = policies.compiled(policies.get_version(session, call.policy_version))
+    retention_class = compiled.retention_class(tuple(purposes))
+    if retention_class is None:
+        return purposes, None, None
+    minimum = compiled.document.purposes[retention_class].retention.min
+    return purposes, retention_class, minimum.add_to(started_at)
+
+
+def index(
+    session: Session,
+    principal: Principal,
+    request: IntakeRequest,
+    stored: Stored,
+    recording_id: str,
+    object_key: str,
+    wrapped: WrappedKey,
+    store: str,
+    started_at: datetime,
+    admission: Admission,
+) -> Recording:
+    call = calls.get(session, request.call_id)
+    if call is None:
+        raise NotFound(f"no call {request.call_id!r}")
+    channel_map = list(request.channel_map)
+    if channel_map and len(channel_map) != stored.info.channels:
+        raise InvalidInput(
+            f"channel_map names {len(channel_map)} channels but the audio has "
+            f"{stored.info.channels}"
+        )
+    known = {party.key for party in call.parties}
+    if unknown := [key for key in channel_map if key not in known and key != "mixed"]:
+        raise InvalidInput(f"channel_map names parties not on the call: {', '.join(unknown)}")
+    agent_user_id, team_id = _agent(session, call, request.agent)
+    purposes, retention_class, retain_until = retention(session, call, started_at)
+    recording = Recording(
+        id=recording_id,
+        call_id=call.id,
+        idempotency_key=request.idempotency_key,
+        source=request.source,
+        state="stored",
+        object_key=object_key,
+        store=store,
+        format=stored.info.format,
+        codec=stored.info.codec,
+        content_type=stored.info.content_type,
+        sample_rate=stored.info.sample_rate,
+        channels=stored.info.channels,
+        channel_map=channel_map,
+        duration_s=round(stored.info.duration_s, 3),
+        sha256=stored.sha256,
+        size=stored.size,
+        ciphertext_size=stored.ciphertext_size,
+        original_sha256=stored.original_sha256,
+        original_size=stored.original_size,
+        trimmed_to_s=stored.trimmed_to_s,
+        purposes=purposes,
+        retention_class=retention_class,
+        retain_until=retain_until,
+        legal_hold=False,
+        private=request.private,
+        direction=call.direction,
+        queue=call.facts.get("queue"),
+        agent_user_id=agent_user_id,
+        team_id=team_id,
+        jurisdictions=sorted({p.jurisdiction for p in call.parties if p.jurisdiction}),
+        pauses=pause_intervals(calls.pauses(session, call.id), started_at),
+        started_at=started_at,
+        created_at=clock.now(),
+        created_by=principal.actor,
+    )
+    session.add(recording)
+    session.flush()  # the key and party rows refer to it
+    session.add(
+        DataKey(
+            recording_id=recording_id,
+            wrapped=wrapped.encode(),
+            kek_version=wrapped.kek_version,
+            created_at=clock.now(),
+        )
+    )
+    for party in call.parties:
+        session.add(
+            RecordingParty(
+                recording_id=recording_id,
+                party_key=party.key,
+                role=party.role,
+                number=party.number,
+                jurisdiction=party.jurisdiction,
+            )
+        )
+    session.flush()
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="recording.stored",
+        target=f"recording:{recording_id}",
+        reason=admission.reason,
+        data={
+            "call_id": call.id,
+            "sha256": stored.sha256,
+            "size": stored.size,
+            "original_sha256": stored.original_sha256,
+            "trimmed_to_s": stored.trimmed_to_s,
+            "retention_class": retention_class,
+            "retain_until": retain_until.isoformat() if retain_until else None,
+        },
+    )
+    return recording
+
+
+def _agent(session: Session, call: Call, username: str | None) -> tuple[str | None, str | None]:
+    """The agent's user and team: named at upload, else the call's agent_team by name."""
+    if username:
+        user = identities.user_by_username(session, username)
+        if user is None:
+            raise InvalidInput(f"unknown agent {username!r}: no such user")
+        return user.id, user.team_id
+    team_name = call.facts.get("agent_team")
+    team = identities.team_by_name(session, team_name) if team_name else None
+    return None, team.id if team else None

@@ -1,0 +1,159 @@
+"""What kind of audio an upload is, read from its first and last bytes while it streams past.
+
+Intake never holds a whole recording, so it cannot hand the file to a decoder. Instead a
+`MediaSniffer` keeps the first and last 64 KiB it sees and parses the container headers itself:
+WAV (PCM, µ-law, A-law, float), FLAC (STREAMINFO) and Ogg (Opus or Vorbis: channel count from
+the first page, duration from the last page's granule position). Anything else, or a header
+that does not hold together, is refused before the upload is acknowledged.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from callwarden.kit.errors import InvalidInput
+
+WINDOW = 64 * 1024
+MAX_CHANNELS = 16
+MIN_RATE, MAX_RATE = 4000, 192_000
+MAX_DURATION_S = 24 * 3600
+WAV_CODECS = {1: "pcm", 3: "float", 6: "alaw", 7: "ulaw"}
+
+
+@dataclass(frozen=True, slots=True)
+class MediaInfo:
+    format: str
+    codec: str
+    sample_rate: int
+    channels: int
+    duration_s: float
+    content_type: str
+
+
+class MediaSniffer:
+    """Watches a byte stream go by; `info()` at the end says what it was."""
+
+    def __init__(self) -> None:
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.size = 0
+
+    def feed(self, piece: bytes) -> None:
+        self.size += len(piece)
+        if len(self.head) < WINDOW:
+            self.head += piece[: WINDOW - len(self.head)]
+        self.tail += piece[-WINDOW:]
+        if len(self.tail) > WINDOW:
+            del self.tail[: len(self.tail) - WINDOW]
+
+    def check_start(self) -> None:
+        """Refuse early (before the body is stored) when the start is no audio we take."""
+        if len(self.head) >= 4 and bytes(self.head[:4]) not in {b"RIFF", b"fLaC", b"OggS"}:
+            raise InvalidInput(
+                "not a supported audio file: send WAV (PCM, µ-law, A-law), FLAC or Ogg Opus"
+            )
+
+    def info(self) -> MediaInfo:
+        head = bytes(self.head)
+        if head.startswith(b"RIFF"):
+            found = _wav(head, self.size)
+        elif head.startswith(b"fLaC"):
+            found = _flac(head)
+        elif head.startswith(b"OggS"):
+            found = _ogg(head, bytes(self.tail))
+        else:
+            raise InvalidInput(
+                "not a supported audio file: send WAV (PCM, µ-law, A-law), FLAC or Ogg Opus"
+            )
+        return _plausible(found)
+
+
+def _plausible(info: MediaInfo) -> MediaInfo:
+    if not 1 <= info.channels <= MAX_CHANNELS:
+        raise InvalidInput(f"{info.channels} channels is not plausible for a call recording")
+    if not MIN_RATE <= info.sample_rate <= MAX_RATE:
+        raise InvalidInput(f"sample rate {info.sample_rate} Hz is not plausible audio")
+    if not 0 < info.duration_s <= MAX_DURATION_S:
+        raise InvalidInput(
+            f"duration {info.duration_s:.1f} s is not plausible (empty or truncated file?)"
+        )
+    return info
+
+
+def _wav(head: bytes, total: int) -> MediaInfo:
+    if len(head) < 12 or head[8:12] != b"WAVE":
+        raise InvalidInput("RIFF file is not WAVE audio")
+    position, fmt = 12, None
+    while position + 8 <= len(head):
+        chunk_id, length = (
+            head[position : position + 4],
+            struct.unpack_from("<I", head, position + 4)[0],
+        )
+        body = position + 8
+        if chunk_id == b"fmt ":
+            if length < 16 or body + 16 > len(head):
+                raise InvalidInput("WAV fmt chunk is truncated")
+            fmt = struct.unpack_from("<HHIIHH", head, body)
+            if fmt[0] == 0xFFFE and length >= 26:
+                fmt = (struct.unpack_from("<H", head, body + 24)[0], *fmt[1:])
+        elif chunk_id == b"data":
+            if fmt is None:
+                raise InvalidInput("WAV data chunk comes before its fmt chunk")
+            codec_id, channels, rate, byte_rate, block_align, _bits = fmt
+            codec = WAV_CODECS.get(codec_id)
+            if codec is None:
+                raise InvalidInput(
+                    f"WAV codec {codec_id} is not supported (PCM, µ-law, A-law, float)"
+                )
+            if byte_rate <= 0 or block_align <= 0:
+                raise InvalidInput("WAV header has a zero byte rate")
+            available = max(0, total - body)
+            declared = length if length not in (0, 0xFFFFFFFF) else available
+            frames = min(declared, available) // block_align
+            return MediaInfo(
+                "wav", codec, rate, channels, frames / rate if rate else 0.0, "audio/wav"
+            )
+        position = body + length + (length & 1)
+    raise InvalidInput("WAV file has no fmt/data chunks in its first 64 KiB")
+
+
+def _flac(head: bytes) -> MediaInfo:
+    if len(head) < 42 or head[4] & 0x7F != 0:
+        raise InvalidInput("FLAC file does not start with STREAMINFO")
+    bits = int.from_bytes(head[18:26], "big")
+    rate = bits >> 44
+    channels = ((bits >> 41) & 0x7) + 1
+    samples = bits & ((1 << 36) - 1)
+    return MediaInfo("flac", "flac", rate, channels, samples / rate if rate else 0.0, "audio/flac")
+
+
+def _ogg(head: bytes, tail: bytes) -> MediaInfo:
+    if len(head) < 28:
+        raise InvalidInput("Ogg file is truncated")
+    segments = head[26]
+    packet = head[27 + segments :]
+    last = tail.rfind(b"OggS")
+    if last < 0 or last + 14 > len(tail):
+        raise InvalidInput("Ogg file has no final page (truncated?)")
+    granule = struct.unpack_from("<q", tail, last + 6)[0]
+    if packet.startswith(b"OpusHead") and len(packet) >= 19:
+        channels, pre_skip, input_rate = (
+            packet[9],
+            struct.unpack_from("<H", packet, 10)[0],
+            struct.unpack_from("<I", packet, 12)[0],
+        )
+        return MediaInfo(
+            "ogg",
+            "opus",
+            input_rate or 48000,
+            channels,
+            max(0, granule - pre_skip) / 48000,
+            "audio/ogg",
+        )
+    if packet.startswith(b"\x01vorbis") and len(packet) >= 16:
+        channels, rate = packet[11], struct.unpack_from("<I", packet, 12)[0]
+        return MediaInfo(
+            "ogg", "vorbis", rate, channels, granule / rate if rate else 0.0, "audio/ogg"
+        )
+    raise InvalidInput("Ogg file is neither Opus nor Vorbis audio")

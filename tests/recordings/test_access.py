@@ -1,0 +1,162 @@
+"""Who may see, play and export which recording — the role matrix for the vault."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.recordings.conftest import CALIFORNIA, recorded_call
+from tests.support.audio import wav
+
+WEST = {**CALIFORNIA, "agent_team": "West"}
+
+
+@pytest.fixture
+def two_recordings(api: TestClient, people: dict[str, dict[str, str]]) -> dict[str, str]:
+    """alice's call (team East) and bob's call (team West)."""
+    ids = {}
+    for agent, facts in (("alice", CALIFORNIA), ("bob", WEST)):
+        call = recorded_call(api, people["pbx"], facts)
+        response = api.post(
+            f"/v1/calls/{call.call_id}/recordings",
+            content=wav(1.0),
+            headers=people["pbx"],
+            params={"idempotency_key": agent, "agent": agent, "channel_map": "customer,agent"},
+        )
+        assert response.status_code == 201, response.text
+        ids[agent] = response.json()["recording_id"]
+    return ids
+
+
+def play(api: TestClient, headers: dict[str, str], recording: str) -> int:
+    return api.get(
+        f"/v1/recordings/{recording}/audio", params={"reason": "review"}, headers=headers
+    ).status_code
+
+
+def test_playback_matrix(
+    api: TestClient, people: dict[str, dict[str, str]], two_recordings: dict[str, str]
+) -> None:
+    alice, bob = two_recordings["alice"], two_recordings["bob"]
+    api.post(
+        f"/v1/recordings/{bob}/assignments", json={"reviewer": "quinn"}, headers=people["west-lead"]
+    )
+    expected = {
+        "alice": {alice: 200, bob: 404},  # own calls only; others' are not even visible
+        "bob": {alice: 404, bob: 200},
+        "east-lead": {alice: 200, bob: 404},  # their team's
+        "west-lead": {alice: 404, bob: 200},
+        "quinn": {alice: 404, bob: 200},  # assigned only
+        "cora": {alice: 200, bob: 200},  # compliance: all
+        "lee": {alice: 200, bob: 200},  # legal: all
+        "audra": {alice: 403, bob: 403},  # auditor: metadata only
+        "root": {alice: 403, bob: 403},  # administrators do not listen
+        "pbx": {alice: 403, bob: 403},
+    }
+    for person, outcomes in expected.items():
+        for recording, status in outcomes.items():
+            assert play(api, people[person], recording) == status, (person, recording)
+
+
+def test_denials_are_audited_with_the_reason(
+    api: TestClient, people: dict[str, dict[str, str]], two_recordings: dict[str, str]
+) -> None:
+    response = api.get(
+        f"/v1/recordings/{two_recordings['alice']}/audio",
+        params={"reason": "curious"},
+        headers=people["audra"],
+    )
+    assert response.status_code == 403 and "metadata only" in response.json()["detail"]
+    trail = api.get(
+        "/v1/audit/events", params={"action": "access.denied"}, headers=people["audra"]
+    ).json()
+    assert any("metadata only" in (event["reason"] or "") for event in trail["events"])
+
+
+def test_private_recordings(
+    api: TestClient, people: dict[str, dict[str, str]], two_recordings: dict[str, str]
+) -> None:
+    alice = two_recordings["alice"]
+    flagged = api.post(
+        f"/v1/recordings/{alice}/private",
+        json={"private": True, "reason": "personal call"},
+        headers=people["cora"],
+    )
+    assert flagged.status_code == 200 and flagged.json()["private"] is True
+    assert play(api, people["alice"], alice) == 200  # participant
+    assert play(api, people["lee"], alice) == 200  # legal
+    assert play(api, people["cora"], alice) == 403
+    assert play(api, people["east-lead"], alice) == 404  # not even listed to the team lead
+    export = api.get(
+        f"/v1/recordings/{alice}/download", params={"reason": "court order"}, headers=people["cora"]
+    )
+    assert export.status_code == 403
+
+
+def test_download_is_a_separate_audited_permission(
+    api: TestClient, people: dict[str, dict[str, str]], two_recordings: dict[str, str]
+) -> None:
+    alice = two_recordings["alice"]
+    assert (
+        api.get(
+            f"/v1/recordings/{alice}/download",
+            params={"reason": "own copy"},
+            headers=people["alice"],
+        ).status_code
+        == 403
+    )
+    export = api.get(
+        f"/v1/recordings/{alice}/download",
+        params={"reason": "subject access request 7"},
+        headers=people["lee"],
+    )
+    assert export.status_code == 200 and export.headers["content-disposition"].startswith(
+        "attachment"
+    )
+    trail = api.get(
+        "/v1/audit/events", params={"action": "recording.exported"}, headers=people["audra"]
+    ).json()
+    assert trail["events"][0]["reason"] == "subject access request 7"
+
+
+def test_search_filters_and_visibility(
+    api: TestClient, people: dict[str, dict[str, str]], two_recordings: dict[str, str]
+) -> None:
+    def ids(headers: dict[str, str], **params: str) -> set[str]:
+        response = api.get("/v1/recordings", params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        return {item["recording_id"] for item in response.json()["recordings"]}
+
+    everyone = set(two_recordings.values())
+    assert ids(people["cora"]) == everyone and ids(people["audra"]) == everyone
+    assert ids(people["alice"]) == {two_recordings["alice"]}
+    assert ids(people["west-lead"]) == {two_recordings["bob"]}
+    assert ids(people["quinn"]) == set()
+    assert ids(people["cora"], agent="bob") == {two_recordings["bob"]}
+    assert ids(people["cora"], team="East") == {two_recordings["alice"]}
+    assert ids(people["cora"], number="+14155550123") == everyone
+    assert ids(people["cora"], jurisdiction="US-CA") == everyone
+    assert ids(people["cora"], jurisdiction="DE") == set()
+    assert ids(people["cora"], queue="support", purpose="quality") == everyone
+    assert ids(people["cora"], retention_class="regulatory_record") == set()
+    assert ids(people["cora"], number="' OR 1=1 --") == set()
+    page = api.get("/v1/recordings", params={"limit": 1}, headers=people["cora"]).json()
+    rest = api.get(
+        "/v1/recordings", params={"limit": 1, "after": page["next_after"]}, headers=people["cora"]
+    ).json()
+    assert {
+        page["recordings"][0]["recording_id"],
+        rest["recordings"][0]["recording_id"],
+    } == everyone
+    assert api.get("/v1/recordings", headers=people["pbx"]).status_code == 403
+
+
+def test_auditors_see_metadata(
+    api: TestClient, people: dict[str, dict[str, str]], two_recordings: dict[str, str]
+) -> None:
+    body = api.get(f"/v1/recordings/{two_recordings['bob']}", headers=people["audra"]).json()
+    assert (
+        body["sha256"]
+        and body["retention_class"] == "dispute_resolution"
+        and body["channel_map"] == ["customer", "agent"]
+    )
