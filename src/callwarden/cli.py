@@ -14,6 +14,8 @@ from callwarden.identity.cli import teams_app, tokens_app, users_app
 from callwarden.law.cli import app as law_app
 from callwarden.migrate import current_revision, head_revision, upgrade
 from callwarden.policy.cli import app as policy_app
+from callwarden.vault.import_cli import app as recordings_app
+from callwarden.vault.keys_cli import app as keys_app
 
 app = new_app("callwarden: call-recording governance. Not legal advice.")
 db_app = new_app("Database schema.")
@@ -25,6 +27,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(law_app, name="law")
 app.add_typer(policy_app, name="policy")
 app.add_typer(calls_app, name="calls")
+app.add_typer(recordings_app, name="recordings")
+app.add_typer(keys_app, name="keys")
 app.command("decide")(decide)
 
 

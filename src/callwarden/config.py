@@ -49,8 +49,13 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     s3_access_key: str | None = Field(default=None, repr=False)
     s3_secret_key: str | None = Field(default=None, repr=False)
+    vault_public_key: str | None = Field(
+        default=None, description="Public-key mode: this node seals with the RSA public key only."
+    )
     max_recording_bytes: int = Field(default=2 * 1024**3, ge=1024, description="Largest upload.")
-    orphan_grace_minutes: int = Field(default=60, ge=1, description="Age before unreferenced objects go.")
+    orphan_grace_minutes: int = Field(
+        default=60, ge=1, description="Age before unreferenced objects go."
+    )
     token_ttl_hours: int = Field(
         default=12, ge=1, le=24 * 366, description="Lifetime of login tokens."
     )

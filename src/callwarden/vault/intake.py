@@ -94,7 +94,7 @@ def ingest(
                 stored,
                 recording_id,
                 object_key,
-                vault.keyring.wrap(data_key),
+                vault.wrapper.wrap(data_key),
                 vault.store_name,
                 start,
                 admission,

@@ -58,7 +58,7 @@ def stream(
     vault: Vault, recording: Recording, wrapped: str, selected: ByteRange | None
 ) -> Iterator[bytes]:
     """Decrypted bytes of the recording (or the range); integrity is checked before any is sent."""
-    data_key = vault.keyring.unwrap(WrappedKey.decode(wrapped))
+    data_key = vault.unwrap(WrappedKey.decode(wrapped))
     read_at = partial(vault.store.open_range, recording.object_key)
     sealed = open_sealed(read_at, recording.ciphertext_size, data_key, recording.id)
     span = selected or ByteRange(0, sealed.plaintext_size)

@@ -1,4 +1,9 @@
-"""The vault as the running service uses it: the configured store and key ring, opened once."""
+"""The vault as the running service uses it: the configured store and keys, opened once.
+
+In public-key mode (`CALLWARDEN_VAULT_PUBLIC_KEY` set) an intake node holds only the RSA public
+key: it can seal and wrap new recordings but cannot open any, so a compromised intake node
+gives away nothing already stored. Playback then happens on nodes that hold the key ring.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +18,41 @@ from callwarden.kit.errors import ConfigurationError
 from callwarden.vault.keyring import Keyring
 from callwarden.vault.stores import FileSystemStore, S3Store
 from callwarden.vault.stores.base import BlobStore
+from callwarden.vault.wrapping import KeyWrapper, PublicKeyWrapper, WrappedKey
 
 
-@dataclass(frozen=True)
+class KeyRingUnavailable(ConfigurationError):
+    status, code, title = 503, "key_ring_unavailable", "Key ring not on this node"
+
+
+@dataclass
 class Vault:
     store: BlobStore
     store_name: str
-    keyring: Keyring
+    wrapper: KeyWrapper
     max_recording_bytes: int
+    key_ring: Keyring | None
+
+    @property
+    def keyring(self) -> Keyring:
+        """The key ring, which opens recordings; absent on a public-key intake node."""
+        if self.key_ring is None:
+            raise KeyRingUnavailable(
+                "this node holds only the vault's public key (CALLWARDEN_VAULT_PUBLIC_KEY): it can "
+                "store recordings but not open them; play them from a node with the key ring"
+            )
+        return self.key_ring
+
+    def unwrap(self, wrapped: WrappedKey) -> bytes:
+        """A data key; a version newer than this process knows means the key ring was rotated
+        by another process, so the ring is re-read once before giving up."""
+        keyring = self.keyring
+        if wrapped.kek_version > keyring.current_version and keyring.path is not None:
+            reloaded = Keyring.load(keyring.path)
+            if self.wrapper is keyring:
+                self.wrapper = reloaded
+            self.key_ring = keyring = reloaded
+        return keyring.unwrap(wrapped)
 
 
 def open_store(settings: Settings) -> BlobStore:
@@ -51,14 +83,19 @@ def open_keyring(settings: Settings) -> Keyring:
 @cache
 def _cached(settings_json: str) -> Vault:
     settings = Settings.model_validate_json(settings_json)
-    return Vault(
-        open_store(settings),
-        settings.vault_store,
-        open_keyring(settings),
-        settings.max_recording_bytes,
-    )
+    store = open_store(settings)
+    if settings.vault_public_key:
+        wrapper = PublicKeyWrapper.from_text(settings.vault_public_key)
+        return Vault(store, settings.vault_store, wrapper, settings.max_recording_bytes, None)
+    keyring = open_keyring(settings)
+    return Vault(store, settings.vault_store, keyring, settings.max_recording_bytes, keyring)
 
 
 def vault_for(settings: Settings) -> Vault:
     """The vault for these settings, opened once per process."""
     return _cached(settings.model_dump_json())
+
+
+def forget_cached_vaults() -> None:
+    """After a key rotation in this process, reopen key rings on next use."""
+    _cached.cache_clear()
