@@ -56,6 +56,29 @@ class Settings(BaseSettings):
     orphan_grace_minutes: int = Field(
         default=60, ge=1, description="Age before unreferenced objects go."
     )
+    jobs_in_process: bool = Field(
+        default=True,
+        description="Run background jobs in the server process (the embedded default); turn it "
+        "off when `callwarden jobs run` workers do them.",
+    )
+    jobs_poll_seconds: float = Field(
+        default=5.0, gt=0, le=3600, description="How often queue-driven jobs look for work."
+    )
+    sweep_every_minutes: float = Field(
+        default=15.0, gt=0, description="How often the orphan sweeper runs."
+    )
+    fetch_max_attempts: int = Field(
+        default=10, ge=1, le=100, description="Download attempts per provider recording."
+    )
+    fetch_backoff_seconds: float = Field(
+        default=2.0, ge=0, description="Wait before the first retry of a download; it doubles."
+    )
+    fetch_backoff_max_seconds: float = Field(
+        default=300.0, ge=0, description="Longest wait between two download attempts."
+    )
+    fetch_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="Connect and read timeout of one download."
+    )
     token_ttl_hours: int = Field(
         default=12, ge=1, le=24 * 366, description="Lifetime of login tokens."
     )

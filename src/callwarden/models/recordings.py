@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from callwarden.models.base import Base, UtcDateTime
@@ -57,7 +66,9 @@ class Recording(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(120))
 
-    parties: Mapped[list[RecordingParty]] = relationship(lazy="selectin", order_by="RecordingParty.id")
+    parties: Mapped[list[RecordingParty]] = relationship(
+        lazy="selectin", order_by="RecordingParty.id"
+    )
 
 
 class DataKey(Base):
