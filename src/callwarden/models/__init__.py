@@ -4,6 +4,7 @@ from callwarden.models.audit import AuditEvent, AuditHead
 from callwarden.models.base import Base
 from callwarden.models.calls import Call, CallEvent, CallParty, CallPause
 from callwarden.models.decision import DecisionRecord
+from callwarden.models.findings import Finding, ScriptAudio
 from callwarden.models.identity import ApiToken, Team, User
 from callwarden.models.policy import PolicyVersion
 from callwarden.models.provider import ProviderRecording
@@ -20,11 +21,13 @@ __all__ = [
     "CallPause",
     "DataKey",
     "DecisionRecord",
+    "Finding",
     "PolicyVersion",
     "ProviderRecording",
     "Recording",
     "RecordingAssignment",
     "RecordingParty",
+    "ScriptAudio",
     "Team",
     "User",
 ]

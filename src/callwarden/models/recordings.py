@@ -65,6 +65,8 @@ class Recording(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(120))
+    analysed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    analysis_error: Mapped[str | None] = mapped_column(String(1000))
 
     parties: Mapped[list[RecordingParty]] = relationship(
         lazy="selectin", order_by="RecordingParty.id"
