@@ -51,7 +51,11 @@ def build(call: Call, policy: CompiledPolicy, notice_language: str | None) -> li
                 "reason": f"waiting for consent from {', '.join(waiting)}",
             }
         )
-    if call.notice_must_be_recorded and idle:
+    # Where the notice itself must be on the recording (WA, CT), start first — unless explicit
+    # consent is needed too: then nobody is recorded before agreeing, and the consent given
+    # satisfies those states' affirmative-consent form as well.
+    record_notice = call.notice_must_be_recorded and call.consent_level != "explicit"
+    if record_notice and idle:
         steps.append({"action": "start_recording", "why": "the notice must be on the recording"})
     for party in present(call):
         if party.needs_notice and party.notice_at is None:
@@ -85,7 +89,7 @@ def build(call: Call, policy: CompiledPolicy, notice_language: str | None) -> li
                         "script_id": consent.id,
                     }
                 )
-    if idle and not call.notice_must_be_recorded:
+    if idle and not record_notice:
         steps.append({"action": "start_recording"})
     elif call.recording_state == "paused" and waiting:
         steps.append({"action": "resume_recording", "after": "consent"})
