@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from callwarden.analysis.cli import app as analyze_app
 from callwarden.audit.cli import app as audit_app
 from callwarden.calls.cli import app as calls_app
 from callwarden.cli_support import console, new_app
@@ -16,6 +17,7 @@ from callwarden.migrate import current_revision, head_revision, upgrade
 from callwarden.policy.cli import app as policy_app
 from callwarden.vault.import_cli import app as recordings_app
 from callwarden.vault.keys_cli import app as keys_app
+from callwarden.vault.sweep_cli import sweep_command
 
 app = new_app("callwarden: call-recording governance. Not legal advice.")
 db_app = new_app("Database schema.")
@@ -29,6 +31,10 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(calls_app, name="calls")
 app.add_typer(recordings_app, name="recordings")
 app.add_typer(keys_app, name="keys")
+app.add_typer(analyze_app, name="analyze")
+jobs_app = new_app("Background jobs: fetching provider recordings, sweeping the vault.")
+app.add_typer(jobs_app, name="jobs")
+jobs_app.command("sweep")(sweep_command)
 app.command("decide")(decide)
 
 
@@ -101,6 +107,54 @@ def serve(
         log_config=None,
         access_log=False,
     )
+
+
+@jobs_app.command("run")
+def jobs_run(
+    once: bool = typer.Option(False, help="Run each job once, then exit."),
+    only: list[str] = typer.Option([], help="Run only this job (repeatable)."),
+) -> None:
+    """Run the jobs in the foreground: a worker beside the servers (stop with Ctrl-C or TERM)."""
+    import signal
+
+    from callwarden.jobs import Runner
+    from callwarden.runtime import open_database
+
+    settings = load_settings()
+    db = open_database(settings)
+    try:
+        runner = Runner(settings, db, only=only or None)
+        if once:
+            for run in runner.run_once():
+                outcome = f"failed: {run.error}" if run.error else f"done ({run.result})"
+                console.print(f"{run.name}: {outcome}", highlight=False)
+            return
+        if db.is_sqlite:
+            console.print(
+                "SQLite: run one job runner per database; start the server with "
+                "CALLWARDEN_JOBS_IN_PROCESS=false while this runs."
+            )
+        signal.signal(signal.SIGTERM, lambda *_: runner.context.stop_event.set())
+        console.print(f"running jobs: {', '.join(job.name for job in runner.jobs)}")
+        try:
+            runner.serve()
+        except KeyboardInterrupt:
+            runner.stop()
+    finally:
+        db.dispose()
+
+
+@jobs_app.command("list")
+def jobs_list() -> None:
+    """The registered jobs and how often each runs."""
+    from rich.table import Table
+
+    from callwarden.jobs import describe
+
+    table = Table("job", "every (s)", "what it does")
+    for job in describe(load_settings()):
+        table.add_row(job["name"], f"{job['every_s']:g}", job["summary"])
+    console.print(table)
 
 
 def main() -> None:
