@@ -73,6 +73,8 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/v1/recordings/{recording_id}/private"): frozenset(
         {Role.COMPLIANCE_OFFICER, Role.LEGAL}
     ),
+    ("GET", "/v1/recordings/{recording_id}/findings"): RECORDING_READERS,
+    ("POST", "/v1/scripts/{script_id}/audio"): POLICY_WRITERS,
 }
 PUBLIC = {
     ("GET", "/healthz"),
@@ -80,6 +82,7 @@ PUBLIC = {
     # Authenticated by Twilio's request signature, not a bearer token (tests/calls/twilio).
     ("POST", "/v1/adapters/twilio/voice"),
     ("POST", "/v1/adapters/twilio/consent"),
+    ("POST", "/v1/adapters/twilio/call-status"),
     ("POST", "/v1/adapters/twilio/recording-status"),
 }
 

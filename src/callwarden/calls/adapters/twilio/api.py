@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
 
 from callwarden.calls.adapters.twilio import conversation, params, recordings, repository
+from callwarden.calls.adapters.twilio import status as call_statuses
 from callwarden.calls.adapters.twilio.params import VoiceOptions
 from callwarden.calls.adapters.twilio.twiml import PREFIX, Links
 from callwarden.calls.adapters.twilio.webhook import SignedRequest, verified
@@ -73,6 +74,18 @@ def consent(
             session, call_sid, query.call, query.party, digits, query.attempt, links
         )
     return Response(xml, media_type=TWIML)
+
+
+@router.post("/call-status", response_model=None)
+def call_status(
+    signed: SignedRequest = Depends(verified), db: Database = Depends(database)
+) -> JSONResponse:
+    """The call-status callback: a final status ends the call in the ledger (once)."""
+    call_sid = params.call_sid(signed.params)
+    state = signed.params.get("CallStatus", "")
+    with db.unit_of_work() as session:
+        call_id, ended = call_statuses.call_status(session, call_sid, state)
+    return JSONResponse({"call_id": call_id, "call_status": state, "call_ended": ended})
 
 
 @router.post("/recording-status", response_model=None)
