@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 from sqlalchemy import text
 
@@ -16,6 +19,7 @@ from callwarden.config import Settings, load_settings
 from callwarden.db import Database
 from callwarden.decisions.api import router as decisions_router
 from callwarden.identity.api import router as identity_router
+from callwarden.jobs import Runner
 from callwarden.kit.logs import configure_logging
 from callwarden.migrate import current_revision, head_revision
 from callwarden.policy.api import router as policy_router
@@ -23,6 +27,7 @@ from callwarden.server.deps import database
 from callwarden.server.middleware import AccessLogMiddleware, BodyLimitMiddleware
 from callwarden.server.problems import install_problem_handlers
 from callwarden.vault.api import router as vault_router
+from callwarden.verification.api import router as verification_router
 
 DESCRIPTION = (
     "callwarden makes a call-recording policy executable: decisions at call setup, consent "
@@ -31,7 +36,7 @@ DESCRIPTION = (
 )
 
 
-UPLOAD_PATH = re.compile(r"^/v1/calls/[^/]+/recordings$")
+UPLOAD_PATH = re.compile(r"^/v1/(calls/[^/]+/recordings|scripts/[^/]+/audio)$")
 
 
 def body_limit(path: str, settings: Settings) -> int | None:
@@ -39,12 +44,45 @@ def body_limit(path: str, settings: Settings) -> int | None:
     return None if UPLOAD_PATH.match(path) else settings.max_body_bytes
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
-    """Build the API. Tests pass their own settings and database; `serve` uses the environment."""
+def _jobs_lifespan(settings: Settings, db: Database, enabled: bool) -> Any:
+    """Start the in-process job runner with the app and stop it (cleanly) on shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not enabled:
+            yield
+            return
+        runner = Runner(settings, db)
+        app.state.job_runner = runner
+        runner.start()
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(runner.stop)  # waits for the job in progress
+
+    return lifespan
+
+
+def create_app(
+    settings: Settings | None = None, db: Database | None = None, *, run_jobs: bool | None = None
+) -> FastAPI:
+    """Build the API. Tests pass their own settings and database; `serve` uses the environment.
+
+    Background jobs run in the server's process (`CALLWARDEN_JOBS_IN_PROCESS`, on by default)
+    only when the app reads its own settings, as under `callwarden serve`: an app built from
+    given settings (tests, embedding) runs none unless `run_jobs=True`.
+    """
+    if run_jobs is None:
+        run_jobs = settings is None
     settings = settings or load_settings()
     db = db or Database(settings.resolved_database_url)
     configure_logging(settings.log_format, settings.log_level)
-    app = FastAPI(title="callwarden", version=__version__, description=DESCRIPTION)
+    app = FastAPI(
+        title="callwarden",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=_jobs_lifespan(settings, db, run_jobs and settings.jobs_in_process),
+    )
     app.state.settings = settings
     app.state.db = db
     install_problem_handlers(app)
@@ -57,6 +95,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(calls_router)
     app.include_router(twilio_router)
     app.include_router(vault_router)
+    app.include_router(verification_router)
 
     @app.get("/healthz", tags=["service"])
     def healthz(db: Database = Depends(database)) -> dict[str, Any]:

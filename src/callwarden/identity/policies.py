@@ -71,6 +71,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "recordings.download": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL}),
     "recordings.assign": frozenset({Role.COMPLIANCE_OFFICER, Role.SUPERVISOR}),
     "recordings.flag_private": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL}),
+    "scripts.manage": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
     "calls.read": frozenset(
         {
             Role.ADMIN,

@@ -1,0 +1,1 @@
+"""Checking every stored recording's audio against what the ledger says happened."""

@@ -1,0 +1,79 @@
+"""Routes for audio verification: announcement audio per script, and each recording's findings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from callwarden.config import Settings
+from callwarden.db import Database
+from callwarden.identity.principal import Principal
+from callwarden.kit.errors import PayloadTooLarge
+from callwarden.server.deps import database, requires, settings
+from callwarden.vault import service as vault_service
+from callwarden.vault.runtime import vault_for
+from callwarden.verification import scripts, service
+
+router = APIRouter(tags=["verification"])
+
+
+@router.post("/v1/scripts/{script_id}/audio", status_code=201)
+async def upload_script_audio(
+    script_id: str,
+    request: Request,
+    language: str = Query(max_length=35, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+    who: Principal = Depends(requires("scripts.manage")),
+    db: Database = Depends(database),
+    config: Settings = Depends(settings),
+) -> dict[str, Any]:
+    """Store the announcement audio the phone system plays for this script and language.
+
+    The audio check compares every recording against it to verify the notice was really played.
+    """
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > scripts.MAX_PROMPT_BYTES:
+            raise PayloadTooLarge(
+                f"announcement audio is larger than {scripts.MAX_PROMPT_BYTES} bytes"
+            )
+    with db.unit_of_work() as session:
+        row = scripts.store(session, vault_for(config), who, script_id, language, bytes(body))
+        return {
+            "script_id": row.script_id,
+            "language": row.language,
+            "sha256": row.sha256,
+            "duration_s": row.duration_s,
+            "uploaded_at": row.uploaded_at.isoformat(),
+        }
+
+
+@router.get("/v1/recordings/{recording_id}/findings")
+def recording_findings(
+    recording_id: str,
+    who: Principal = Depends(requires("recordings.search")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    """What checking the audio found: notice verified or missing, consent keys, payment leaks."""
+    with db.reading() as session:
+        recording = vault_service.get_visible(session, who, recording_id)
+        rows = service.list_findings(session, recording.id)
+        return {
+            "recording_id": recording.id,
+            "analysed_at": recording.analysed_at.isoformat() if recording.analysed_at else None,
+            "analysis_error": recording.analysis_error,
+            "findings": [
+                {
+                    "kind": f.kind,
+                    "severity": f.severity,
+                    "status": f.status,
+                    "summary": f.summary,
+                    "channel": f.channel,
+                    "start_s": f.start_s,
+                    "end_s": f.end_s,
+                    "detail": f.detail,
+                }
+                for f in rows
+            ],
+        }

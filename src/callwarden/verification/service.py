@@ -1,0 +1,162 @@
+"""Analysing a stored recording: decrypt to a private temp file, analyse, keep the findings.
+
+`examine` only reads (so a job can run it outside any write transaction); `keep` replaces the
+recording's findings and audits the run. Findings never contain keyed digits.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from callwarden.analysis import Prompt, analyse_recording, prepare_prompt
+from callwarden.audit import service as audit
+from callwarden.calls import repository as calls
+from callwarden.identity.principal import Principal
+from callwarden.kit import clock
+from callwarden.kit.errors import NotFound
+from callwarden.models import Call, DataKey, DecisionRecord, Finding, Recording
+from callwarden.policy import service as policies
+from callwarden.vault.playback import stream
+from callwarden.vault.runtime import Vault
+from callwarden.verification import scripts
+from callwarden.verification.checks import (
+    ConsentKeying,
+    FindingDraft,
+    LedgerFacts,
+    PartyFacts,
+    findings,
+)
+
+
+def _played_script(session: Session, call: Call) -> str | None:
+    """The notice script the call's decision chose (what the parties should have heard)."""
+    decision = session.get(DecisionRecord, call.decision_id)
+    notice = decision.outcome.get("notice", {}) if decision is not None else {}
+    script_id = notice.get("script_id")
+    return str(script_id) if script_id else None
+
+
+def ledger_facts(
+    session: Session, recording: Recording, call: Call, prompts: Iterable[str]
+) -> LedgerFacts:
+    """What the consent ledger says should be in this recording's audio."""
+    fallback = _played_script(session, call)
+    parties = [
+        PartyFacts(
+            p.key, p.role, p.needs_notice and p.role != "agent", p.notice_script_id or fallback
+        )
+        for p in call.parties
+    ]
+    consents = []
+    for event in calls.events(session, call.id):
+        if (
+            event.accepted
+            and event.kind == "consent_given"
+            and event.method == "dtmf"
+            and event.party_key
+        ):
+            at = event.offset_s
+            if at is None:
+                at = (event.occurred_at - recording.started_at).total_seconds()
+            consents.append(ConsentKeying(event.party_key, event.body.get("digit") or "1", at))
+    window = policies.compiled(
+        policies.get_version(session, call.policy_version)
+    ).document.notice_window_s
+    return LedgerFacts(
+        parties,
+        recording.channel_map,
+        consents,
+        recording.pauses,
+        float(window),
+        frozenset(prompts),
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    drafts: list[FindingDraft]
+    duration_s: float
+
+
+def examine(session: Session, vault: Vault, recording_id: str, spool_dir: Path) -> Outcome:
+    """Decrypt, analyse and compare with the ledger."""
+    recording = session.get(Recording, recording_id)
+    call = calls.get(session, recording.call_id) if recording else None
+    key = session.get(DataKey, recording_id)
+    if recording is None or call is None or key is None or key.wrapped is None:
+        raise NotFound(f"no analysable recording {recording_id!r}")
+    wanted = {p.notice_script_id for p in call.parties if p.notice_script_id} | {
+        _played_script(session, call)
+    }
+    prompts: dict[str, Prompt] = {}
+    for row in scripts.for_scripts(session, {s for s in wanted if s}):
+        prompts.setdefault(row.script_id, prepare_prompt(scripts.load(vault, row), row.script_id))
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    suffix = f".{recording.format}"
+    with tempfile.NamedTemporaryFile(dir=spool_dir, prefix=".analysis-", suffix=suffix) as plain:
+        for piece in stream(vault, recording, key.wrapped, None):
+            plain.write(piece)
+        plain.flush()
+        result = analyse_recording(Path(plain.name), prompts)
+    return Outcome(
+        findings(result, ledger_facts(session, recording, call, prompts)), result.duration_s
+    )
+
+
+def keep(
+    session: Session, principal: Principal, recording: Recording, outcome: Outcome
+) -> list[Finding]:
+    """Replace the recording's findings with these, and audit the run."""
+    session.execute(delete(Finding).where(Finding.recording_id == recording.id))
+    now = clock.now()
+    rows = [
+        Finding(
+            recording_id=recording.id,
+            kind=d.kind,
+            severity=d.severity,
+            status="open",
+            channel=d.channel,
+            start_s=d.start_s,
+            end_s=d.end_s,
+            summary=d.summary[:500],
+            detail=d.detail,
+            created_at=now,
+        )
+        for d in outcome.drafts
+    ]
+    session.add_all(rows)
+    recording.analysed_at = now
+    recording.analysis_error = None
+    counts: dict[str, int] = {}
+    for draft in outcome.drafts:
+        counts[draft.kind] = counts.get(draft.kind, 0) + 1
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="recording.analysed",
+        target=f"recording:{recording.id}",
+        data={"findings": counts, "duration_s": round(outcome.duration_s, 3)},
+    )
+    session.flush()
+    return rows
+
+
+def analyse(
+    session: Session, vault: Vault, principal: Principal, recording_id: str, spool_dir: Path
+) -> list[Finding]:
+    """Examine one recording and keep its findings, in the caller's transaction."""
+    outcome = examine(session, vault, recording_id, spool_dir)
+    recording = session.get(Recording, recording_id)
+    assert recording is not None
+    return keep(session, principal, recording, outcome)
+
+
+def list_findings(session: Session, recording_id: str) -> list[Finding]:
+    query = select(Finding).where(Finding.recording_id == recording_id).order_by(Finding.id)
+    return list(session.execute(query).scalars())

@@ -1,0 +1,69 @@
+"""The background job that checks each newly stored recording's audio."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callwarden.identity.principal import Principal
+from callwarden.identity.roles import Role
+from callwarden.jobs import JobContext, claim, periodic
+from callwarden.kit.errors import CallwardenError
+from callwarden.models import Recording
+from callwarden.vault.runtime import vault_for
+from callwarden.verification import service
+
+log = logging.getLogger(__name__)
+ANALYST = Principal(actor="system:audio-check", role=Role.ADMIN)
+BATCH = 20
+PENDING = (
+    select(Recording)
+    .where(
+        Recording.analysed_at.is_(None),
+        Recording.analysis_error.is_(None),
+        Recording.state == "stored",
+    )
+    .order_by(Recording.created_at)
+)
+
+
+def _failed(message: str) -> Callable[[Session, Recording], None]:
+    def write(_session: Session, row: Recording) -> None:
+        row.analysis_error = message
+
+    return write
+
+
+def _kept(outcome: service.Outcome) -> Callable[[Session, Recording], None]:
+    def write(session: Session, row: Recording) -> None:
+        service.keep(session, ANALYST, row, outcome)
+
+    return write
+
+
+@periodic("analyse_recordings", every=lambda settings: settings.jobs_poll_seconds)
+def analyse_recordings(context: JobContext) -> int:
+    """Check the audio of recordings stored since the last run (notice, consent keys, pauses)."""
+    vault = vault_for(context.settings)
+    spool = context.settings.data_dir / "spool"
+    done = 0
+    while done < BATCH and not context.stopping:
+        with claim(context.db, PENDING) as claimed:
+            if claimed is None:
+                break
+            recording_id = claimed.row.id
+            try:
+                with context.db.reading() as session:
+                    outcome = service.examine(session, vault, recording_id, spool)
+            except (CallwardenError, RuntimeError, ValueError) as error:
+                log.warning(
+                    "audio check failed", extra={"recording_id": recording_id, "error": str(error)}
+                )
+                claimed.finish(_failed(str(getattr(error, "detail", error))[:1000]))
+            else:
+                claimed.finish(_kept(outcome))
+            done += 1
+    return done

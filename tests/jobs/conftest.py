@@ -1,0 +1,5 @@
+"""The recordings fixtures (vault on filesystem and S3, an app, a cast of users) for job tests."""
+
+from tests.recordings.conftest import api, people, vault_settings
+
+__all__ = ["api", "people", "vault_settings"]

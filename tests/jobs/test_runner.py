@@ -1,0 +1,134 @@
+"""The job runner: registration, schedules, failures, start and stop, and the app's lifespan."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from callwarden import jobs
+from callwarden.app import create_app
+from callwarden.config import Settings
+from callwarden.db import Database
+from callwarden.jobs import JobContext, Runner, claim, periodic, registered
+from callwarden.kit.errors import InvalidInput
+from callwarden.models import User
+from callwarden.vault.keyring import Keyring
+from tests.support.factories import make_user
+
+
+@pytest.fixture
+def own_registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Test jobs in a copy of the registry, gone after the test; returns what ran."""
+    monkeypatch.setattr(jobs, "_registry", dict(registered()))
+    ran: dict[str, list[str]] = {"ticker": [], "broken": []}
+
+    @periodic("tests.ticker", every=lambda settings: 3600.0)
+    def ticker(context: JobContext) -> int:
+        """Counts its runs."""
+        ran["ticker"].append("ran")
+        return len(ran["ticker"])
+
+    @periodic("tests.broken", every=lambda settings: 3600.0)
+    def broken(context: JobContext) -> None:
+        ran["broken"].append("ran")
+        raise RuntimeError("a bug in a job")
+
+    return ran
+
+
+def test_the_built_in_jobs_are_registered() -> None:
+    assert {"twilio.fetch_recordings", "vault.sweep_orphans"} <= set(registered())
+
+
+def test_a_name_is_registered_once(own_registry: dict[str, list[str]]) -> None:
+    with pytest.raises(ValueError, match="already registered"):
+
+        @periodic("tests.ticker", every=lambda settings: 1.0)
+        def impostor(context: JobContext) -> None:
+            pass
+
+
+def test_jobs_run_when_due_and_a_failure_stops_nothing(
+    own_registry: dict[str, list[str]], settings: Settings, db: Database
+) -> None:
+    runner = Runner(settings, db, only=["tests.broken", "tests.ticker"])
+    first = {run.name: run for run in runner.run_due()}
+    assert isinstance(first["tests.broken"].error, RuntimeError)
+    assert first["tests.ticker"].result == 1 and first["tests.ticker"].error is None
+    assert runner.run_due() == []  # neither is due again for an hour
+    assert [run.result for run in runner.run_once()] == [None, 2]
+    with pytest.raises(InvalidInput, match="unknown job"):
+        Runner(settings, db, only=["tests.nope"])
+
+
+def test_the_runner_thread_starts_and_stops_promptly(
+    own_registry: dict[str, list[str]],
+    settings: Settings,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started = threading.Event()
+
+    @periodic("tests.sleeper", every=lambda settings: 3600.0)
+    def sleeper(context: JobContext) -> bool:
+        started.set()
+        return context.sleep(60)  # a long backoff: stop must cut it short
+
+    runner = Runner(settings, db, only=["tests.ticker", "tests.sleeper"], tick=0.01)
+    runner.start()
+    assert started.wait(5) and runner.running
+    began = time.monotonic()
+    assert runner.stop(timeout=5)
+    assert time.monotonic() - began < 2 and not runner.running
+    assert own_registry["ticker"] == []  # runs in name order; nothing starts once stopping
+
+
+def test_the_app_runs_jobs_only_when_asked(settings: Settings, db: Database) -> None:
+    settings.keyring_path.parent.mkdir(parents=True, exist_ok=True)
+    Keyring.create(settings.keyring_path)
+    quiet = create_app(settings, db)
+    with TestClient(quiet):
+        assert not hasattr(quiet.state, "job_runner")
+    embedded = create_app(settings, db, run_jobs=True)
+    with TestClient(embedded) as client:
+        runner: Runner = embedded.state.job_runner
+        assert runner.running and client.get("/healthz").status_code == 200
+    assert not runner.running
+    switched_off = create_app(
+        settings.model_copy(update={"jobs_in_process": False}), db, run_jobs=True
+    )
+    with TestClient(switched_off):
+        assert not hasattr(switched_off.state, "job_runner")
+
+
+def test_a_claimed_row_is_not_handed_to_another_worker(db: Database) -> None:
+    make_user(db, "agent", "first")
+    make_user(db, "agent", "second")
+    query = select(User).where(User.role == "agent").order_by(User.username)
+    later: list[str] = []
+
+    def claim_later() -> None:
+        with claim(db, query) as theirs:
+            later.append(theirs.row.username if theirs else "none")
+
+    other = threading.Thread(target=claim_later)
+    with claim(db, query) as mine:
+        assert mine is not None and mine.row.username == "first"
+        if db.is_sqlite:  # one runner per SQLite database: another claim waits its turn
+            other.start()
+            other.join(0.3)
+            assert other.is_alive() and later == []
+        else:  # PostgreSQL workers skip the locked row and take the next
+            with claim(db, query) as theirs:
+                assert theirs is not None and theirs.row.username == "second"
+        mine.finish(lambda session, user: setattr(user, "display_name", "claimed"))
+    if db.is_sqlite:
+        other.join(5)
+        assert later == ["first"]
+    with db.reading() as session:
+        shown = session.execute(select(User.display_name).where(User.username == "first"))
+        assert shown.scalar_one() == "claimed"
