@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
 import anyio
-import anyio.from_thread
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -20,6 +19,7 @@ from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import Forbidden, InvalidInput
 from callwarden.server.deps import database, principal, record_denial, requires, settings
 from callwarden.vault import intake, service
+from callwarden.vault.bridge import BodyBridge
 from callwarden.vault.runtime import vault_for
 from callwarden.vault.views import describe
 
@@ -28,21 +28,7 @@ router = APIRouter(tags=["recordings"])
 
 async def _pieces(request: Request) -> AsyncIterator[bytes]:
     async for chunk in request.stream():
-        if chunk:
-            yield chunk
-
-
-def _blocking(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
-    """The request body as a plain iterator, for the worker thread that seals and stores it."""
-
-    async def next_piece() -> bytes | None:
-        try:
-            return await stream.__anext__()
-        except StopAsyncIteration:
-            return None
-
-    while (piece := anyio.from_thread.run(next_piece)) is not None:
-        yield piece
+        yield chunk
 
 
 @router.post("/v1/calls/{call_id}/recordings", status_code=201, response_model=None)
@@ -83,10 +69,14 @@ async def upload(
         private=private,
     )
     vault = vault_for(config)
-    body = _pieces(request)
-    result = await anyio.to_thread.run_sync(
-        lambda: intake.ingest(db, vault, who, wanted, _blocking(body), config.data_dir / "spool")
-    )
+    body = BodyBridge(_pieces(request))
+    await body.start()
+    try:
+        result = await anyio.to_thread.run_sync(
+            lambda: intake.ingest(db, vault, who, wanted, body.pieces(), config.data_dir / "spool")
+        )
+    finally:
+        await body.stop()
     return JSONResponse(result.recording, status_code=201 if result.created else 200)
 
 

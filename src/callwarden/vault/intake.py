@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from callwarden.audit import service as audit
 from callwarden.calls import repository as calls
@@ -78,7 +78,8 @@ def ingest(
         events = calls.events(session, call.id)
         start = recording_start_time(events, request.started_at, call.started_at)
         admission = admit(call, events, start)
-    if not admission.allowed:
+        prepared = indexing.prepare(session, call, request, start) if admission.allowed else None
+    if prepared is None:
         _drain(pieces)
         _refuse(db, principal, request, admission)
     recording_id = new_id("rec")
@@ -86,6 +87,7 @@ def ingest(
     data_key = new_data_key()
     stored = _store(vault, recording_id, object_key, data_key, pieces, admission, spool_dir)
     try:
+        indexing.check_channels(request, stored.info.channels)
         with db.unit_of_work() as session:
             recording = indexing.index(
                 session,
@@ -96,7 +98,7 @@ def ingest(
                 object_key,
                 vault.wrapper.wrap(data_key),
                 vault.store_name,
-                start,
+                prepared,
                 admission,
             )
             described = describe(recording)
@@ -113,7 +115,7 @@ def _drain(pieces: Iterable[bytes]) -> None:
 
 def _refuse(
     db: Database, principal: Principal, request: IntakeRequest, admission: Admission
-) -> None:
+) -> NoReturn:
     with db.unit_of_work() as session:
         audit.record(
             session,

@@ -10,6 +10,7 @@ that does not hold together, is refused before the upload is acknowledged.
 from __future__ import annotations
 
 import struct
+from collections import deque
 from dataclasses import dataclass
 
 from callwarden.kit.errors import InvalidInput
@@ -36,16 +37,23 @@ class MediaSniffer:
 
     def __init__(self) -> None:
         self.head = bytearray()
-        self.tail = bytearray()
+        self._recent: deque[bytes] = deque()
+        self._recent_size = 0
         self.size = 0
 
     def feed(self, piece: bytes) -> None:
+        """Keep references to the last pieces (no copying on the hot path)."""
         self.size += len(piece)
         if len(self.head) < WINDOW:
             self.head += piece[: WINDOW - len(self.head)]
-        self.tail += piece[-WINDOW:]
-        if len(self.tail) > WINDOW:
-            del self.tail[: len(self.tail) - WINDOW]
+        self._recent.append(piece)
+        self._recent_size += len(piece)
+        while self._recent_size - len(self._recent[0]) >= WINDOW:
+            self._recent_size -= len(self._recent.popleft())
+
+    @property
+    def tail(self) -> bytes:
+        return b"".join(self._recent)[-WINDOW:]
 
     def check_start(self) -> None:
         """Refuse early (before the body is stored) when the start is no audio we take."""

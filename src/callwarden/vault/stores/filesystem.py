@@ -9,10 +9,12 @@ an acknowledged object survives power loss and a crash mid-write leaves only a t
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
@@ -27,6 +29,50 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+class _Writer:
+    """Writes on a thread of its own, so the caller (sealing) and the disk work at once.
+
+    The queue is bounded, so at most a few MiB wait in memory; a write error is raised in the
+    caller at its next write or when the block ends.
+    """
+
+    DEPTH = 32
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self._queue: queue.Queue[bytes | None] = queue.Queue(self.DEPTH)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="blob-writer", daemon=True)
+
+    def _run(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain after a failure so the producer never blocks
+            try:
+                view = memoryview(chunk)
+                while view:
+                    written = self._handle.write(view)
+                    assert written is not None  # unbuffered regular file: never None
+                    view = view[written:]
+            except BaseException as error:  # re-raised in the caller
+                self._error = error
+
+    def write(self, chunk: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(chunk)
+
+    def __enter__(self) -> _Writer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None and exc[0] is None:
+            raise self._error
 
 
 class FileSystemStore:
@@ -63,13 +109,10 @@ class FileSystemStore:
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb", buffering=0) as handle:
-                for chunk in chunks:
-                    view = memoryview(chunk)
-                    while view:
-                        written = handle.write(view)
-                        assert written is not None  # unbuffered regular file: never None
-                        view = view[written:]
-                        size += written
+                with _Writer(handle) as writer:
+                    for chunk in chunks:
+                        writer.write(chunk)
+                        size += len(chunk)
                 os.fsync(handle.fileno())
             try:
                 os.link(temp, path)
