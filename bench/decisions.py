@@ -11,6 +11,7 @@ Run: .venv/bin/python bench/decisions.py [--calls 10000] [--rate 200] [--seconds
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import socket
@@ -18,12 +19,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+from loadgen import build_post, open_loop
 
 from callwarden.bootstrap import EXAMPLE_POLICY
 from callwarden.decisions.compiled import CompiledPolicy
@@ -171,44 +172,19 @@ def _wait_ready(base: str) -> None:
 
 
 def _drive(base: str, token: str, rate: int, seconds: float) -> tuple[float, float, int, int]:
-    """Open-loop load: requests start on a fixed schedule whatever the server's speed."""
-    calls = call_mix(int(rate * seconds) + 1, seed=11)
-    latencies: list[float] = []
-    failures = 0
-    lock = threading.Lock()
+    """Open-loop load from a light asyncio client (see loadgen.py), after a second of warm-up."""
+    port = int(base.rsplit(":", 1)[1])
     headers = {"Authorization": f"Bearer {token}"}
-    local = threading.local()
-
-    def send(body: dict[str, Any]) -> None:
-        nonlocal failures
-        client = getattr(local, "client", None)
-        if client is None:
-            client = local.client = httpx.Client(base_url=base, headers=headers, timeout=10)
-        started = time.perf_counter()
-        response = client.post("/v1/decisions", json=body)
-        elapsed = time.perf_counter() - started
-        with lock:
-            latencies.append(elapsed)
-            failures += response.status_code != 201
-
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(32) as pool:
-        for body in calls[:rate]:  # one second of warm-up, not measured
-            pool.submit(send, body)
-    latencies.clear()
-    failures = 0
-    interval = 1.0 / rate
-    start = time.perf_counter()
-    with ThreadPoolExecutor(32) as pool:
-        for index, body in enumerate(calls[: int(rate * seconds)]):
-            delay = start + index * interval - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            pool.submit(send, body)
-    ordered = sorted(latencies)
+    bodies = [
+        json.dumps(call).encode() for call in call_mix(int(rate * (seconds + 1)) + 1, seed=11)
+    ]
+    requests = [build_post("127.0.0.1", port, "/v1/decisions", body, headers) for body in bodies]
+    open_loop("127.0.0.1", port, requests[:rate], rate)
+    result = open_loop("127.0.0.1", port, requests[rate : rate + int(rate * seconds)], rate)
+    ordered = sorted(result.latencies_s)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
-    return statistics.median(ordered) * 1000, p99 * 1000, len(ordered), failures
+    failed = result.failures + sum(n for status, n in result.statuses.items() if status != 201)
+    return statistics.median(ordered) * 1000, p99 * 1000, len(ordered), failed
 
 
 def main() -> None:

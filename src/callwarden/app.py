@@ -49,6 +49,9 @@ def _jobs_lifespan(settings: Settings, db: Database, enabled: bool) -> Any:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Few request threads: each holds the GIL for its Python work, and with SQLite's single
+        # writer more threads only add contention (the writer loses the GIL to readers).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         if not enabled:
             yield
             return

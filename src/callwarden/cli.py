@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from callwarden.analysis.cli import app as analyze_app
@@ -98,6 +100,9 @@ def serve(
         f"(API docs at /docs)",
         highlight=False,
     )
+    # Request threads hand the GIL back and forth; a shorter switch interval keeps a thread that
+    # holds the database's write lock from waiting 5 ms for the interpreter.
+    sys.setswitchinterval(0.0005)
     uvicorn.run(
         "callwarden.app:create_app",
         factory=True,

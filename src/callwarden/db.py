@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 def make_engine(url: str, *, immediate: bool = True, **options: Any) -> Engine:
     """Create an engine with the pragmas and pooling each backend needs."""
     if url.startswith("sqlite"):
+        options.setdefault("pool_size", 16)
+        options.setdefault("max_overflow", 32)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **options
         )

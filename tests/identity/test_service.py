@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from callwarden.db import Database
@@ -133,3 +134,17 @@ def test_people_manage_only_their_own_tokens(db: Database) -> None:
     ivy_principal = Principal(actor="user:ivy", role=Role.AGENT, user_id=ivy.id)
     with db.unit_of_work() as session, pytest.raises(Forbidden, match="owner or an administrator"):
         service.revoke_token(session, ivy_principal, hanks.token.id)
+
+
+def test_revoking_through_the_api_stops_a_recently_used_token_at_once(
+    client: TestClient, db: Database
+) -> None:
+    from tests.support.factories import bearer, make_token
+
+    agent = bearer(make_token(db, "agent", "jan"))
+    assert (
+        client.get("/v1/me", headers=agent).status_code == 200
+    )  # now remembered for a few seconds
+    token_id = agent["Authorization"].removeprefix("Bearer cwt_").split(".")[0]
+    assert client.delete(f"/v1/tokens/{token_id}", headers=agent).status_code == 200
+    assert client.get("/v1/me", headers=agent).status_code == 401

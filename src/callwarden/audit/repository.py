@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from callwarden.models import AuditEvent, AuditHead
@@ -15,14 +15,21 @@ from callwarden.models import AuditEvent, AuditHead
 HEAD_ID = 1
 
 
-def lock_head(session: Session) -> tuple[int, str]:
-    """(seq, hash) of the chain head, locked for this transaction so no other writer extends it.
+# Built once: these run for every audited change, and a statement with bound parameters is
+# compiled once and reused; `.values(...)` with literal values is re-processed on every call.
+_HEAD = cast(Table, AuditHead.__table__)
+_READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == HEAD_ID).with_for_update()
+_INSERT_EVENT = insert(cast(Table, AuditEvent.__table__))
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == HEAD_ID)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
 
-    Column queries, not loaded objects: this runs for every audited change, so it stays cheap.
-    """
-    row = session.execute(
-        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).with_for_update()
-    ).first()
+
+def lock_head(session: Session) -> tuple[int, str]:
+    """(seq, hash) of the chain head, locked for this transaction so no other writer extends it."""
+    row = session.execute(_READ_HEAD).first()
     if row is None:
         session.execute(insert(AuditHead).values(id=HEAD_ID, seq=0, hash="0" * 64))
         return 0, "0" * 64
@@ -31,13 +38,8 @@ def lock_head(session: Session) -> tuple[int, str]:
 
 def append(session: Session, values: dict[str, Any]) -> None:
     """Insert one event and move the head to it, in the caller's transaction."""
-    session.execute(insert(AuditEvent).values(**values))
-    session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == HEAD_ID)
-        .values(seq=values["seq"], hash=values["hash"])
-        .execution_options(synchronize_session=False)
-    )
+    session.execute(_INSERT_EVENT, values)
+    session.execute(_MOVE_HEAD, {"new_seq": values["seq"], "new_hash": values["hash"]})
 
 
 def read_head(session: Session) -> AuditHead | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from typing import cast
+
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
@@ -16,6 +18,8 @@ from callwarden.kit.errors import Forbidden, NotFound
 from callwarden.models import DecisionRecord
 from callwarden.policy import service as policies
 
+INSERT_DECISION = insert(cast(Table, DecisionRecord.__table__))  # compiled once, reused
+
 
 def make_decision(
     session: Session, principal: Principal, facts: CallFactsIn, explain: bool = False
@@ -27,18 +31,19 @@ def make_decision(
     policy = policies.active_compiled(session)
     decision = decide(facts.to_facts(), policy, explain=explain)
     session.execute(
-        insert(DecisionRecord).values(
-            id=decision.decision_id,
-            external_call_id=facts.call_id,
-            created_at=clock.now(),
-            requested_by=principal.actor,
-            facts=facts.model_dump(mode="json"),
-            outcome=decision.as_dict(include_trace=explain),
-            record=decision.record,
-            governing_rule=decision.governing_rule,
-            policy_version=decision.policy_version,
-            law_version=decision.law_version,
-        )
+        INSERT_DECISION,
+        {
+            "id": decision.decision_id,
+            "external_call_id": facts.call_id,
+            "created_at": clock.now(),
+            "requested_by": principal.actor,
+            "facts": facts.model_dump(mode="json"),
+            "outcome": decision.as_dict(include_trace=explain),
+            "record": decision.record,
+            "governing_rule": decision.governing_rule,
+            "policy_version": decision.policy_version,
+            "law_version": decision.law_version,
+        },
     )
     audit.record(
         session,

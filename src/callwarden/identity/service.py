@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
-from callwarden.identity import credentials, repository
+from callwarden.identity import credentials, repository, token_cache
 from callwarden.identity.policies import may, may_manage_token
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role, parse_role
@@ -121,6 +121,7 @@ def disable_user(
     if user.disabled_at is not None:
         raise Conflict(f"user {username!r} is already disabled")
     user.disabled_at = clock.now()
+    token_cache.forget_all()
     audit.record(
         session,
         actor=principal.actor,
@@ -234,6 +235,7 @@ def revoke_token(
     if token.revoked_at is not None:
         raise Conflict(f"token {token_id} is already revoked")
     token.revoked_at = clock.now()
+    token_cache.forget_all()
     audit.record(
         session,
         actor=principal.actor,
@@ -257,7 +259,7 @@ def authenticate(session: Session, presented: str) -> Principal:
         raise Unauthenticated("this token has expired; log in again or create a new token")
     if token.user_disabled_at is not None:
         raise Unauthenticated("this token's user is disabled")
-    return Principal(
+    principal = Principal(
         actor=f"user:{token.username}",
         role=Role(token.role),
         user_id=token.user_id,
@@ -265,6 +267,8 @@ def authenticate(session: Session, presented: str) -> Principal:
         team_id=token.team_id,
         token_id=token.token_id,
     )
+    token_cache.remember(presented, principal, token.expires_at)
+    return principal
 
 
 def login(session: Session, username: str, password: str, lifetime: timedelta) -> NewToken:

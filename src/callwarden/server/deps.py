@@ -16,6 +16,7 @@ from callwarden.audit import service as audit
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity import service as identity
+from callwarden.identity import token_cache
 from callwarden.identity.policies import Verdict, may
 from callwarden.identity.principal import Principal
 from callwarden.kit.errors import Forbidden, Unauthenticated
@@ -35,14 +36,22 @@ async def settings(request: Request) -> Settings:
     return current
 
 
-def principal(
+def _authenticate(db: Database, presented: str) -> Principal:
+    with db.reading() as session:
+        return identity.authenticate(session, presented)
+
+
+async def principal(
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
     db: Database = Depends(database),
 ) -> Principal:
+    """Who is calling: a token seen in the last few seconds is recalled without a database read."""
     if credentials is None:
         raise Unauthenticated("send an API token: Authorization: Bearer cwt_<id>.<secret>")
-    with db.reading() as session:
-        return identity.authenticate(session, credentials.credentials)
+    remembered = token_cache.recall(credentials.credentials)
+    if remembered is not None:
+        return remembered
+    return await run_in_threadpool(_authenticate, db, credentials.credentials)
 
 
 def record_denial(db: Database, who: Principal, action: str, target: str, verdict: Verdict) -> None:
