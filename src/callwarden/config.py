@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = Field(
         default=30.0, gt=0, description="Connect and read timeout of one download."
     )
+    redact_stray_dtmf: bool = Field(
+        default=False,
+        description="Overwrite keypresses left outside consent prompts (possible card data).",
+    )
     request_threads: int = Field(default=8, ge=1, le=200, description="Threads for blocking work.")
     token_ttl_hours: int = Field(
         default=12, ge=1, le=24 * 366, description="Lifetime of login tokens."

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from scipy.signal import resample_poly
 
+from callwarden.analysis import decode, detect_dtmf
 from callwarden.analysis.corpus.phones import make_script
 from callwarden.analysis.corpus.tones import dial, overlay
 from callwarden.analysis.corpus.voice import random_voice, render
@@ -17,7 +18,7 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.jobs import JobContext
 from callwarden.verification.tasks import analyse_recordings
-from tests.recordings.conftest import recorded_call
+from tests.recordings.conftest import objects, recorded_call
 from tests.support.audio import encode
 from tests.support.calls import CallDriver
 
@@ -201,3 +202,38 @@ def test_script_audio_must_name_a_policy_script(
         headers=people["alice"],
     )
     assert agent.status_code == 403
+
+
+def test_stray_keypresses_are_redacted_when_asked(
+    api: TestClient, people: dict[str, dict[str, str]], vault_settings: Settings, db: Database
+) -> None:
+    call = recorded_call(api, people["pbx"])
+    audio = two_channels(12.0)
+    keyed, _presses = dial("1234", RATE)
+    audio[:, 0] = overlay(audio[:, 0], keyed, 6.0)
+    recording_id = upload(api, people["pbx"], call.call_id, audio)
+    before = api.get(f"/v1/recordings/{recording_id}", headers=people["cora"]).json()
+    redacting = vault_settings.model_copy(update={"redact_stray_dtmf": True})
+    assert analyse_recordings(JobContext(redacting, db)) == 1
+    body = api.get(f"/v1/recordings/{recording_id}/findings", headers=people["cora"]).json()
+    [stray] = [f for f in body["findings"] if f["kind"] == "dtmf_in_recording"]
+    assert stray["detail"]["redacted"] is True
+    after = api.get(f"/v1/recordings/{recording_id}", headers=people["cora"]).json()
+    assert (
+        after["sha256"] != before["sha256"]
+        and after["original_sha256"] == before["original_sha256"]
+    )
+    played = api.get(
+        f"/v1/recordings/{recording_id}/audio",
+        params={"reason": "check redaction"},
+        headers=people["cora"],
+    )
+    assert played.status_code == 200 and detect_dtmf(decode(played.content)) == []
+    assert len(played.content) == before["size"]  # same length and format
+    trail = api.get(
+        "/v1/audit/events", params={"action": "recording.redacted"}, headers=people["audra"]
+    ).json()
+    assert trail["events"][0]["data"]["previous_sha256"] == before["sha256"]
+    assert [
+        key for key in objects(vault_settings) if recording_id in key and "redacted" not in key
+    ] == []

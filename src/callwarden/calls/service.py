@@ -59,7 +59,7 @@ def create_call(session: Session, principal: Principal, body: CallCreate) -> Cal
         body.model_dump(exclude={"source", "external_id", "started_at"})
     )
     decision = decisions.make_decision(session, principal, facts)
-    document = policies.compiled(policies.get_version(session, decision.policy_version)).document
+    document = policies.compiled_version(session, decision.policy_version).document
     now = clock.now()
     started = body.started_at or now
     if started > now + machine.MAX_FUTURE_SKEW:
@@ -177,7 +177,7 @@ def decision_of(session: Session, call: Call) -> dict[str, Any]:
 
 def _replan(session: Session, call: Call, notice_language: str | None = None) -> bool:
     """Rebuild the plan from the call's state; True when its steps changed."""
-    compiled = policies.compiled(policies.get_version(session, call.policy_version))
+    compiled = policies.compiled_version(session, call.policy_version)
     language = notice_language or call.plan.get("language")
     steps = plan.build(call, compiled, language)
     changed = steps != call.plan.get("steps")

@@ -36,6 +36,11 @@ def active_key_at(session: Session, moment: datetime) -> tuple[int, str] | None:
     return (row[0], row[1]) if row else None
 
 
+def hash_of(session: Session, version: int) -> str | None:
+    query = select(PolicyVersion.content_hash).where(PolicyVersion.version == version)
+    return session.execute(query).scalar_one_or_none()
+
+
 def by_number(session: Session, version: int) -> PolicyVersion | None:
     return session.get(PolicyVersion, version)
 

@@ -132,6 +132,15 @@ def compiled(row: PolicyVersion) -> CompiledPolicy:
     return found
 
 
+def compiled_version(session: Session, version: int) -> CompiledPolicy:
+    """A stored version, compiled; only its hash is read when cached (versions never change)."""
+    content_hash = repository.hash_of(session, version)
+    if content_hash is None:
+        raise NotFound(f"no policy version {version}")
+    found = _compiled.get((version, content_hash, load_knowledge_base().version))
+    return found if found is not None else compiled(get_version(session, version))
+
+
 def active_compiled(session: Session) -> CompiledPolicy:
     """The policy in force now, compiled; reads only its number and hash when already cached."""
     current = repository.active_key_at(session, clock.now())

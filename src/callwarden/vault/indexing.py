@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
@@ -27,6 +27,11 @@ from callwarden.vault.wrapping import WrappedKey
 
 if TYPE_CHECKING:
     from callwarden.vault.intake import IntakeRequest, Stored
+
+
+_INSERT_RECORDING = insert(cast(Table, Recording.__table__))
+_INSERT_KEY = insert(cast(Table, DataKey.__table__))
+_INSERT_PARTY = insert(cast(Table, RecordingParty.__table__))
 
 
 def by_idempotency_key(session: Session, call_id: str, key: str) -> Recording | None:
@@ -56,9 +61,11 @@ def retention(
 ) -> tuple[list[str], str | None, datetime | None]:
     """Purposes from the call's decision; the class is the purpose with the longest minimum,
     and the recording must be kept until `started_at` plus that minimum."""
-    decision = session.get(DecisionRecord, call.decision_id)
-    purposes: list[str] = list(decision.outcome.get("purposes", [])) if decision else []
-    compiled = policies.compiled(policies.get_version(session, call.policy_version))
+    outcome = session.execute(
+        select(DecisionRecord.outcome).where(DecisionRecord.id == call.decision_id)
+    ).scalar_one_or_none()
+    purposes: list[str] = list(outcome.get("purposes", [])) if outcome else []
+    compiled = policies.compiled_version(session, call.policy_version)
     retention_class = compiled.retention_class(tuple(purposes))
     if retention_class is None:
         return purposes, None, None
@@ -109,65 +116,70 @@ def index(
 ) -> Recording:
     """Insert the recording, its key and its parties, and audit the intake."""
     info = stored.info
-    recording = Recording(
-        id=recording_id,
-        call_id=prepared.call_id,
-        idempotency_key=request.idempotency_key,
-        source=request.source,
-        state="stored",
-        object_key=object_key,
-        store=store,
-        format=info.format,
-        codec=info.codec,
-        content_type=info.content_type,
-        sample_rate=info.sample_rate,
-        channels=info.channels,
-        channel_map=list(request.channel_map),
-        duration_s=round(info.duration_s, 3),
-        sha256=stored.sha256,
-        size=stored.size,
-        ciphertext_size=stored.ciphertext_size,
-        original_sha256=stored.original_sha256,
-        original_size=stored.original_size,
-        trimmed_to_s=stored.trimmed_to_s,
-        purposes=prepared.purposes,
-        retention_class=prepared.retention_class,
-        retain_until=prepared.retain_until,
-        legal_hold=False,
-        private=request.private,
-        direction=prepared.direction,
-        queue=prepared.queue,
-        agent_user_id=prepared.agent_user_id,
-        team_id=prepared.team_id,
-        jurisdictions=sorted(
+    values: dict[str, Any] = {
+        "id": recording_id,
+        "call_id": prepared.call_id,
+        "idempotency_key": request.idempotency_key,
+        "source": request.source,
+        "state": "stored",
+        "object_key": object_key,
+        "store": store,
+        "format": info.format,
+        "codec": info.codec,
+        "content_type": info.content_type,
+        "sample_rate": info.sample_rate,
+        "channels": info.channels,
+        "channel_map": list(request.channel_map),
+        "duration_s": round(info.duration_s, 3),
+        "sha256": stored.sha256,
+        "size": stored.size,
+        "ciphertext_size": stored.ciphertext_size,
+        "original_sha256": stored.original_sha256,
+        "original_size": stored.original_size,
+        "trimmed_to_s": stored.trimmed_to_s,
+        "purposes": prepared.purposes,
+        "retention_class": prepared.retention_class,
+        "retain_until": prepared.retain_until,
+        "legal_hold": False,
+        "private": request.private,
+        "direction": prepared.direction,
+        "queue": prepared.queue,
+        "agent_user_id": prepared.agent_user_id,
+        "team_id": prepared.team_id,
+        "jurisdictions": sorted(
             {jurisdiction for *_, jurisdiction in prepared.parties if jurisdiction}
         ),
-        pauses=prepared.pauses,
-        started_at=prepared.started_at,
-        created_at=clock.now(),
-        created_by=principal.actor,
-    )
-    session.add(recording)
-    session.flush()  # the key and party rows refer to it
-    session.add(
-        DataKey(
-            recording_id=recording_id,
-            wrapped=wrapped.encode(),
-            kek_version=wrapped.kek_version,
-            created_at=clock.now(),
-        )
-    )
-    session.add_all(
-        RecordingParty(
-            recording_id=recording_id,
-            party_key=key,
-            role=role,
-            number=number,
-            jurisdiction=jurisdiction,
-        )
+        "pauses": prepared.pauses,
+        "started_at": prepared.started_at,
+        "created_at": clock.now(),
+        "created_by": principal.actor,
+        "analysed_at": None,
+        "analysis_error": None,
+    }
+    parties = [
+        {
+            "recording_id": recording_id,
+            "party_key": key,
+            "role": role,
+            "number": number,
+            "jurisdiction": jurisdiction,
+        }
         for key, role, number, jurisdiction in prepared.parties
+    ]
+    # Statements compiled once and given parameters: intake runs inside the single writer.
+    session.execute(_INSERT_RECORDING, values)
+    session.execute(
+        _INSERT_KEY,
+        {
+            "recording_id": recording_id,
+            "wrapped": wrapped.encode(),
+            "kek_version": wrapped.kek_version,
+            "created_at": clock.now(),
+            "destroyed_at": None,
+        },
     )
-    session.flush()
+    if parties:
+        session.execute(_INSERT_PARTY, parties)
     audit.record(
         session,
         actor=principal.actor,
@@ -184,6 +196,8 @@ def index(
             "retain_until": prepared.retain_until.isoformat() if prepared.retain_until else None,
         },
     )
+    recording = Recording(**values)  # a detached copy of the row, for describing it
+    recording.parties = [RecordingParty(**party) for party in parties]
     return recording
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import delete, select
@@ -24,7 +24,7 @@ from callwarden.models import Call, DataKey, DecisionRecord, Finding, Recording
 from callwarden.policy import service as policies
 from callwarden.vault.playback import stream
 from callwarden.vault.runtime import Vault
-from callwarden.verification import scripts
+from callwarden.verification import redaction, scripts
 from callwarden.verification.checks import (
     ConsentKeying,
     FindingDraft,
@@ -32,6 +32,7 @@ from callwarden.verification.checks import (
     PartyFacts,
     findings,
 )
+from callwarden.verification.redaction import Redacted
 
 
 def _played_script(session: Session, call: Call) -> str | None:
@@ -65,9 +66,7 @@ def ledger_facts(
             if at is None:
                 at = (event.occurred_at - recording.started_at).total_seconds()
             consents.append(ConsentKeying(event.party_key, event.body.get("digit") or "1", at))
-    window = policies.compiled(
-        policies.get_version(session, call.policy_version)
-    ).document.notice_window_s
+    window = policies.compiled_version(session, call.policy_version).document.notice_window_s
     return LedgerFacts(
         parties,
         recording.channel_map,
@@ -82,10 +81,13 @@ def ledger_facts(
 class Outcome:
     drafts: list[FindingDraft]
     duration_s: float
+    redacted: Redacted | None = None
 
 
-def examine(session: Session, vault: Vault, recording_id: str, spool_dir: Path) -> Outcome:
-    """Decrypt, analyse and compare with the ledger."""
+def examine(
+    session: Session, vault: Vault, recording_id: str, spool_dir: Path, redact_stray: bool = False
+) -> Outcome:
+    """Decrypt, analyse and compare with the ledger; optionally redact keypresses left in."""
     recording = session.get(Recording, recording_id)
     call = calls.get(session, recording.call_id) if recording else None
     key = session.get(DataKey, recording_id)
@@ -104,13 +106,21 @@ def examine(session: Session, vault: Vault, recording_id: str, spool_dir: Path) 
             plain.write(piece)
         plain.flush()
         result = analyse_recording(Path(plain.name), prompts)
-    return Outcome(
-        findings(result, ledger_facts(session, recording, call, prompts)), result.duration_s
-    )
+    drafts = findings(result, ledger_facts(session, recording, call, prompts))
+    stray = next((d for d in drafts if d.kind == "dtmf_in_recording"), None)
+    if not redact_stray or stray is None:
+        return Outcome(drafts, result.duration_s)
+    redacted = redaction.redact(vault, recording, key.wrapped, stray.detail["spans"], spool_dir)
+    note = {**stray.detail, "redacted": True}
+    marked = [
+        replace(d, detail=note, summary=d.summary + "; redacted automatically") if d is stray else d
+        for d in drafts
+    ]
+    return Outcome(marked, result.duration_s, redacted)
 
 
 def keep(
-    session: Session, principal: Principal, recording: Recording, outcome: Outcome
+    session: Session, vault: Vault, principal: Principal, recording: Recording, outcome: Outcome
 ) -> list[Finding]:
     """Replace the recording's findings with these, and audit the run."""
     session.execute(delete(Finding).where(Finding.recording_id == recording.id))
@@ -131,6 +141,8 @@ def keep(
         for d in outcome.drafts
     ]
     session.add_all(rows)
+    if outcome.redacted is not None:
+        redaction.apply(session, vault, principal, recording, outcome.redacted)
     recording.analysed_at = now
     recording.analysis_error = None
     counts: dict[str, int] = {}
@@ -154,7 +166,7 @@ def analyse(
     outcome = examine(session, vault, recording_id, spool_dir)
     recording = session.get(Recording, recording_id)
     assert recording is not None
-    return keep(session, principal, recording, outcome)
+    return keep(session, vault, principal, recording, outcome)
 
 
 def list_findings(session: Session, recording_id: str) -> list[Finding]:

@@ -13,7 +13,7 @@ from callwarden.identity.roles import Role
 from callwarden.jobs import JobContext, claim, periodic
 from callwarden.kit.errors import CallwardenError
 from callwarden.models import Recording
-from callwarden.vault.runtime import vault_for
+from callwarden.vault.runtime import Vault, vault_for
 from callwarden.verification import service
 
 log = logging.getLogger(__name__)
@@ -37,9 +37,9 @@ def _failed(message: str) -> Callable[[Session, Recording], None]:
     return write
 
 
-def _kept(outcome: service.Outcome) -> Callable[[Session, Recording], None]:
+def _kept(vault: Vault, outcome: service.Outcome) -> Callable[[Session, Recording], None]:
     def write(session: Session, row: Recording) -> None:
-        service.keep(session, ANALYST, row, outcome)
+        service.keep(session, vault, ANALYST, row, outcome)
 
     return write
 
@@ -57,13 +57,15 @@ def analyse_recordings(context: JobContext) -> int:
             recording_id = claimed.row.id
             try:
                 with context.db.reading() as session:
-                    outcome = service.examine(session, vault, recording_id, spool)
+                    outcome = service.examine(
+                        session, vault, recording_id, spool, context.settings.redact_stray_dtmf
+                    )
             except (CallwardenError, RuntimeError, ValueError) as error:
                 log.warning(
                     "audio check failed", extra={"recording_id": recording_id, "error": str(error)}
                 )
                 claimed.finish(_failed(str(getattr(error, "detail", error))[:1000]))
             else:
-                claimed.finish(_kept(outcome))
+                claimed.finish(_kept(vault, outcome))
             done += 1
     return done

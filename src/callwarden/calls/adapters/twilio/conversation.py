@@ -160,7 +160,7 @@ def _replay(
 
 def _notice_scripts(session: Session, call: Call) -> dict[str, tuple[str, str]]:
     """Notice script id → (language, text), under the policy version the call was decided by."""
-    document = policies.compiled(policies.get_version(session, call.policy_version)).document
+    document = policies.compiled_version(session, call.policy_version).document
     return {
         scripts.notice.id: (language, scripts.notice.text)
         for language, scripts in document.scripts.items()
