@@ -18,10 +18,10 @@ from callwarden.calls.schemas import CallCreate, EventIn, NewParty
 from callwarden.decisions import service as decisions
 from callwarden.decisions.facts import CallFactsIn
 from callwarden.decisions.outcome import Decision, JurisdictionFinding
-from callwarden.identity.policies import may
+from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
-from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from callwarden.kit.errors import Conflict, InvalidInput, NotFound
 from callwarden.kit.ids import new_id
 from callwarden.law.strictness import strictness
 from callwarden.models import Call, CallEvent, CallParty, CallPause
@@ -35,12 +35,6 @@ class EventRefused(Conflict):
     title = "Event refused"
 
 
-def _require(principal: Principal, action: str) -> None:
-    verdict = may(principal, action)
-    if not verdict:
-        raise Forbidden(verdict.reason)
-
-
 @dataclass(frozen=True, slots=True)
 class CallView:
     call: Call
@@ -50,7 +44,7 @@ class CallView:
 
 def create_call(session: Session, principal: Principal, body: CallCreate) -> CallView:
     """Create a call, decide, and plan; the same (source, external_id) returns the same call."""
-    _require(principal, "calls.write")
+    require(principal, "calls.write")
     if body.external_id:
         existing = repository.by_external_id(session, body.source, body.external_id)
         if existing is not None:
@@ -200,7 +194,7 @@ def record_event(
     session: Session, principal: Principal, call_id: str, event: EventIn
 ) -> EventResult:
     """Apply one event, or raise EventRefused (the caller then keeps the violation)."""
-    _require(principal, "calls.write")
+    require(principal, "calls.write")
     call = repository.get(session, call_id, lock=True)
     if call is None:
         raise NotFound(f"no call {call_id!r}")
@@ -366,7 +360,7 @@ def record_violation(
 
 
 def get_call(session: Session, principal: Principal, call_id: str) -> Call:
-    _require(principal, "calls.read")
+    require(principal, "calls.read")
     call = repository.get(session, call_id)
     if call is None:
         raise NotFound(f"no call {call_id!r}")

@@ -11,10 +11,10 @@ from callwarden.audit import service as audit
 from callwarden.decisions.engine import decide
 from callwarden.decisions.facts import CallFactsIn
 from callwarden.decisions.outcome import Decision
-from callwarden.identity.policies import may
+from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
-from callwarden.kit.errors import Forbidden, NotFound
+from callwarden.kit.errors import NotFound
 from callwarden.models import DecisionRecord
 from callwarden.policy import service as policies
 
@@ -25,9 +25,7 @@ def make_decision(
     session: Session, principal: Principal, facts: CallFactsIn, explain: bool = False
 ) -> Decision:
     """Decide under the policy in force now, store the decision and audit it."""
-    verdict = may(principal, "decisions.make")
-    if not verdict:
-        raise Forbidden(verdict.reason)
+    require(principal, "decisions.make")
     policy = policies.active_compiled(session)
     decision = decide(facts.to_facts(), policy, explain=explain)
     session.execute(
@@ -64,9 +62,7 @@ def make_decision(
 
 
 def get_decision(session: Session, principal: Principal, decision_id: str) -> DecisionRecord:
-    verdict = may(principal, "decisions.read")
-    if not verdict:
-        raise Forbidden(verdict.reason)
+    require(principal, "decisions.read")
     row = session.get(DecisionRecord, decision_id)
     if row is None:
         raise NotFound(f"no decision {decision_id!r}")

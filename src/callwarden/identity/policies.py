@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
+from callwarden.kit.errors import Forbidden
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,13 @@ def may(principal: Principal, action: str) -> Verdict:
         return allow(f"role {principal.role} may {action}")
     needed = ", ".join(sorted(role.value for role in roles))
     return deny(f"{action} needs one of the roles: {needed}; this token has role {principal.role}")
+
+
+def require(principal: Principal, action: str) -> None:
+    """Raise Forbidden, with the reason, unless the principal's role may take `action`."""
+    verdict = may(principal, action)
+    if not verdict:
+        raise Forbidden(verdict.reason)
 
 
 def may_manage_token(principal: Principal, token_owner_id: str) -> Verdict:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
 from callwarden.identity import credentials, repository, token_cache
-from callwarden.identity.policies import may, may_manage_token
+from callwarden.identity.policies import may_manage_token, require
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role, parse_role
 from callwarden.kit import clock
@@ -23,12 +23,6 @@ from callwarden.models import ApiToken, Team, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MAX_TOKEN_DAYS = 366
-
-
-def require(principal: Principal, action: str) -> None:
-    verdict = may(principal, action)
-    if not verdict:
-        raise Forbidden(verdict.reason)
 
 
 def create_team(session: Session, principal: Principal, name: str) -> Team:

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
 from callwarden.decisions.compiled import CompiledPolicy
-from callwarden.identity.policies import may
+from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
-from callwarden.kit.errors import Forbidden, NotFound
+from callwarden.kit.errors import NotFound
 from callwarden.law.knowledge import KnowledgeBase, load_knowledge_base
 from callwarden.models import PolicyVersion
 from callwarden.policy import repository
@@ -61,9 +61,7 @@ def apply(
     effective_from: datetime | None = None,
 ) -> Applied:
     """Store a new policy version (validated first), or report that it is already active."""
-    verdict = may(principal, "policy.apply")
-    if not verdict:
-        raise Forbidden(verdict.reason)
+    require(principal, "policy.apply")
     kb = load_knowledge_base()
     validated = validate_text(text, source, kb)
     content_hash = hashlib.sha256(text.encode()).hexdigest()

@@ -20,8 +20,8 @@ from typing import Any, NoReturn
 from callwarden.audit import service as audit
 from callwarden.calls import repository as calls
 from callwarden.db import Database
+from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
-from callwarden.identity.service import require
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
 from callwarden.kit.ids import new_id

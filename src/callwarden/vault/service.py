@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
 from callwarden.identity import repository as identities
+from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
-from callwarden.identity.service import require
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from callwarden.models import DataKey, Recording, RecordingAssignment, RecordingParty

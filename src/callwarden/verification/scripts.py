@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from callwarden.analysis import Audio, decode
 from callwarden.audit import service as audit
+from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
-from callwarden.identity.service import require
 from callwarden.kit import clock
 from callwarden.kit.errors import InvalidInput
 from callwarden.kit.ids import new_id
