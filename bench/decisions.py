@@ -184,6 +184,11 @@ def _drive(base: str, token: str, rate: int, seconds: float) -> tuple[float, flo
     ordered = sorted(result.latencies_s)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
     failed = result.failures + sum(n for status, n in result.statuses.items() if status != 201)
+    if result.client_stall_s > 0.05:
+        print(
+            f"note: the load generator itself stalled for up to {result.client_stall_s * 1000:.0f}"
+            " ms (the machine, not the server, was busy); latencies include that"
+        )
     return statistics.median(ordered) * 1000, p99 * 1000, len(ordered), failed
 
 

@@ -19,6 +19,7 @@ class Result:
     latencies_s: list[float]
     failures: int
     statuses: dict[int, int]
+    client_stall_s: float = 0.0  # the longest the client itself was late waking up
 
 
 def build_post(host: str, port: int, path: str, body: bytes, headers: dict[str, str]) -> bytes:
@@ -75,6 +76,18 @@ async def _run(
         latencies.append(time.perf_counter() - started)
         statuses[status] = statuses.get(status, 0) + 1
 
+    worst_stall = 0.0
+    running = True
+
+    async def watch() -> None:
+        """A 10 ms heartbeat: how late it wakes shows stalls of the machine, not the server."""
+        nonlocal worst_stall
+        while running:
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            worst_stall = max(worst_stall, time.perf_counter() - before - 0.01)
+
+    watcher = asyncio.create_task(watch())
     interval = 1.0 / rate
     start = time.perf_counter()
     tasks = []
@@ -84,10 +97,12 @@ async def _run(
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(request)))
     await asyncio.gather(*tasks)
+    running = False
+    await watcher
     while not pool.empty():
         _reader, writer = pool.get_nowait()
         writer.close()
-    return Result(latencies, failures, statuses)
+    return Result(latencies, failures, statuses, worst_stall)
 
 
 def open_loop(

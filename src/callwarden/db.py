@@ -10,6 +10,7 @@ serialises audit writers with a row lock on the chain head instead.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -19,7 +20,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, *, immediate: bool = True, **options: Any) -> Engine:
+def make_engine(
+    url: str, *, immediate: bool = True, auto_checkpoint: bool = True, **options: Any
+) -> Engine:
     """Create an engine with the pragmas and pooling each backend needs."""
     if url.startswith("sqlite"):
         options.setdefault("pool_size", 16)
@@ -27,12 +30,12 @@ def make_engine(url: str, *, immediate: bool = True, **options: Any) -> Engine:
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **options
         )
-        _configure_sqlite(engine, "BEGIN IMMEDIATE" if immediate else "BEGIN")
+        _configure_sqlite(engine, "BEGIN IMMEDIATE" if immediate else "BEGIN", auto_checkpoint)
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
 
 
-def _configure_sqlite(engine: Engine, begin: str) -> None:
+def _configure_sqlite(engine: Engine, begin: str, auto_checkpoint: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
@@ -42,6 +45,8 @@ def _configure_sqlite(engine: Engine, begin: str) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        if not auto_checkpoint:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -49,20 +54,47 @@ def _configure_sqlite(engine: Engine, begin: str) -> None:
         connection.exec_driver_sql(begin)
 
 
+log = logging.getLogger(__name__)
+
+
 class Database:
     """An engine plus session factories; one per process."""
 
-    def __init__(self, url: str, **options: Any) -> None:
+    def __init__(self, url: str, *, background_checkpoints: bool = False, **options: Any) -> None:
         self.url = url
-        self.engine = make_engine(url, **options)
+        self._checkpointer: threading.Thread | None = None
+        self._stop = threading.Event()
+        background = background_checkpoints and url.startswith("sqlite")
+        self.engine = make_engine(url, auto_checkpoint=not background, **options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer: AbstractContextManager[Any] = (
             threading.Lock() if self.is_sqlite else nullcontext()
         )
         self._read_engine = (
-            make_engine(url, immediate=False, **options) if self.is_sqlite else self.engine
+            make_engine(url, immediate=False, auto_checkpoint=not background, **options)
+            if self.is_sqlite
+            else self.engine
         )
         self._reads = sessionmaker(self._read_engine, expire_on_commit=False)
+        if background:
+            self._checkpointer = threading.Thread(
+                target=self._checkpoint_loop, name="wal-checkpoint", daemon=True
+            )
+            self._checkpointer.start()
+
+    def _checkpoint_loop(self, every_s: float = 1.0) -> None:
+        """Copy the WAL back into the database off the request path.
+
+        A checkpoint fsyncs the database file; run by whichever request commits past the WAL
+        threshold, it would stall that request and every writer queued behind it. Here it runs
+        on its own connection, PASSIVE (it never blocks readers or writers).
+        """
+        while not self._stop.wait(every_s):
+            try:
+                with self._read_engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            except Exception:  # a missed checkpoint is tried again a second later
+                log.warning("WAL checkpoint failed", exc_info=True)
 
     @property
     def is_sqlite(self) -> bool:
@@ -97,6 +129,9 @@ class Database:
             session.close()
 
     def dispose(self) -> None:
+        self._stop.set()
+        if self._checkpointer is not None:
+            self._checkpointer.join(5)
         self.engine.dispose()
         if self._read_engine is not self.engine:
             self._read_engine.dispose()
