@@ -35,8 +35,11 @@ _INSERT_PARTY = insert(cast(Table, RecordingParty.__table__))
 
 
 def by_idempotency_key(session: Session, call_id: str, key: str) -> Recording | None:
-    query = select(Recording).where(Recording.call_id == call_id, Recording.idempotency_key == key)
-    return session.execute(query).scalar_one_or_none()
+    """The recording already stored under this key (a cheap id lookup first: it rarely exists)."""
+    found = session.execute(
+        select(Recording.id).where(Recording.call_id == call_id, Recording.idempotency_key == key)
+    ).scalar_one_or_none()
+    return session.get(Recording, found) if found is not None else None
 
 
 @dataclass(frozen=True)
