@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import typer
 from rich.progress import Progress
 
-from callwarden.audit import repository, service
-from callwarden.audit.chain import ChainEntry, walk
+from callwarden.audit import service
 from callwarden.cli_support import console, new_app, unit_of_work
 
 app = new_app("Verify and export the hash-chained audit trail.")
@@ -19,18 +17,13 @@ app = new_app("Verify and export the hash-chained audit trail.")
 @app.command("verify")
 def verify() -> None:
     """Re-walk the chain; exit 1 naming the first event that does not verify."""
-    with unit_of_work() as session:
-        head = repository.read_head(session)
-        total = head.seq if head else 0
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("verifying audit chain", total=total)
-
-            def entries() -> Iterator[ChainEntry]:
-                for row in repository.iterate_all(session):
-                    progress.advance(task)
-                    yield service.as_entry(row)
-
-            report = walk(entries(), head.seq if head else None, head.hash if head else None)
+    with unit_of_work() as session, Progress(console=console, transient=True) as progress:
+        task = progress.add_task("verifying audit chain", total=None)
+        report = service.verify(
+            session,
+            on_start=lambda total: progress.update(task, total=total),
+            on_event=lambda: progress.advance(task),
+        )
     if report.ok:
         console.print(
             f"audit chain verifies: {report.checked} events, head {report.last_hash[:16]}…"

@@ -6,7 +6,7 @@ inside the same session (and so the same transaction) as the change itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -93,13 +93,28 @@ def as_entry(event: StoredEvent) -> ChainEntry:
     )
 
 
-def verify(session: Session) -> ChainReport:
-    """Re-walk the stored chain from the genesis against the stored head."""
+def verify(
+    session: Session,
+    on_start: Callable[[int], None] | None = None,
+    on_event: Callable[[], None] | None = None,
+) -> ChainReport:
+    """Re-walk the stored chain from the genesis against the stored head.
+
+    `on_start(total)` and `on_event()` let a caller show progress (the CLI's bar).
+    """
     head = repository.read_head(session)
-    entries = (as_entry(event) for event in repository.iterate_all(session))
+    if on_start is not None:
+        on_start(head.seq if head else 0)
+
+    def entries() -> Iterator[ChainEntry]:
+        for row in repository.iterate_all(session):
+            if on_event is not None:
+                on_event()
+            yield as_entry(row)
+
     if head is None:
-        return walk(entries)
-    return walk(entries, head_seq=head.seq, head_hash=head.hash)
+        return walk(entries())
+    return walk(entries(), head_seq=head.seq, head_hash=head.hash)
 
 
 def export_rows(session: Session) -> Iterator[dict[str, Any]]:

@@ -24,7 +24,7 @@ from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
 from callwarden.kit.ids import new_id
 from callwarden.law.strictness import strictness
-from callwarden.models import Call, CallEvent, CallParty, CallPause
+from callwarden.models import Call, CallEvent, CallParty, CallPause, DecisionRecord
 from callwarden.policy import service as policies
 
 CONSENT_RANK = {"none": 0, "implied": 1, "explicit": 2}
@@ -163,8 +163,7 @@ def _party_row(
 
 
 def decision_of(session: Session, call: Call) -> dict[str, Any]:
-    from callwarden.models import DecisionRecord
-
+    """The stored outcome of the call's current decision."""
     row = session.get(DecisionRecord, call.decision_id)
     return row.outcome if row is not None else {}
 

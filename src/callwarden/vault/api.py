@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callwarden.config import Settings
 from callwarden.db import Database
+from callwarden.identity.policies import deny
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import Forbidden, InvalidInput
@@ -147,8 +148,6 @@ def _audio(
                 session, vault_for(config), who, recording_id, reason, range_header, export
             )
     except Forbidden as refusal:
-        from callwarden.identity.policies import deny
-
         record_denial(
             db,
             who,
