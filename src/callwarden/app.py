@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import anyio.to_thread
@@ -21,9 +21,12 @@ from callwarden.db import Database
 from callwarden.decisions.api import router as decisions_router
 from callwarden.identity.api import router as identity_router
 from callwarden.jobs import Runner
+from callwarden.kit.errors import NotFound
 from callwarden.kit.logs import configure_logging
+from callwarden.law.knowledge import load_knowledge_base
 from callwarden.migrate import current_revision, head_revision
 from callwarden.policy.api import router as policy_router
+from callwarden.policy.service import active_compiled
 from callwarden.server.deps import database
 from callwarden.server.middleware import AccessLogMiddleware, BodyLimitMiddleware
 from callwarden.server.problems import install_problem_handlers
@@ -45,6 +48,12 @@ def body_limit(path: str, settings: Settings) -> int | None:
     return None if UPLOAD_PATH.match(path) else settings.max_body_bytes
 
 
+def _load_what_decisions_need(db: Database) -> None:
+    load_knowledge_base()
+    with db.reading() as session, suppress(NotFound):  # no policy yet: decisions will say so
+        active_compiled(session)
+
+
 def _jobs_lifespan(settings: Settings, db: Database, enabled: bool) -> Any:
     """Start the in-process job runner with the app and stop it (cleanly) on shutdown."""
 
@@ -54,7 +63,9 @@ def _jobs_lifespan(settings: Settings, db: Database, enabled: bool) -> Any:
         # writer more threads only add contention (the writer loses the GIL to readers).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         # Everything loaded at start-up (the law, the policy, the modules) lives for the whole
-        # process: moving it out of the collector's reach keeps full collections short.
+        # process: loading it now spares the first request, and moving it out of the
+        # collector's reach keeps full collections short.
+        await anyio.to_thread.run_sync(_load_what_decisions_need, db)
         gc.collect()
         gc.freeze()
         # Requests make short-lived objects by the thousand; collecting the young generation

@@ -27,19 +27,25 @@ _MOVE_HEAD = (
 )
 
 
+# The hot path runs on the session's connection: these are plain Core statements, and the
+# session's own execute() adds ORM bookkeeping that costs more than the statement.
+
+
 def lock_head(session: Session) -> tuple[int, str]:
     """(seq, hash) of the chain head, locked for this transaction so no other writer extends it."""
-    row = session.execute(_READ_HEAD).first()
+    connection = session.connection()
+    row = connection.execute(_READ_HEAD).first()
     if row is None:
-        session.execute(insert(AuditHead).values(id=HEAD_ID, seq=0, hash="0" * 64))
+        connection.execute(insert(_HEAD).values(id=HEAD_ID, seq=0, hash="0" * 64))
         return 0, "0" * 64
     return int(row[0]), str(row[1])
 
 
 def append(session: Session, values: dict[str, Any]) -> None:
     """Insert one event and move the head to it, in the caller's transaction."""
-    session.execute(_INSERT_EVENT, values)
-    session.execute(_MOVE_HEAD, {"new_seq": values["seq"], "new_hash": values["hash"]})
+    connection = session.connection()
+    connection.execute(_INSERT_EVENT, values)
+    connection.execute(_MOVE_HEAD, {"new_seq": values["seq"], "new_hash": values["hash"]})
 
 
 def read_head(session: Session) -> AuditHead | None:

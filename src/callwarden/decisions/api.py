@@ -29,8 +29,12 @@ def make_decision(
     consent is needed and how, and why, with the citations and versions of law and policy used.
     It is not legal advice.
     """
+    # Deciding only reads, so it runs outside the write transaction: the writer lock is held
+    # for the two inserts alone.
+    with db.reading() as session:
+        decision = service.take_decision(session, who, facts, explain)
     with db.unit_of_work() as session:
-        decision = service.make_decision(session, who, facts, explain)
+        service.keep_decision(session, who, facts, decision, explain)
     # A ready Response skips FastAPI's generic encoder, which costs more than deciding.
     return JSONResponse(decision.as_dict(include_trace=explain), status_code=201)
 

@@ -25,10 +25,29 @@ def make_decision(
     session: Session, principal: Principal, facts: CallFactsIn, explain: bool = False
 ) -> Decision:
     """Decide under the policy in force now, store the decision and audit it."""
+    decision = take_decision(session, principal, facts, explain)
+    keep_decision(session, principal, facts, decision, explain)
+    return decision
+
+
+def take_decision(
+    session: Session, principal: Principal, facts: CallFactsIn, explain: bool = False
+) -> Decision:
+    """Decide under the policy in force now; reads only (the API keeps it in a second step)."""
     require(principal, "decisions.make")
-    policy = policies.active_compiled(session)
-    decision = decide(facts.to_facts(), policy, explain=explain)
-    session.execute(
+    return decide(facts.to_facts(), policies.active_compiled(session), explain=explain)
+
+
+def keep_decision(
+    session: Session,
+    principal: Principal,
+    facts: CallFactsIn,
+    decision: Decision,
+    explain: bool = False,
+) -> None:
+    """Store a decision just taken and audit it."""
+    require(principal, "decisions.make")
+    session.connection().execute(  # a Core insert: the connection skips ORM bookkeeping
         INSERT_DECISION,
         {
             "id": decision.decision_id,
@@ -58,7 +77,6 @@ def make_decision(
             "call_id": facts.call_id,
         },
     )
-    return decision
 
 
 def get_decision(session: Session, principal: Principal, decision_id: str) -> DecisionRecord:

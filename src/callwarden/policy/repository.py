@@ -36,6 +36,14 @@ def active_key_at(session: Session, moment: datetime) -> tuple[int, str] | None:
     return (row[0], row[1]) if row else None
 
 
+def next_effective_after(session: Session, moment: datetime) -> datetime | None:
+    """When the next stored version takes effect after `moment`, if one is waiting."""
+    query = select(func.min(PolicyVersion.effective_from)).where(
+        PolicyVersion.effective_from > moment
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
 def hash_of(session: Session, version: int) -> str | None:
     query = select(PolicyVersion.content_hash).where(PolicyVersion.version == version)
     return session.execute(query).scalar_one_or_none()

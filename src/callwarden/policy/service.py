@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
@@ -21,7 +22,7 @@ from callwarden.kit import clock
 from callwarden.kit.errors import NotFound
 from callwarden.law.knowledge import KnowledgeBase, load_knowledge_base
 from callwarden.models import PolicyVersion
-from callwarden.policy import repository
+from callwarden.policy import in_force, repository
 from callwarden.policy.loading import nearest_line, read_policy
 from callwarden.policy.problems import PolicyInvalid, Problem
 from callwarden.policy.schema import PolicyDocument
@@ -82,6 +83,8 @@ def apply(
         effective_from=effective_from or now,
     )
     repository.add(session, row)
+    in_force.forget()
+    event.listen(session, "after_commit", lambda _session: in_force.forget(), once=True)
     audit.record(
         session,
         actor=principal.actor,
@@ -140,8 +143,8 @@ def compiled_version(session: Session, version: int) -> CompiledPolicy:
 
 
 def active_compiled(session: Session) -> CompiledPolicy:
-    """The policy in force now, compiled; reads only its number and hash when already cached."""
-    current = repository.active_key_at(session, clock.now())
+    """The policy in force now, compiled; usually without reading the database (see in_force)."""
+    current = in_force.key_in_force(session, clock.now())
     if current is None:
         raise NotFound("no policy is in force; apply one with `callwarden policy apply FILE`")
     found = _compiled.get((*current, load_knowledge_base().version))
