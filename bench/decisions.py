@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -158,6 +159,7 @@ def over_http(rate: int, seconds: float) -> tuple[float, float, int, int]:
     finally:
         server.terminate()
         server.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _wait_ready(base: str) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import struct
 import subprocess
@@ -31,6 +32,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -55,7 +57,10 @@ from callwarden.vault.stores import FileSystemStore
 PIECE = MIB
 MINUTE_WAV_BYTES = 60 * 8000 * 2  # one minute, mono, 8 kHz, 16-bit PCM
 CUSTOMER, AGENT = {"role": "customer", "number": "+14155550123"}, {"role": "agent"}
-FACTS = {"direction": "inbound", "parties": [CUSTOMER, AGENT | {"jurisdiction": "US-TX"}]}
+FACTS: dict[str, Any] = {
+    "direction": "inbound",
+    "parties": [CUSTOMER, AGENT | {"jurisdiction": "US-TX"}],
+}
 
 
 def wav_header(data_bytes: int, channels: int = 1, rate: int = 8000) -> bytes:
@@ -77,7 +82,10 @@ def wav_stream(total: int, block: bytes) -> Iterator[bytes]:
 def make_call(db: Database) -> str:
     """A call whose consent ledger lets recordings in (notice played, recording started)."""
     started = clock.now() - timedelta(minutes=1)
-    events = [("notice_played", {"party": "customer"}), ("recording_started", {"offset_s": 0.0})]
+    events: list[tuple[str, dict[str, Any]]] = [
+        ("notice_played", {"party": "customer"}),
+        ("recording_started", {"offset_s": 0.0}),
+    ]
     with db.unit_of_work() as session:
         body = CallCreate.model_validate({**FACTS, "started_at": started})
         call_id = calls.create_call(session, SYSTEM, body).call.id
@@ -235,8 +243,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--dir", type=Path, default=None, help="Where the data dir goes.")
     args = parser.parse_args()
-    size, block = args.mib * MIB, os.urandom(PIECE)
     work = Path(tempfile.mkdtemp(prefix="callwarden-intake-", dir=args.dir))
+    try:
+        ceiling, rate, minute = measure(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # gigabytes of sealed test audio
+    report(args, ceiling, rate, minute)
+
+
+def measure(
+    args: argparse.Namespace, work: Path
+) -> tuple[float, dict[str, float], tuple[float, ...]]:
+    size, block = args.mib * MIB, os.urandom(PIECE)
     settings = Settings(data_dir=work / "var", log_format="text", log_level="warning")
     initialise(settings)
     ceiling = size / measure_ceiling(b"".join(wav_stream(size, block)), args.repeat)["ceiling"]
@@ -262,7 +280,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(30)
-    report(args, ceiling, rate, (stored, failed, wall, cpu_per_recording))
+    return ceiling, rate, (stored, failed, wall, cpu_per_recording)
 
 
 def report(

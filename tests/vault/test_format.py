@@ -52,7 +52,8 @@ def test_round_trip_reports_the_hash_and_sizes_of_the_original(size: int) -> Non
     assert result.plaintext_size == size
     assert result.ciphertext_size == len(blob) == sealed_size(size, RECORDING, 1024)
     assert result.chunk_count == max(1, -(-size // 1024))
-    assert data not in blob or size == 0  # the audio itself is not in the object
+    # The audio itself is not in the object (a few bytes may turn up anywhere by chance).
+    assert size < 16 or data not in blob
     opened = open_sealed(bytes_reader(blob), len(blob), key, RECORDING)
     assert b"".join(opened) == data
     assert opened.plaintext_size == size

@@ -136,6 +136,19 @@ def test_filesystem_objects_are_private_and_land_only_under_the_root(tmp_path: P
     assert sorted(p.name for p in tmp_path.iterdir()) == ["root"]
 
 
+def test_filesystem_large_objects_stream_through_the_writer_thread(tmp_path: Path) -> None:
+    """Objects over the in-memory size are written while they are sealed; same contract."""
+    store = FileSystemStore(tmp_path / "root")
+    store.SMALL_OBJECT_BYTES = 4096
+    pieces = [os.urandom(1000) for _ in range(50)]
+    assert store.put("big/rec", iter(pieces)) == 50_000
+    assert store.open_range("big/rec", 0, 60_000) == b"".join(pieces)
+    with pytest.raises(Boom):
+        store.put("big/rec_broken", failing_after(20, size=1000))  # fails after streaming began
+    assert not store.exists("big/rec_broken")
+    assert sorted(p.name for p in (tmp_path / "root" / "big").iterdir()) == ["rec"]
+
+
 def test_filesystem_refuses_symlinks_out_of_the_root(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()

@@ -31,6 +31,26 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _write_fully(handle: BinaryIO, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = handle.write(view)
+        assert written is not None  # unbuffered regular file: never None
+        view = view[written:]
+
+
+def _gather(chunks: Iterator[bytes], limit: int) -> tuple[list[bytes], bool]:
+    """The first chunks up to about `limit` bytes, and whether that was all of them."""
+    gathered: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        gathered.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            return gathered, False
+    return gathered, True
+
+
 class _Writer:
     """Writes on a thread of its own, so the caller (sealing) and the disk work at once.
 
@@ -51,11 +71,7 @@ class _Writer:
             if self._error is not None:
                 continue  # drain after a failure so the producer never blocks
             try:
-                view = memoryview(chunk)
-                while view:
-                    written = self._handle.write(view)
-                    assert written is not None  # unbuffered regular file: never None
-                    view = view[written:]
+                _write_fully(self._handle, chunk)
             except BaseException as error:  # re-raised in the caller
                 self._error = error
 
@@ -78,15 +94,30 @@ class _Writer:
 class FileSystemStore:
     """Blob store on the local filesystem (or any mounted one that honours fsync and link)."""
 
+    SMALL_OBJECT_BYTES = 4 * 1024 * 1024
+
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root).resolve()
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._checked_directories: set[Path] = set()
 
     def _path(self, key: str) -> Path:
         path = self.root / validate_key(key)
-        # validate_key already forbids escapes; this is the belt to its braces.
+        # validate_key already forbids escapes; this is the belt to its braces (symlinks).
         if not path.resolve().is_relative_to(self.root):
             raise InvalidInput(f"blob key {key!r} resolves outside the store")
+        return path
+
+    def _new_path(self, key: str) -> Path:
+        """Where a new object goes, with its directory checked once per store rather than on
+        every upload: resolving a path is a system call per component, and each one is a chance
+        to wait for the interpreter lock. The name itself needs no check: a link never follows
+        or replaces an existing name."""
+        path = self.root / validate_key(key)
+        if path.parent not in self._checked_directories:
+            if not path.parent.resolve().is_relative_to(self.root):
+                raise InvalidInput(f"blob key {key!r} resolves outside the store")
+            self._checked_directories.add(path.parent)
         return path
 
     def _mkdirs(self, directory: Path) -> None:
@@ -99,20 +130,34 @@ class FileSystemStore:
             new.mkdir(mode=0o700, exist_ok=True)
             _fsync_dir(new.parent)
 
-    def put(self, key: str, chunks: Iterable[bytes]) -> int:
-        path = self._path(key)
-        if path.exists():
-            raise Conflict(f"blob {key!r} already exists; recordings are write-once")
-        self._mkdirs(path.parent)
-        temp = path.with_name(f"{_TEMP_PREFIX}{path.name}.{os.urandom(6).hex()}")
-        size = 0
+    def _create(self, temp: Path) -> int:
+        """Open a new temp file, creating its directories the first time one is needed."""
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileNotFoundError:
+            self._mkdirs(temp.parent)
+            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+    def put(self, key: str, chunks: Iterable[bytes]) -> int:
+        path = self._new_path(key)
+        remaining = iter(chunks)
+        # Most recordings are a few MiB: sealed whole in memory first, they are written with one
+        # call and no writer thread. Longer ones stream through the writer thread.
+        first, complete = _gather(remaining, self.SMALL_OBJECT_BYTES)
+        temp = path.with_name(f"{_TEMP_PREFIX}{path.name}.{os.urandom(6).hex()}")
+        size = sum(len(chunk) for chunk in first)
+        try:
+            fd = self._create(temp)
             with os.fdopen(fd, "wb", buffering=0) as handle:
-                with _Writer(handle) as writer:
-                    for chunk in chunks:
-                        writer.write(chunk)
-                        size += len(chunk)
+                if complete:
+                    _write_fully(handle, b"".join(first))
+                else:
+                    with _Writer(handle) as writer:
+                        for chunk in first:
+                            writer.write(chunk)
+                        for chunk in remaining:
+                            writer.write(chunk)
+                            size += len(chunk)
                 os.fsync(handle.fileno())
             try:
                 os.link(temp, path)
