@@ -15,7 +15,7 @@ from callwarden.kit.errors import Conflict, InvalidInput, NotFound, PayloadTooLa
 from callwarden.vault.format import new_data_key
 from callwarden.vault.reading import decrypt_range, verify
 from callwarden.vault.sealing import Sealer
-from callwarden.vault.stores import FileSystemStore, sweep_orphans
+from callwarden.vault.stores import FileSystemStore, filesystem, sweep_orphans
 from callwarden.vault.stores.base import BlobStore
 
 AUDIO = os.urandom(300_000)
@@ -136,10 +136,13 @@ def test_filesystem_objects_are_private_and_land_only_under_the_root(tmp_path: P
     assert sorted(p.name for p in tmp_path.iterdir()) == ["root"]
 
 
-def test_filesystem_large_objects_stream_through_the_writer_thread(tmp_path: Path) -> None:
-    """Objects over the in-memory size are written while they are sealed; same contract."""
+def test_filesystem_large_objects_stream_through_the_writer_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Objects over the in-memory size are written (and flushed) while they are sealed."""
     store = FileSystemStore(tmp_path / "root")
     store.SMALL_OBJECT_BYTES = 4096
+    monkeypatch.setattr(filesystem._Writer, "FLUSH_EVERY", 10_000)
     pieces = [os.urandom(1000) for _ in range(50)]
     assert store.put("big/rec", iter(pieces)) == 50_000
     assert store.open_range("big/rec", 0, 60_000) == b"".join(pieces)

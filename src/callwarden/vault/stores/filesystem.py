@@ -59,6 +59,7 @@ class _Writer:
     """
 
     DEPTH = 32
+    FLUSH_EVERY = 8 * 1024 * 1024
 
     def __init__(self, handle: BinaryIO) -> None:
         self._handle = handle
@@ -67,11 +68,18 @@ class _Writer:
         self._thread = threading.Thread(target=self._run, name="blob-writer", daemon=True)
 
     def _run(self) -> None:
+        unflushed = 0
         while (chunk := self._queue.get()) is not None:
             if self._error is not None:
                 continue  # drain after a failure so the producer never blocks
             try:
                 _write_fully(self._handle, chunk)
+                unflushed += len(chunk)
+                if unflushed >= self.FLUSH_EVERY:
+                    # Flush as we go, so the disk works while sealing goes on instead of
+                    # taking the whole object at the final fsync.
+                    os.fdatasync(self._handle.fileno())
+                    unflushed = 0
             except BaseException as error:  # re-raised in the caller
                 self._error = error
 
