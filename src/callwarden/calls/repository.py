@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from callwarden.models import Call, CallEvent, CallPause
+from callwarden.calls.snapshot import CallSnapshot, EventSnapshot, PartySnapshot
+from callwarden.models import Call, CallEvent, CallParty, CallPause
 
 
 def get(session: Session, call_id: str, lock: bool = False) -> Call | None:
@@ -15,6 +17,63 @@ def get(session: Session, call_id: str, lock: bool = False) -> Call | None:
     if lock:
         query = query.with_for_update()
     return session.execute(query).scalar_one_or_none()
+
+
+_CALLS = cast(Table, Call.__table__)
+_PARTIES = cast(Table, CallParty.__table__)
+_SNAPSHOT_CALL = select(
+    _CALLS.c.id,
+    _CALLS.c.direction,
+    _CALLS.c.facts,
+    _CALLS.c.record_decision,
+    _CALLS.c.halted,
+    _CALLS.c.on_withdrawal,
+    _CALLS.c.decision_id,
+    _CALLS.c.policy_version,
+    _CALLS.c.started_at,
+).where(_CALLS.c.id == bindparam("call_id"))
+_SNAPSHOT_PARTIES = (
+    select(
+        _PARTIES.c.key,
+        _PARTIES.c.role,
+        _PARTIES.c.number,
+        _PARTIES.c.jurisdiction,
+        _PARTIES.c.needs_consent,
+        _PARTIES.c.consent_status,
+    )
+    .where(_PARTIES.c.call_id == bindparam("call_id"))
+    .order_by(_PARTIES.c.position)
+)
+
+
+def snapshot(session: Session, call_id: str) -> CallSnapshot | None:
+    """The call and its parties as plain values (see calls.snapshot)."""
+    connection = session.connection()
+    row = connection.execute(_SNAPSHOT_CALL, {"call_id": call_id}).first()
+    if row is None:
+        return None
+    parties = connection.execute(_SNAPSHOT_PARTIES, {"call_id": call_id})
+    return CallSnapshot(
+        **row._asdict(), parties=tuple(PartySnapshot(**party._asdict()) for party in parties)
+    )
+
+
+_EVENTS = cast(Table, CallEvent.__table__)
+_ACCEPTED_OF_KINDS = (
+    select(_EVENTS.c.kind, _EVENTS.c.occurred_at, _EVENTS.c.offset_s)
+    .where(
+        _EVENTS.c.call_id == bindparam("call_id"),
+        _EVENTS.c.accepted.is_(True),
+        _EVENTS.c.kind.in_(bindparam("kinds", expanding=True)),
+    )
+    .order_by(_EVENTS.c.id)
+)
+
+
+def accepted_events(session: Session, call_id: str, kinds: tuple[str, ...]) -> list[EventSnapshot]:
+    """The call's accepted events of these kinds, in the order they were recorded."""
+    rows = session.connection().execute(_ACCEPTED_OF_KINDS, {"call_id": call_id, "kinds": kinds})
+    return [EventSnapshot(**row._asdict()) for row in rows]
 
 
 def by_external_id(session: Session, source: str, external_id: str) -> Call | None:

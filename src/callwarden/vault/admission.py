@@ -1,16 +1,20 @@
 """Whether the consent ledger lets a recording of this call into the vault, and how much of it.
 
-Pure: it reads the call, its parties and events, and answers `Admission` — take it whole, take
-it trimmed at the moment consent was withdrawn, or refuse it with the reason. The vault keeps
-refusals in the audit trail; a refused recording is never stored.
+Pure: it reads the call, its parties and its accepted ledger events, and answers `Admission` —
+take it whole, take it trimmed at the moment consent was withdrawn, or refuse it with the
+reason. The vault keeps refusals in the audit trail; a refused recording is never stored.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from callwarden.models import Call, CallEvent, CallPause
+from callwarden.calls.snapshot import CallSnapshot, EventSnapshot
+from callwarden.models import CallPause
+
+LEDGER_KINDS = ("recording_started", "consent_withdrawn")  # the events admission reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +25,9 @@ class Admission:
     discard: bool = False
 
 
-def admit(call: Call, events: list[CallEvent], recording_start: datetime) -> Admission:
+def admit(
+    call: CallSnapshot, events: Sequence[EventSnapshot], recording_start: datetime
+) -> Admission:
     if call.record_decision == "no":
         return Admission(False, "this call must not be recorded: its decision says do not record")
     customer_side = [party for party in call.parties if party.role != "agent"]
@@ -38,12 +44,14 @@ def admit(call: Call, events: list[CallEvent], recording_start: datetime) -> Adm
     return Admission(True, "the consent ledger allows this recording")
 
 
-def _withdrawn(call: Call, events: list[CallEvent], recording_start: datetime) -> Admission:
+def _withdrawn(
+    call: CallSnapshot, events: Sequence[EventSnapshot], recording_start: datetime
+) -> Admission:
     if call.on_withdrawal == "stop_discard_all":
         return Admission(
             False, "consent was withdrawn and the policy discards the whole recording", discard=True
         )
-    withdrawal = next((e for e in events if e.accepted and e.kind == "consent_withdrawn"), None)
+    withdrawal = next((e for e in events if e.kind == "consent_withdrawn"), None)
     if withdrawal is None:
         return Admission(False, "consent was withdrawn but the ledger has no withdrawal event")
     offset = withdrawal.offset_s
@@ -59,12 +67,12 @@ def _withdrawn(call: Call, events: list[CallEvent], recording_start: datetime) -
 
 
 def recording_start_time(
-    events: list[CallEvent], declared: datetime | None, fallback: datetime
+    events: Sequence[EventSnapshot], declared: datetime | None, fallback: datetime
 ) -> datetime:
     """When the audio's first sample was captured: as declared, else the recording_started event."""
     if declared is not None:
         return declared
-    started = next((e for e in events if e.accepted and e.kind == "recording_started"), None)
+    started = next((e for e in events if e.kind == "recording_started"), None)
     return started.occurred_at if started is not None else fallback
 
 

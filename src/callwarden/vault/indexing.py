@@ -11,16 +11,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
 from callwarden.calls import repository as calls
+from callwarden.calls.snapshot import CallSnapshot
 from callwarden.identity import repository as identities
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import InvalidInput
-from callwarden.models import Call, DataKey, DecisionRecord, Recording, RecordingParty
+from callwarden.models import DataKey, DecisionRecord, Recording, RecordingParty
 from callwarden.policy import service as policies
 from callwarden.vault.admission import Admission, pause_intervals
 from callwarden.vault.wrapping import WrappedKey
@@ -29,16 +30,25 @@ if TYPE_CHECKING:
     from callwarden.vault.intake import IntakeRequest, Stored
 
 
-_INSERT_RECORDING = insert(cast(Table, Recording.__table__))
+_RECORDINGS = cast(Table, Recording.__table__)
+_INSERT_RECORDING = insert(_RECORDINGS)
 _INSERT_KEY = insert(cast(Table, DataKey.__table__))
 _INSERT_PARTY = insert(cast(Table, RecordingParty.__table__))
+_ID_BY_KEY = select(_RECORDINGS.c.id).where(
+    _RECORDINGS.c.call_id == bindparam("call_id"),
+    _RECORDINGS.c.idempotency_key == bindparam("key"),
+)
+_DECIDED = cast(Table, DecisionRecord.__table__)
+_PURPOSES = select(_DECIDED.c.outcome).where(_DECIDED.c.id == bindparam("decision_id"))
 
 
 def by_idempotency_key(session: Session, call_id: str, key: str) -> Recording | None:
     """The recording already stored under this key (a cheap id lookup first: it rarely exists)."""
-    found = session.execute(
-        select(Recording.id).where(Recording.call_id == call_id, Recording.idempotency_key == key)
-    ).scalar_one_or_none()
+    found = (
+        session.connection()
+        .execute(_ID_BY_KEY, {"call_id": call_id, "key": key})
+        .scalar_one_or_none()
+    )
     return session.get(Recording, found) if found is not None else None
 
 
@@ -60,13 +70,15 @@ class Prepared:
 
 
 def retention(
-    session: Session, call: Call, started_at: datetime
+    session: Session, call: CallSnapshot, started_at: datetime
 ) -> tuple[list[str], str | None, datetime | None]:
     """Purposes from the call's decision; the class is the purpose with the longest minimum,
     and the recording must be kept until `started_at` plus that minimum."""
-    outcome = session.execute(
-        select(DecisionRecord.outcome).where(DecisionRecord.id == call.decision_id)
-    ).scalar_one_or_none()
+    outcome = (
+        session.connection()
+        .execute(_PURPOSES, {"decision_id": call.decision_id})
+        .scalar_one_or_none()
+    )
     purposes: list[str] = list(outcome.get("purposes", [])) if outcome else []
     compiled = policies.compiled_version(session, call.policy_version)
     retention_class = compiled.retention_class(tuple(purposes))
@@ -76,7 +88,9 @@ def retention(
     return purposes, retention_class, minimum.add_to(started_at)
 
 
-def prepare(session: Session, call: Call, request: IntakeRequest, started_at: datetime) -> Prepared:
+def prepare(
+    session: Session, call: CallSnapshot, request: IntakeRequest, started_at: datetime
+) -> Prepared:
     """Read and check everything before any byte is stored; bad metadata is refused here."""
     known = {party.key for party in call.parties}
     if unknown := [key for key in request.channel_map if key not in known and key != "mixed"]:
@@ -169,9 +183,11 @@ def index(
         }
         for key, role, number, jurisdiction in prepared.parties
     ]
-    # Statements compiled once and given parameters: intake runs inside the single writer.
-    session.execute(_INSERT_RECORDING, values)
-    session.execute(
+    # Statements compiled once and given parameters, run on the session's connection (the
+    # session's own execute adds ORM bookkeeping): intake runs inside the single writer.
+    connection = session.connection()
+    connection.execute(_INSERT_RECORDING, values)
+    connection.execute(
         _INSERT_KEY,
         {
             "recording_id": recording_id,
@@ -182,7 +198,7 @@ def index(
         },
     )
     if parties:
-        session.execute(_INSERT_PARTY, parties)
+        connection.execute(_INSERT_PARTY, parties)
     audit.record(
         session,
         actor=principal.actor,
@@ -204,7 +220,9 @@ def index(
     return recording
 
 
-def _agent(session: Session, call: Call, username: str | None) -> tuple[str | None, str | None]:
+def _agent(
+    session: Session, call: CallSnapshot, username: str | None
+) -> tuple[str | None, str | None]:
     """The agent's user and team: named at upload, else the call's agent_team by name."""
     if username:
         user = identities.user_by_username(session, username)

@@ -26,7 +26,7 @@ from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
 from callwarden.kit.ids import new_id
 from callwarden.vault import indexing
-from callwarden.vault.admission import Admission, admit, recording_start_time
+from callwarden.vault.admission import LEDGER_KINDS, Admission, admit, recording_start_time
 from callwarden.vault.format import new_data_key
 from callwarden.vault.media import MediaInfo, MediaSniffer
 from callwarden.vault.runtime import Vault
@@ -68,14 +68,14 @@ def ingest(
     """Admit, seal, store and index one recording (the blocking half of an upload)."""
     require(principal, "recordings.ingest")
     with db.reading() as session:
-        call = calls.get(session, request.call_id)
+        call = calls.snapshot(session, request.call_id)
         if call is None:
             raise NotFound(f"no call {request.call_id!r}")
         existing = indexing.by_idempotency_key(session, request.call_id, request.idempotency_key)
         if existing is not None:
             _drain(pieces)
             return IntakeResult(describe(existing), False)
-        events = calls.events(session, call.id)
+        events = calls.accepted_events(session, call.id, LEDGER_KINDS)
         start = recording_start_time(events, request.started_at, call.started_at)
         admission = admit(call, events, start)
         prepared = indexing.prepare(session, call, request, start) if admission.allowed else None

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
 from callwarden.calls import repository as calls
+from callwarden.calls.snapshot import CallSnapshot
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
@@ -34,9 +35,9 @@ from callwarden.identity.roles import Role
 from callwarden.jobs import JobContext, claim, periodic
 from callwarden.kit import clock
 from callwarden.kit.errors import CallwardenError
-from callwarden.models import Call, ProviderRecording, Recording
+from callwarden.models import ProviderRecording, Recording
 from callwarden.vault import indexing, intake
-from callwarden.vault.admission import admit, recording_start_time
+from callwarden.vault.admission import LEDGER_KINDS, admit, recording_start_time
 from callwarden.vault.runtime import vault_for
 from callwarden.vault.stores import sweep_orphans
 
@@ -181,10 +182,10 @@ def _prepare(settings: Settings, db: Database, row: ProviderRecording) -> Prepar
         existing = indexing.by_idempotency_key(session, row.call_id, key)
         if existing is not None:  # stored by an earlier attempt whose bookkeeping was lost
             return Outcome(0, recording_id=existing.id)
-        call = calls.get(session, row.call_id)
+        call = calls.snapshot(session, row.call_id)
         if call is None:
             return Outcome(0, error=f"no call {row.call_id!r}", final=True)
-        events = calls.events(session, call.id)
+        events = calls.accepted_events(session, call.id, LEDGER_KINDS)
         admission = admit(call, events, recording_start_time(events, None, call.started_at))
         mapped, started = channel_map(call, row.channels), _started_at(row)
         request = intake.IntakeRequest(call.id, key, "twilio", mapped, started)
@@ -228,7 +229,7 @@ def media_url(settings: Settings, row: ProviderRecording) -> httpx.URL:
     return url.copy_merge_params({"RequestedChannels": "2"}) if row.channels == 2 else url
 
 
-def channel_map(call: Call, channels: int | None) -> tuple[str, ...]:
+def channel_map(call: CallSnapshot, channels: int | None) -> tuple[str, ...]:
     """Twilio puts the caller (the From side) on channel 1: the customer when the call came in,
     the business side when it went out. Anything but a plain two-party call stays unmapped."""
     if channels == 1:

@@ -1,0 +1,44 @@
+"""A call as the vault sees it at intake: the consent ledger's state, read without the ORM.
+
+Intake reads this for every upload, and an ORM load of a call with its parties costs more than
+sealing a minute of audio; two plain selects of the columns admission and indexing use do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class PartySnapshot:
+    key: str
+    role: str
+    number: str | None
+    jurisdiction: str | None
+    needs_consent: bool
+    consent_status: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventSnapshot:
+    """An accepted ledger event, with what admission reads of it."""
+
+    kind: str
+    occurred_at: datetime
+    offset_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CallSnapshot:
+    id: str
+    direction: str
+    facts: dict[str, Any]
+    record_decision: str
+    halted: str | None
+    on_withdrawal: str
+    decision_id: str
+    policy_version: int
+    started_at: datetime
+    parties: tuple[PartySnapshot, ...]
