@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from callwarden.models import PolicyVersion
@@ -44,9 +45,13 @@ def next_effective_after(session: Session, moment: datetime) -> datetime | None:
     return session.execute(query).scalar_one_or_none()
 
 
+_VERSIONS = cast(Table, PolicyVersion.__table__)
+_HASH_OF = select(_VERSIONS.c.content_hash).where(_VERSIONS.c.version == bindparam("version"))
+
+
 def hash_of(session: Session, version: int) -> str | None:
-    query = select(PolicyVersion.content_hash).where(PolicyVersion.version == version)
-    return session.execute(query).scalar_one_or_none()
+    """A version's content hash: read for every recording stored, so a plain Core select."""
+    return session.connection().execute(_HASH_OF, {"version": version}).scalar_one_or_none()
 
 
 def by_number(session: Session, version: int) -> PolicyVersion | None:
