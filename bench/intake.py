@@ -302,6 +302,14 @@ def report(
     line("      bound: filesystem store alone (write + fsync)", rate["store"])
     line("(c) HTTP: streamed upload to callwarden serve", rate["http"], 0.25)
     line("      bound: HTTP alone (uvicorn app that drains the body)", rate["drain"])
+    disk = rate["store"] / ceiling
+    for label, value, target in (("(b)", rate["library"], 0.5), ("(c)", rate["http"], 0.25)):
+        if value / ceiling < target and disk < target:  # a miss the disk explains
+            print(
+                f"  note: {label} is bounded by this disk here: its write + fsync rate alone "
+                f"({disk:.0%} of the ceiling) is under the target. Cloud disks slow down "
+                "after bursts; rerun later, or pass --dir on a faster disk."
+            )
     per_s, verdict = stored / wall, "ok" if stored / wall >= 100 else "MISSED"
     print(
         f"  (d) one-minute mono 8 kHz WAVs, HTTP, {args.clients} clients, SQLite: "
