@@ -13,21 +13,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
-from callwarden.calls import machine, plan, repository
-from callwarden.calls.schemas import CallCreate, EventIn, NewParty
+from callwarden.calls import machine, parties, plan, repository
+from callwarden.calls.schemas import CallCreate, EventIn
 from callwarden.decisions import service as decisions
 from callwarden.decisions.facts import CallFactsIn
-from callwarden.decisions.outcome import Decision, JurisdictionFinding
 from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
 from callwarden.kit.ids import new_id
-from callwarden.law.strictness import strictness
-from callwarden.models import Call, CallEvent, CallParty, CallPause, DecisionRecord
+from callwarden.models import Call, CallEvent, CallPause, DecisionRecord
 from callwarden.policy import service as policies
-
-CONSENT_RANK = {"none": 0, "implied": 1, "explicit": 2}
 
 
 class EventRefused(Conflict):
@@ -89,9 +85,9 @@ def create_call(session: Session, principal: Principal, body: CallCreate) -> Cal
     for position, (party, finding) in enumerate(
         zip(facts.parties, decision.jurisdictions, strict=False)
     ):
-        key = _unique_key(call, party.role)
+        key = parties.unique_key(call, party.role)
         call.parties.append(
-            _party_row(
+            parties.party_row(
                 key,
                 position,
                 party.role,
@@ -118,48 +114,6 @@ def create_call(session: Session, principal: Principal, body: CallCreate) -> Cal
         },
     )
     return CallView(call, decision.as_dict(), True)
-
-
-def _unique_key(call: Call, role: str) -> str:
-    taken = {party.key for party in call.parties}
-    if role not in taken:
-        return role
-    number = 2
-    while f"{role}-{number}" in taken:
-        number += 1
-    return f"{role}-{number}"
-
-
-def _party_row(
-    key: str,
-    position: int,
-    role: str,
-    number: str | None,
-    language: str | None,
-    finding: JurisdictionFinding,
-    decision: Decision,
-    now: Any,
-    needs_notice: bool,
-) -> CallParty:
-    customer_side = role != "agent"
-    needs_consent = customer_side and decision.consent == "explicit"
-    implied = customer_side and decision.consent == "implied"
-    return CallParty(
-        key=key,
-        position=position,
-        role=role,
-        number=number,
-        jurisdiction=finding.code if finding.code != "??" else None,
-        location_source=finding.source,
-        rule=finding.rule,
-        language=language,
-        needs_notice=customer_side and needs_notice and decision.record != "no",
-        needs_consent=needs_consent and decision.record != "no",
-        consent_status="pending"
-        if (needs_consent or implied) and decision.record != "no"
-        else "not_needed",
-        joined_at=now,
-    )
 
 
 def decision_of(session: Session, call: Call) -> dict[str, Any]:
@@ -212,23 +166,10 @@ def record_event(
         raise EventRefused(verdict.reason, event_id=event.event_id)
     if verdict.redecide:
         assert event.new_party is not None
-        _join(session, principal, call, event.new_party, event)
+        parties.join(session, principal, call, event.new_party, event)
     _track_pauses(session, call, event, verdict)
-    stored = CallEvent(
-        call_id=call.id,
-        client_event_id=event.event_id,
-        kind=event.kind,
-        occurred_at=event.occurred_at,
-        received_at=clock.now(),
-        party_key=event.party,
-        method=event.method,
-        script_id=event.script_id,
-        offset_s=event.offset_s,
-        body=body,
-        accepted=True,
-        violation="pause longer than the policy allows" if verdict.pause_exceeded else None,
-        reported_by=principal.actor,
-    )
+    exceeded = "pause longer than the policy allows" if verdict.pause_exceeded else None
+    stored = _event_row(call.id, event, principal, accepted=True, violation=exceeded)
     repository.add(session, stored)
     changed = _replan(session, call)
     audit.record(
@@ -245,6 +186,26 @@ def record_event(
         },
     )
     return EventResult(call, stored, changed, False, verdict.reason)
+
+
+def _event_row(
+    call_id: str, event: EventIn, principal: Principal, *, accepted: bool, violation: str | None
+) -> CallEvent:
+    return CallEvent(
+        call_id=call_id,
+        client_event_id=event.event_id,
+        kind=event.kind,
+        occurred_at=event.occurred_at,
+        received_at=clock.now(),
+        party_key=event.party,
+        method=event.method,
+        script_id=event.script_id,
+        offset_s=event.offset_s,
+        body=event.model_dump(mode="json"),
+        accepted=accepted,
+        violation=violation,
+        reported_by=principal.actor,
+    )
 
 
 def _track_pauses(session: Session, call: Call, event: EventIn, verdict: machine.Verdict) -> None:
@@ -268,61 +229,6 @@ def _track_pauses(session: Session, call: Call, event: EventIn, verdict: machine
             ).total_seconds() > call.max_pause_s
 
 
-def _join(
-    session: Session, principal: Principal, call: Call, newcomer: NewParty, event: EventIn
-) -> None:
-    """Re-run the decision with the new party; a stricter rule brings a new plan."""
-    facts = dict(call.facts)
-    facts["parties"] = [*facts["parties"], newcomer.model_dump(exclude={"key"}, mode="json")]
-    if event.queue:
-        facts["queue"] = event.queue
-    decision = decisions.make_decision(session, principal, CallFactsIn.model_validate(facts))
-    finding = decision.jurisdictions[len(facts["parties"]) - 1]
-    stricter = (
-        strictness(decision.governing_rule) > strictness(call.governing_rule)  # type: ignore[arg-type]
-        or CONSENT_RANK[decision.consent] > CONSENT_RANK[call.consent_level]
-    )
-    if stricter:
-        _tighten(call, decision)
-    needs_notice = decision.notice.required and (finding.rule != "one-party" or stricter)
-    row = _party_row(
-        newcomer.key or _unique_key(call, newcomer.role),
-        len(call.parties),
-        newcomer.role,
-        newcomer.number,
-        newcomer.language,
-        finding,
-        decision,
-        event.occurred_at,
-        needs_notice,
-    )
-    call.parties.append(row)
-    call.facts = facts
-    call.decision_id = decision.decision_id
-    call.policy_version = decision.policy_version
-    if decision.record == "no":
-        call.record_decision = "no"
-
-
-def _tighten(call: Call, decision: Decision) -> None:
-    """The rule got stricter: everyone on the customer side hears the notice again, and gives
-    explicit consent if it is now needed."""
-    call.governing_rule = decision.governing_rule
-    call.consent_level = decision.consent
-    call.notice_required = decision.notice.required
-    call.notice_must_be_recorded = call.notice_must_be_recorded or decision.notice.must_be_recorded
-    if decision.record != "no" and call.record_decision != "no":
-        call.record_decision = decision.record
-    for party in plan.present(call):
-        if party.role == "agent":
-            continue
-        party.needs_notice = decision.notice.required
-        party.notice_at = None
-        if decision.consent == "explicit" and party.consent_status != "given":
-            party.needs_consent = True
-            party.consent_status = "pending"
-
-
 def record_violation(
     session: Session, principal: Principal, call_id: str, event: EventIn, reason: str
 ) -> None:
@@ -331,22 +237,7 @@ def record_violation(
     target = f"call:{call_id}"
     if call is not None and repository.event_by_client_id(session, call_id, event.event_id) is None:
         repository.add(
-            session,
-            CallEvent(
-                call_id=call_id,
-                client_event_id=event.event_id,
-                kind=event.kind,
-                occurred_at=event.occurred_at,
-                received_at=clock.now(),
-                party_key=event.party,
-                method=event.method,
-                script_id=event.script_id,
-                offset_s=event.offset_s,
-                body=event.model_dump(mode="json"),
-                accepted=False,
-                violation=reason,
-                reported_by=principal.actor,
-            ),
+            session, _event_row(call_id, event, principal, accepted=False, violation=reason)
         )
     audit.record(
         session,
