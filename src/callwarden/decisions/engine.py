@@ -23,6 +23,7 @@ from callwarden.decisions.outcome import (
     Notice,
     RecordOutcome,
 )
+from callwarden.decisions.reasons import consent_reason, governing_reason, location_reasons
 from callwarden.kit.errors import InvalidInput
 from callwarden.kit.ids import new_id
 from callwarden.law.locate import Location, locate
@@ -57,8 +58,8 @@ def decide(
         )
     governing: GoverningRule = _RANKED[max(strictness(finding.rule) for finding in findings)]
     consent = _consent(findings, policy)
-    reasons = [_governing_reason(governing, findings)]
-    reasons.extend(_location_reasons(findings))
+    reasons = [governing_reason(governing, findings)]
+    reasons.extend(location_reasons(findings))
 
     scope_rule, mismatch_trace = _scope(facts, policy)
     if trace is not None:
@@ -83,7 +84,7 @@ def decide(
         reasons.append(
             f"Scope rule '{rule.id}' matched{sampled}: record for {', '.join(rule.purposes)}."
         )
-    reasons.append(_consent_reason(consent, record))
+    reasons.append(consent_reason(consent, record))
 
     recording = record != "no"
     language = _language(facts, policy)
@@ -265,42 +266,3 @@ def _prompt(policy: CompiledPolicy, language: str) -> ConsentPrompt | None:
         script.decline_digit,
         script.timeout_s,
     )
-
-
-def _governing_reason(governing: str, findings: list[JurisdictionFinding]) -> str:
-    distinct = dict.fromkeys(f"{f.code} ({f.rule})" for f in findings)
-    parts = ", ".join(distinct)
-    if len(distinct) == 1:
-        return f"Governing rule: {governing}, from {parts}."
-    return f"Governing rule: {governing}, the strictest of {parts}."
-
-
-def _location_reasons(findings: list[JurisdictionFinding]) -> list[str]:
-    reasons = []
-    for finding in findings:
-        if finding.source == "presumed":
-            reasons.append(
-                f"The {finding.party} is presumed to be in {finding.name} ({finding.code}): "
-                f"{finding.detail}."
-            )
-        elif finding.source == "unknown":
-            reasons.append(f"The {finding.party}'s location is unknown: {finding.detail}.")
-        if finding.overridden:
-            reasons.append(
-                f"{finding.code}: the policy overrides the law's '{finding.law_rule}' with "
-                f"'{finding.rule}' (the organisation's own legal reading)."
-            )
-    return reasons
-
-
-def _consent_reason(consent: ConsentLevel, record: RecordOutcome) -> str:
-    if record == "no":
-        return "Nothing is recorded, so no notice or consent is needed for recording."
-    if consent == "explicit":
-        return (
-            "Explicit consent is needed: a jurisdiction on this call does not accept a notice "
-            "alone, so record only after the party agrees."
-        )
-    if consent == "implied":
-        return "A notice at the start is enough: staying on the line after it counts as consent."
-    return "One-party consent: the organisation, as a party, may record."
