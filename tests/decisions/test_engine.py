@@ -154,6 +154,16 @@ def test_explicit_jurisdiction_beats_the_number() -> None:
     )
 
 
+def test_a_providers_hint_is_presumed_and_the_decision_says_so() -> None:
+    hinted = Party(
+        "customer", number="+14155550123", jurisdiction="US-NY", jurisdiction_source="provider"
+    )
+    decision = decide(call(hinted, TX_AGENT), POLICY)
+    customer = decision.jurisdictions[0]
+    assert (customer.code, customer.source) == ("US-NY", "presumed")
+    assert any("presumed to be in" in r and "phone provider" in r for r in decision.reasons)
+
+
 def test_unknown_location_is_treated_as_strictest() -> None:
     decision = decide(call(Party("customer"), TX_AGENT), POLICY)
     assert decision.jurisdictions[0].source == "unknown"

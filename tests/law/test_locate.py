@@ -80,6 +80,12 @@ def test_explicit_jurisdiction_wins_over_the_number() -> None:
     assert (location.code, location.source) == ("US-CA", "explicit")
 
 
+def test_a_providers_hint_wins_over_the_number_but_is_only_presumed() -> None:
+    location = locate("+12125550123", "US-CA", from_provider=True)
+    assert (location.code, location.source) == ("US-CA", "presumed")
+    assert "phone provider" in location.detail
+
+
 def test_explicit_unknown_jurisdiction_is_refused() -> None:
     with pytest.raises(UnknownJurisdiction, match="US-CA"):
         locate("+12125550123", "US-CX")

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from callwarden.decisions.facts import CallFactsIn, PartyRole
+from callwarden.decisions.facts import CallFactsIn, JurisdictionSource, PartyRole
 
 EventKind = Literal[
     "notice_played",
@@ -46,6 +46,7 @@ class NewParty(BaseModel):
     number: str | None = Field(default=None, max_length=32)
     jurisdiction: str | None = Field(default=None, max_length=10)
     language: str | None = Field(default=None, max_length=35)
+    jurisdiction_source: JurisdictionSource = "explicit"
 
 
 class EventIn(BaseModel):

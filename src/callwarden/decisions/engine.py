@@ -125,7 +125,12 @@ def decide(
 
 
 def _finding(party: Party, policy: CompiledPolicy, trace: list[str] | None) -> JurisdictionFinding:
-    location = locate(party.number, party.jurisdiction, kb=policy.kb)
+    location = locate(
+        party.number,
+        party.jurisdiction,
+        kb=policy.kb,
+        from_provider=party.jurisdiction_source == "provider",
+    )
     if location.code is not None:
         return _located(location, party.role, policy, trace)
     setting = policy.document.unknown_location

@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Direction = Literal["inbound", "outbound", "internal"]
 PartyRole = Literal["customer", "agent", "third_party"]
+# explicit: the integrator asserts it; provider: the phone provider's hint (Twilio's FromState).
+JurisdictionSource = Literal["explicit", "provider"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +23,7 @@ class Party:
     number: str | None = None
     jurisdiction: str | None = None
     language: str | None = None
+    jurisdiction_source: JurisdictionSource = "explicit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +48,19 @@ class PartyIn(BaseModel):
     language: str | None = Field(
         default=None, max_length=35, description="BCP 47 tag: en, de, fr-CA"
     )
+    jurisdiction_source: JurisdictionSource = Field(
+        default="explicit",
+        description="`explicit`: you assert the jurisdiction; `provider`: the phone provider's "
+        "hint (e.g. Twilio's FromState), which the decision treats as presumed.",
+    )
 
     def to_party(self) -> Party:
         return Party(
-            self.role, self.number or None, self.jurisdiction or None, self.language or None
+            self.role,
+            self.number or None,
+            self.jurisdiction or None,
+            self.language or None,
+            self.jurisdiction_source,
         )
 
 

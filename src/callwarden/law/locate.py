@@ -45,15 +45,25 @@ UNKNOWN = Location(None, "unknown", "no number and no jurisdiction given")
 
 
 def locate(
-    number: str | None, jurisdiction: str | None = None, *, kb: KnowledgeBase | None = None
+    number: str | None,
+    jurisdiction: str | None = None,
+    *,
+    kb: KnowledgeBase | None = None,
+    from_provider: bool = False,
 ) -> Location:
     """Locate one party. Raises InvalidInput for an unknown code or an unparseable number.
 
-    Empty strings count as "not given", since JSON clients often send "" for a missing field.
+    A jurisdiction wins over the number. It is explicit when the caller asserts it, presumed
+    when it is the phone provider's hint (`from_provider`): a carrier's idea of where a number
+    is registered, not where the person is. Empty strings count as "not given", since JSON
+    clients often send "" for a missing field.
     """
     base = kb if kb is not None else load_knowledge_base()
     if jurisdiction is not None and jurisdiction.strip():
         code = base.jurisdiction(jurisdiction).code
+        if from_provider:
+            detail = f"the phone provider places this party in {code}, a hint, so this is presumed"
+            return Location(code, "presumed", detail)
         return Location(code, "explicit", f"jurisdiction {code} was given for this party")
     if number is None or not number.strip():
         return UNKNOWN

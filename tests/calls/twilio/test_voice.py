@@ -233,6 +233,14 @@ def test_bad_input_is_refused_and_writes_nothing(twilio: FakeTwilio, db: Databas
     assert counts(db) == before
 
 
+def test_twilios_state_is_a_providers_hint_so_presumed(twilio: FakeTwilio, ledger: Ledger) -> None:
+    """Twilio's FromState is where the carrier registered the number, not where the caller is."""
+    call_sid, _ = twilio.voice("+12125550123", BUSINESS_TX, **CALIFORNIA)  # a New York number
+    customer, agent = ledger.consent(call_sid)["parties"]
+    assert (customer["jurisdiction"], customer["located"]) == ("US-CA", "presumed")
+    assert (agent["jurisdiction"], agent["located"]) == ("US-TX", "presumed")
+
+
 def test_a_us_caller_without_a_state_is_placed_by_area_code(
     twilio: FakeTwilio, ledger: Ledger
 ) -> None:

@@ -121,9 +121,15 @@ def call_facts(params: Mapping[str, str], options: VoiceOptions) -> CallCreate:
                 "role": "customer",
                 "number": customer.number,
                 "jurisdiction": customer.jurisdiction,
+                "jurisdiction_source": "provider",  # Twilio's number data: a hint
                 "language": options.language or customer.likely_language,
             },
-            {"role": "agent", "number": business.number, "jurisdiction": business.jurisdiction},
+            {
+                "role": "agent",
+                "number": business.number,
+                "jurisdiction": business.jurisdiction,
+                "jurisdiction_source": "provider",
+            },
         ],
     }
     return _validated(CallCreate, body)
