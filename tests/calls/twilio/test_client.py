@@ -93,7 +93,7 @@ def basic_auth() -> str:
     return "Basic " + base64.b64encode(f"{ACCOUNT}:{TOKEN}".encode()).decode()
 
 
-def test_pause_skips_the_paused_stretch(api: FakeApi) -> None:
+def test_pause_keeps_the_paused_stretch_as_silence(api: FakeApi) -> None:
     state = TwilioRecordings(ACCOUNT, TOKEN, api.url).pause(CALL_SID)
     assert (state.call_sid, state.recording_sid, state.status) == (
         CALL_SID,
@@ -102,14 +102,14 @@ def test_pause_skips_the_paused_stretch(api: FakeApi) -> None:
     )
     [request] = api.received
     assert (request.method, request.path) == ("POST", RECORDING_PATH)
-    assert request.form == {"Status": "paused", "PauseBehavior": "skip"}
+    assert request.form == {"Status": "paused", "PauseBehavior": "silence"}
     assert request.headers["Authorization"] == basic_auth()
     assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
 
 
-def test_pause_can_keep_silence_instead(api: FakeApi) -> None:
-    TwilioRecordings(ACCOUNT, TOKEN, api.url).pause(CALL_SID, behavior="silence")
-    assert api.received[0].form == {"Status": "paused", "PauseBehavior": "silence"}
+def test_pause_can_skip_the_stretch_instead(api: FakeApi) -> None:
+    TwilioRecordings(ACCOUNT, TOKEN, api.url).pause(CALL_SID, behavior="skip")
+    assert api.received[0].form == {"Status": "paused", "PauseBehavior": "skip"}
 
 
 def test_resume(api: FakeApi) -> None:

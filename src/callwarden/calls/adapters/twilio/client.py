@@ -69,9 +69,10 @@ class TwilioRecordings:
             settings.twilio_api_base_url,
         )
 
-    def pause(self, call_sid: str, behavior: PauseBehavior = "skip") -> RecordingState:
-        """Pause: with `skip` the paused stretch is left out of the audio altogether; with
-        `silence` it is kept as silence, so offsets in the recording match the call's clock."""
+    def pause(self, call_sid: str, behavior: PauseBehavior = "silence") -> RecordingState:
+        """Pause. With `silence` (the default, as at Twilio) the paused stretch is kept as
+        silence, so offsets in the recording match the call's clock and the ledger's pause
+        intervals line up with the audio; `skip` leaves it out, which shifts every later offset."""
         return self._update(call_sid, status="paused", pause_behavior=behavior)
 
     def resume(self, call_sid: str) -> RecordingState:
