@@ -86,18 +86,7 @@ def list_calls(
             state,
             limit,
         )
-        return [
-            {
-                "call_id": c.id,
-                "direction": c.direction,
-                "state": c.state,
-                "record": c.record_decision,
-                "recording_state": c.recording_state,
-                "started_at": c.started_at.isoformat(),
-                "external_id": c.external_id,
-            }
-            for c in calls
-        ]
+        return [ledger.call_summary(call) for call in calls]
 
 
 @router.get("/{call_id}")

@@ -74,17 +74,7 @@ def list_calls(
             state,
             limit,
         )
-        rows = [
-            {
-                "call_id": c.id,
-                "started_at": c.started_at.isoformat(),
-                "direction": c.direction,
-                "state": c.state,
-                "record": c.record_decision,
-                "recording_state": c.recording_state,
-            }
-            for c in calls
-        ]
+        rows = [ledger.call_summary(call) for call in calls]
     if as_json:
         print_json(rows)
         return

@@ -27,6 +27,19 @@ def _pause(pause: CallPause) -> dict[str, Any]:
     }
 
 
+def call_summary(call: Call) -> dict[str, Any]:
+    """One line of a call list (API and CLI)."""
+    return {
+        "call_id": call.id,
+        "direction": call.direction,
+        "state": call.state,
+        "record": call.record_decision,
+        "recording_state": call.recording_state,
+        "started_at": call.started_at.isoformat(),
+        "external_id": call.external_id,
+    }
+
+
 def call_detail(session: Session, call: Call) -> dict[str, Any]:
     """Everything about the call: facts, parties with consent status, decision, plan, events."""
     events = repository.events(session, call.id)

@@ -169,7 +169,7 @@ def record_event(
         parties.join(session, principal, call, event.new_party, event)
     _track_pauses(session, call, event, verdict)
     exceeded = "pause longer than the policy allows" if verdict.pause_exceeded else None
-    stored = _event_row(call.id, event, principal, accepted=True, violation=exceeded)
+    stored = _event_row(call.id, event, body, principal, accepted=True, violation=exceeded)
     repository.add(session, stored)
     changed = _replan(session, call)
     audit.record(
@@ -189,7 +189,13 @@ def record_event(
 
 
 def _event_row(
-    call_id: str, event: EventIn, principal: Principal, *, accepted: bool, violation: str | None
+    call_id: str,
+    event: EventIn,
+    body: dict[str, Any],
+    principal: Principal,
+    *,
+    accepted: bool,
+    violation: str | None,
 ) -> CallEvent:
     return CallEvent(
         call_id=call_id,
@@ -201,7 +207,7 @@ def _event_row(
         method=event.method,
         script_id=event.script_id,
         offset_s=event.offset_s,
-        body=event.model_dump(mode="json"),
+        body=body,
         accepted=accepted,
         violation=violation,
         reported_by=principal.actor,
@@ -237,7 +243,15 @@ def record_violation(
     target = f"call:{call_id}"
     if call is not None and repository.event_by_client_id(session, call_id, event.event_id) is None:
         repository.add(
-            session, _event_row(call_id, event, principal, accepted=False, violation=reason)
+            session,
+            _event_row(
+                call_id,
+                event,
+                event.model_dump(mode="json"),
+                principal,
+                accepted=False,
+                violation=reason,
+            ),
         )
     audit.record(
         session,

@@ -39,7 +39,7 @@ _ID_BY_KEY = select(_RECORDINGS.c.id).where(
     _RECORDINGS.c.idempotency_key == bindparam("key"),
 )
 _DECIDED = cast(Table, DecisionRecord.__table__)
-_PURPOSES = select(_DECIDED.c.outcome).where(_DECIDED.c.id == bindparam("decision_id"))
+_OUTCOME = select(_DECIDED.c.outcome).where(_DECIDED.c.id == bindparam("decision_id"))
 
 
 def by_idempotency_key(session: Session, call_id: str, key: str) -> Recording | None:
@@ -76,7 +76,7 @@ def retention(
     and the recording must be kept until `started_at` plus that minimum."""
     outcome = (
         session.connection()
-        .execute(_PURPOSES, {"decision_id": call.decision_id})
+        .execute(_OUTCOME, {"decision_id": call.decision_id})
         .scalar_one_or_none()
     )
     purposes: list[str] = list(outcome.get("purposes", [])) if outcome else []

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Final
 
 from cryptography.exceptions import InvalidTag
 
+from callwarden.kit.files import pread_fully
 from callwarden.vault.errors import (
     MalformedObject,
     RangeNotSatisfiable,
@@ -51,14 +51,7 @@ def file_reader(fileobj: BinaryIO) -> ReadAt:
     fd = fileobj.fileno()
 
     def read_at(offset: int, length: int) -> bytes:
-        parts: list[bytes] = []
-        while length > 0:
-            part = os.pread(fd, length, offset)
-            if not part:
-                break
-            parts.append(part)
-            offset, length = offset + len(part), length - len(part)
-        return b"".join(parts)
+        return pread_fully(fd, offset, length)
 
     return read_at
 

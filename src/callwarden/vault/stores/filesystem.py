@@ -18,6 +18,7 @@ from typing import BinaryIO, Final
 
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
+from callwarden.kit.files import pread_fully
 from callwarden.vault.stores.base import StoredObject, validate_key, validate_prefix
 
 _TEMP_PREFIX: Final = ".tmp-"
@@ -182,14 +183,7 @@ class FileSystemStore:
             raise NotFound(f"blob {key!r} not found")
         fd = os.open(path, os.O_RDONLY)
         try:
-            parts: list[bytes] = []
-            while length > 0:
-                part = os.pread(fd, length, offset)
-                if not part:
-                    break
-                parts.append(part)
-                offset, length = offset + len(part), length - len(part)
-            return b"".join(parts)
+            return pread_fully(fd, offset, length)
         finally:
             os.close(fd)
 
