@@ -87,3 +87,17 @@ def test_a_clock_moved_back_reads_again(db: Database) -> None:
         assert in_force(db) == 2
     with clock.frozen_at(START - timedelta(milliseconds=1)):
         assert in_force(db) == 1
+
+
+def test_a_version_seen_inside_a_rolled_back_apply_is_not_remembered(db: Database) -> None:
+    with clock.frozen_at(START):
+        with db.unit_of_work() as session:
+            service.apply(session, SYSTEM, EXAMPLE_TEXT, "v1.yaml")
+        try:
+            with db.unit_of_work() as session:
+                service.apply(session, SYSTEM, CHANGED, "v2.yaml")
+                assert service.active_compiled(session).version == 2  # seen inside, uncommitted
+                raise RuntimeError("the apply is abandoned")
+        except RuntimeError:
+            pass
+        assert in_force(db) == 1

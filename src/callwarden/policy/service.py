@@ -83,8 +83,11 @@ def apply(
         effective_from=effective_from or now,
     )
     repository.add(session, row)
+    # Forget the version in force now, and again when this transaction ends either way: a read
+    # inside it may remember this version, which must not outlive a rollback.
     in_force.forget()
-    event.listen(session, "after_commit", lambda _session: in_force.forget(), once=True)
+    for ending in ("after_commit", "after_rollback"):
+        event.listen(session, ending, lambda _session: in_force.forget(), once=True)
     audit.record(
         session,
         actor=principal.actor,
