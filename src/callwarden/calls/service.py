@@ -8,7 +8,7 @@ so the refusal is on record while nothing the event asked for is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -172,7 +172,10 @@ def record_event(
                 existing.violation or "refused", event_id=event.event_id, repeated=True
             )
         return EventResult(call, existing, False, True, "duplicate: already applied")
-    verdict = machine.apply(call, event, clock.now())
+    tolerance = policies.compiled_version(session, call.policy_version).document.calls
+    verdict = machine.apply(
+        call, event, clock.now(), timedelta(seconds=tolerance.clock_tolerance_s)
+    )
     if not verdict.accepted:
         raise EventRefused(verdict.reason, event_id=event.event_id)
     if verdict.redecide:
