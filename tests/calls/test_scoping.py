@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from callwarden.db import Database
 from callwarden.identity.principal import SYSTEM
+from callwarden.migrate import alembic_config, upgrade
 from callwarden.models import CallEvent
 from callwarden.policy import service as policies
 from tests.support.factories import bearer, make_team, make_token
@@ -150,3 +152,22 @@ def test_an_unknown_agent_is_refused(client: TestClient, world: World) -> None:
     response = client.post("/v1/calls", json=body, headers=world.tokens["pbx_one"])
     assert response.status_code == 422
     assert "unknown agent 'nobody'" in response.json()["detail"]
+
+
+def test_migration_0008_gives_existing_calls_their_creator_and_team(
+    client: TestClient, db: Database, world: World
+) -> None:
+    """Calls made before the owners were stored stay readable by the integration that made
+    them and the team named in their facts (`created_by` and `agent_team` are backfilled)."""
+    with db.engine.begin() as connection:
+        config = alembic_config(db.url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006")
+    upgrade(db)
+    listed = client.get("/v1/calls", headers=world.tokens["pbx_one"]).json()
+    assert {row["call_id"] for row in listed} == {
+        world.calls["ann_call"],
+        world.calls["red_queue_call"],
+    }
+    supervised = client.get("/v1/calls", headers=world.tokens["supervisor_red"]).json()
+    assert {row["call_id"] for row in supervised} == {world.calls["red_queue_call"]}

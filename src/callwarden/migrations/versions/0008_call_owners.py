@@ -17,19 +17,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("calls", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("agent_user_id", sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column("team_id", sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column("created_by_user_id", sa.String(length=40), nullable=True))
-        batch_op.create_index(batch_op.f("ix_calls_agent_user_id"), ["agent_user_id"])
-        batch_op.create_index(batch_op.f("ix_calls_team_id"), ["team_id"])
-        batch_op.create_index(batch_op.f("ix_calls_created_by_user_id"), ["created_by_user_id"])
-        batch_op.create_foreign_key(
-            batch_op.f("fk_calls_agent_user_id_users"), "users", ["agent_user_id"], ["id"]
-        )
-        batch_op.create_foreign_key(
-            batch_op.f("fk_calls_team_id_teams"), "teams", ["team_id"], ["id"]
-        )
+    # Plain columns and ALTER TABLE, not a batch rebuild: SQLite cannot rebuild a table other
+    # tables' rows refer to while foreign keys are enforced, so these ids carry no constraint
+    # (users and teams are disabled, never deleted).
+    for column in ("agent_user_id", "team_id", "created_by_user_id"):
+        op.add_column("calls", sa.Column(column, sa.String(length=40), nullable=True))
+        op.create_index(op.f(f"ix_calls_{column}"), "calls", [column])
     _backfill()
 
 
@@ -60,12 +53,6 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("calls", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_calls_team_id_teams"), type_="foreignkey")
-        batch_op.drop_constraint(batch_op.f("fk_calls_agent_user_id_users"), type_="foreignkey")
-        batch_op.drop_index(batch_op.f("ix_calls_created_by_user_id"))
-        batch_op.drop_index(batch_op.f("ix_calls_team_id"))
-        batch_op.drop_index(batch_op.f("ix_calls_agent_user_id"))
-        batch_op.drop_column("created_by_user_id")
-        batch_op.drop_column("team_id")
-        batch_op.drop_column("agent_user_id")
+    for column in ("created_by_user_id", "team_id", "agent_user_id"):
+        op.drop_index(op.f(f"ix_calls_{column}"), table_name="calls")
+        op.drop_column("calls", column)
