@@ -32,6 +32,7 @@ CALL_READERS = frozenset(
         Role.LEGAL,
         Role.SUPERVISOR,
         Role.INTEGRATION,
+        Role.AGENT,  # their own calls only (tests/calls/test_scoping.py)
     }
 )
 

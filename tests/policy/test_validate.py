@@ -147,3 +147,22 @@ def test_cnil_like_sector_limits_are_checked_when_cited() -> None:
 
     errors = dict(errors_after(edit))
     assert "allows at most" in errors["purposes.quality.retention.max"]
+
+
+@pytest.mark.parametrize("again", ["US-CA", "us-ca"])
+def test_an_operating_jurisdiction_listed_twice(again: str) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data["operating_jurisdictions"].append(again)
+
+    [(path, message)] = errors_after(edit)
+    position = len(example_data()["operating_jurisdictions"])
+    assert path == f"operating_jurisdictions[{position}]"
+    assert "US-CA is listed twice" in message
+
+
+def test_clock_tolerance_is_a_bounded_number_of_seconds() -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data["calls"] = {"clock_tolerance_s": 3600}
+
+    [(path, _message)] = errors_after(edit)
+    assert path == "calls.clock_tolerance_s"

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from callwarden.calls import ledger, repository, service
+from callwarden.calls import ledger, service
 from callwarden.calls.schemas import CallCreate, EventIn
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
@@ -78,9 +78,12 @@ def list_calls(
     who: Principal = Depends(requires("calls.read")),
     db: Database = Depends(database),
 ) -> list[dict[str, Any]]:
+    """The newest calls the caller may read: agents their own, supervisors their team's,
+    integrations the calls they created."""
     with db.unit_of_work() as session:
-        calls = repository.find(
+        calls = service.list_calls(
             session,
+            who,
             as_utc(since) if since else None,
             as_utc(until) if until else None,
             state,

@@ -7,7 +7,7 @@ from datetime import datetime
 import typer
 from rich.table import Table
 
-from callwarden.calls import ledger, repository, service
+from callwarden.calls import ledger, service
 from callwarden.cli_support import console, new_app, print_json, unit_of_work
 from callwarden.identity.principal import cli_principal
 from callwarden.kit.clock import as_utc
@@ -67,8 +67,9 @@ def list_calls(
     if state not in {None, "active", "ended"}:
         raise InvalidInput(f"unknown state {state!r}; use active or ended")
     with unit_of_work() as session:
-        calls = repository.find(
+        calls = service.list_calls(
             session,
+            cli_principal(),
             as_utc(since) if since else None,
             as_utc(until) if until else None,
             state,

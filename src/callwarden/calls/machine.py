@@ -34,11 +34,25 @@ def refuse(reason: str) -> Verdict:
     return Verdict(False, reason)
 
 
-def apply(call: Call, event: EventIn, now: datetime) -> Verdict:
-    """Accept (and apply) or refuse one event."""
+def apply(
+    call: Call, event: EventIn, now: datetime, tolerance: timedelta = timedelta(0)
+) -> Verdict:
+    """Accept (and apply) or refuse one event.
+
+    Events come in time order. The first ones may be dated up to `tolerance` (the policy's
+    `calls.clock_tolerance_s`) before the call began: the phone system's clock is not ours, and
+    many report whole seconds. A call whose last event is its start counts as having none yet.
+    """
     if call.state == "ended":
         return refuse(f"the call ended at {call.ended_at}; no events are accepted after call_ended")
-    if event.occurred_at < call.last_event_at:
+    if call.last_event_at == call.started_at and event.occurred_at < call.started_at:
+        if event.occurred_at < call.started_at - tolerance:
+            return refuse(
+                f"event at {event.occurred_at.isoformat()} is before the call began at "
+                f"{call.started_at.isoformat()}, by more than the policy's clock tolerance of "
+                f"{tolerance.total_seconds():g} s; check the phone system's clock"
+            )
+    elif event.occurred_at < call.last_event_at:
         return refuse(
             f"event at {event.occurred_at.isoformat()} is out of order: the call's last "
             f"event was at {call.last_event_at.isoformat()}"

@@ -5,15 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import ColumnElement, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from callwarden.calls.snapshot import CallSnapshot, EventSnapshot, PartySnapshot
 from callwarden.models import Call, CallEvent, CallParty, CallPause
 
 
-def get(session: Session, call_id: str, lock: bool = False) -> Call | None:
+def get(
+    session: Session,
+    call_id: str,
+    lock: bool = False,
+    within: ColumnElement[bool] | None = None,
+) -> Call | None:
+    """The call, or None; `within` (calls.access.visible) answers None for a call out of reach."""
     query = select(Call).where(Call.id == call_id)
+    if within is not None:
+        query = query.where(within)
     if lock:
         query = query.with_for_update()
     return session.execute(query).scalar_one_or_none()
@@ -104,9 +112,15 @@ def open_pause(session: Session, call_id: str) -> CallPause | None:
 
 
 def find(
-    session: Session, since: datetime | None, until: datetime | None, state: str | None, limit: int
+    session: Session,
+    within: ColumnElement[bool],
+    since: datetime | None,
+    until: datetime | None,
+    state: str | None,
+    limit: int,
 ) -> list[Call]:
-    query = select(Call).order_by(Call.started_at.desc()).limit(limit)
+    """Newest first, only the calls `within` lets through (filtered in SQL, before the limit)."""
+    query = select(Call).where(within).order_by(Call.started_at.desc()).limit(limit)
     if since is not None:
         query = query.where(Call.started_at >= since)
     if until is not None:

@@ -33,6 +33,12 @@ class CallCreate(CallFactsIn):
 
     source: str = Field(default="api", max_length=40, pattern=r"^[a-z0-9_-]+$")
     external_id: str | None = Field(default=None, max_length=200)
+    agent: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The agent's callwarden username: the agent and their team's supervisors "
+        "may then read the call.",
+    )
     started_at: AwareDatetime | None = Field(
         default=None, description="When the call began on the phone system's clock; default now."
     )

@@ -8,12 +8,14 @@ so the refusal is on record while nothing the event asked for is.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
-from callwarden.calls import machine, parties, plan, repository
+from callwarden.calls import machine, owners, parties, plan, repository
+from callwarden.calls.access import visible
 from callwarden.calls.schemas import CallCreate, EventIn
 from callwarden.decisions import service as decisions
 from callwarden.decisions.facts import CallFactsIn
@@ -44,10 +46,16 @@ def create_call(session: Session, principal: Principal, body: CallCreate) -> Cal
     if body.external_id:
         existing = repository.by_external_id(session, body.source, body.external_id)
         if existing is not None:
+            if repository.get(session, existing.id, within=visible(principal)) is None:
+                raise Conflict(
+                    f"external_id {body.external_id!r} of source {body.source!r} belongs to a "
+                    "call another identity created; use your own source name"
+                )
             return CallView(existing, decision_of(session, existing), False)
     facts = CallFactsIn.model_validate(
-        body.model_dump(exclude={"source", "external_id", "started_at"})
+        body.model_dump(exclude={"source", "external_id", "started_at", "agent"})
     )
+    agent_user_id, team_id = owners.agent_and_team(session, body.agent, facts.agent_team)
     decision = decisions.make_decision(session, principal, facts)
     document = policies.compiled_version(session, decision.policy_version).document
     now = clock.now()
@@ -78,6 +86,9 @@ def create_call(session: Session, principal: Principal, body: CallCreate) -> Cal
         plan={},
         plan_version=0,
         created_by=principal.actor,
+        created_by_user_id=principal.user_id,
+        agent_user_id=agent_user_id,
+        team_id=team_id,
         started_at=started,
         last_event_at=started,
         parties=[],
@@ -148,7 +159,7 @@ def record_event(
 ) -> EventResult:
     """Apply one event, or raise EventRefused (the caller then keeps the violation)."""
     require(principal, "calls.write")
-    call = repository.get(session, call_id, lock=True)
+    call = repository.get(session, call_id, lock=True, within=visible(principal))
     if call is None:
         raise NotFound(f"no call {call_id!r}")
     body = event.model_dump(mode="json")
@@ -161,7 +172,10 @@ def record_event(
                 existing.violation or "refused", event_id=event.event_id, repeated=True
             )
         return EventResult(call, existing, False, True, "duplicate: already applied")
-    verdict = machine.apply(call, event, clock.now())
+    tolerance = policies.compiled_version(session, call.policy_version).document.calls
+    verdict = machine.apply(
+        call, event, clock.now(), timedelta(seconds=tolerance.clock_tolerance_s)
+    )
     if not verdict.accepted:
         raise EventRefused(verdict.reason, event_id=event.event_id)
     if verdict.redecide:
@@ -238,8 +252,11 @@ def _track_pauses(session: Session, call: Call, event: EventIn, verdict: machine
 def record_violation(
     session: Session, principal: Principal, call_id: str, event: EventIn, reason: str
 ) -> None:
-    """Keep a refused event where an auditor will find it (its own transaction)."""
-    call = repository.get(session, call_id)
+    """Keep a refused event where an auditor will find it (its own transaction).
+
+    An event for a call out of the principal's reach is audited but never added to that call.
+    """
+    call = repository.get(session, call_id, within=visible(principal))
     target = f"call:{call_id}"
     if call is not None and repository.event_by_client_id(session, call_id, event.event_id) is None:
         repository.add(
@@ -264,8 +281,23 @@ def record_violation(
 
 
 def get_call(session: Session, principal: Principal, call_id: str) -> Call:
+    """The call if the principal may read it; one out of reach is answered as not there."""
     require(principal, "calls.read")
-    call = repository.get(session, call_id)
+    call = repository.get(session, call_id, within=visible(principal))
     if call is None:
         raise NotFound(f"no call {call_id!r}")
     return call
+
+
+def list_calls(
+    session: Session,
+    principal: Principal,
+    since: datetime | None,
+    until: datetime | None,
+    state: str | None,
+    limit: int,
+) -> list[Call]:
+    """The newest calls the principal may read (the scope is part of the query, so `limit`
+    counts only calls they may see)."""
+    require(principal, "calls.read")
+    return repository.find(session, visible(principal), since, until, state, limit)

@@ -7,6 +7,7 @@ per policy version, so each decision is a handful of dict and set lookups.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from callwarden.decisions.facts import CallFacts
@@ -74,6 +75,7 @@ class CompiledPolicy:
     _views: dict[str, RuleView] = field(default_factory=dict)
     _classes: dict[tuple[str, ...], str] = field(default_factory=dict)
     findings: dict[tuple[object, ...], JurisdictionFinding] = field(default_factory=dict)
+    operating: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, document: PolicyDocument, version: int, kb: KnowledgeBase) -> CompiledPolicy:
@@ -83,7 +85,26 @@ class CompiledPolicy:
             kb=kb,
             scope=tuple(CompiledScope.of(rule) for rule in document.scope),
             overrides={override.jurisdiction: override for override in document.law_overrides},
+            operating=frozenset(code.upper() for code in document.operating_jurisdictions),
         )
+
+    def outside_operating(
+        self, findings: Sequence[JurisdictionFinding]
+    ) -> tuple[JurisdictionFinding, ...]:
+        """The located parties in no jurisdiction the policy operates in, one per code.
+
+        A listed country covers its subdivisions (`CA` covers `CA-ON`); a policy that lists no
+        operating jurisdictions makes no such claim.
+        """
+        if not self.operating:
+            return ()
+        outside: dict[str, JurisdictionFinding] = {}
+        for finding in findings:
+            if finding.code == "??" or finding.code in outside:
+                continue
+            if not self.operating.intersection(self.view(finding.code).effective.lineage):
+                outside[finding.code] = finding
+        return tuple(outside.values())
 
     def view(self, code: str) -> RuleView:
         """The rule for `code` under this policy; cached, since most calls repeat a few codes."""

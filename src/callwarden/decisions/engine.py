@@ -8,13 +8,16 @@ How a decision is reached:
 3. Consent is explicit when any jurisdiction needing consent does not accept a notice followed
    by staying on the line; implied when notice suffices; none for one-party calls.
 4. The first scope rule that matches decides record / do not record / sample.
-5. Scripts come from the customer's language, falling back to the policy's default.
+5. Scripts come from the customer's language, else their jurisdiction's languages, falling back
+   to the policy's default (decisions/language.py).
+6. A party outside the policy's `operating_jurisdictions` is named in the reasons.
 """
 
 from __future__ import annotations
 
 from callwarden.decisions.compiled import CompiledPolicy, CompiledScope, sampled_in
 from callwarden.decisions.facts import CallFacts, Party
+from callwarden.decisions.language import choose as choose_language
 from callwarden.decisions.outcome import (
     ConsentLevel,
     ConsentPrompt,
@@ -23,7 +26,12 @@ from callwarden.decisions.outcome import (
     Notice,
     RecordOutcome,
 )
-from callwarden.decisions.reasons import consent_reason, governing_reason, location_reasons
+from callwarden.decisions.reasons import (
+    consent_reason,
+    governing_reason,
+    location_reasons,
+    outside_reason,
+)
 from callwarden.kit.errors import InvalidInput
 from callwarden.kit.ids import new_id
 from callwarden.law.locate import Location, locate
@@ -60,6 +68,8 @@ def decide(
     consent = _consent(findings, policy)
     reasons = [governing_reason(governing, findings)]
     reasons.extend(location_reasons(findings))
+    if outside := policy.outside_operating(findings[: len(facts.parties)]):
+        reasons.append(outside_reason(outside))
 
     scope_rule, mismatch_trace = _scope(facts, policy)
     if trace is not None:
@@ -87,11 +97,11 @@ def decide(
     reasons.append(consent_reason(consent, record))
 
     recording = record != "no"
-    language = _language(facts, policy)
+    language, language_reason = choose_language(facts, findings, policy)
     notice = _notice(policy, language, governing, consent, findings) if recording else Notice(False)
     prompt = _prompt(policy, language) if recording and consent == "explicit" else None
-    if recording and notice.language and notice.language != _wanted_language(facts, policy):
-        reasons.append(f"No scripts in the customer's language; using {notice.language}.")
+    if recording and notice.language and language_reason:
+        reasons.append(language_reason)
     if rule.secure_pause and recording:
         reasons.append(
             "Payment card data may be taken on this call: pause recording for it (PCI DSS)."
@@ -222,22 +232,6 @@ def _scope(facts: CallFacts, policy: CompiledPolicy) -> tuple[CompiledScope, lis
         "no scope rule matches this call and the policy has no catch-all rule; "
         "add a final rule with an empty match"
     )
-
-
-def _wanted_language(facts: CallFacts, policy: CompiledPolicy) -> str:
-    for party in facts.parties:
-        if party.role == "customer" and party.language:
-            return party.language
-    return policy.document.default_language
-
-
-def _language(facts: CallFacts, policy: CompiledPolicy) -> str:
-    wanted = _wanted_language(facts, policy)
-    scripts = policy.document.scripts
-    if wanted in scripts:
-        return wanted
-    base = wanted.split("-")[0]
-    return base if base in scripts else policy.document.default_language
 
 
 def _notice(

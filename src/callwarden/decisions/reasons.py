@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from callwarden.decisions.outcome import ConsentLevel, JurisdictionFinding, RecordOutcome
 
 
@@ -15,22 +17,62 @@ def governing_reason(governing: str, findings: list[JurisdictionFinding]) -> str
 
 
 def location_reasons(findings: list[JurisdictionFinding]) -> list[str]:
-    """Where a location was presumed or unknown, and where the policy overrode the law."""
-    reasons = []
+    """Where a location was presumed or unknown, and where the policy overrode the law.
+
+    Parties placed alike share one sentence and an override is stated once per jurisdiction,
+    so no jurisdiction is listed twice for the same reason.
+    """
+    presumed: dict[tuple[str, str, str], list[str]] = {}
+    unknown: dict[str, list[str]] = {}
+    overridden: dict[str, JurisdictionFinding] = {}
     for finding in findings:
         if finding.source == "presumed":
-            reasons.append(
-                f"The {finding.party} is presumed to be in {finding.name} ({finding.code}): "
-                f"{finding.detail}."
+            presumed.setdefault((finding.name, finding.code, finding.detail), []).append(
+                finding.party
             )
         elif finding.source == "unknown":
-            reasons.append(f"The {finding.party}'s location is unknown: {finding.detail}.")
+            unknown.setdefault(finding.detail, []).append(finding.party)
         if finding.overridden:
-            reasons.append(
-                f"{finding.code}: the policy overrides the law's '{finding.law_rule}' with "
-                f"'{finding.rule}' (the organisation's own legal reading)."
-            )
+            overridden.setdefault(finding.code, finding)
+    reasons = []
+    for (name, code, detail), parties in presumed.items():
+        who, verb = _who(parties)
+        reasons.append(f"{who} {verb} presumed to be in {name} ({code}): {detail}.")
+    for detail, parties in unknown.items():
+        if len(parties) == 1:
+            reasons.append(f"The {_role(parties[0])}'s location is unknown: {detail}.")
+        else:
+            reasons.append(f"The locations of {_who(parties)[0].lower()} are unknown: {detail}.")
+    for code, finding in overridden.items():
+        reasons.append(
+            f"{code}: the policy overrides the law's '{finding.law_rule}' with "
+            f"'{finding.rule}' (the organisation's own legal reading)."
+        )
     return reasons
+
+
+def outside_reason(outside: tuple[JurisdictionFinding, ...]) -> str:
+    """The jurisdictions on the call the policy was not written for."""
+    places = ", ".join(f"{finding.name} ({finding.code})" for finding in outside)
+    return (
+        f"Outside the policy's operating jurisdictions: {places}. The policy was not written "
+        "for calls there; have counsel confirm the rule before relying on this decision."
+    )
+
+
+def _role(party: str) -> str:
+    return party.replace("_", " ")
+
+
+def _who(parties: list[str]) -> tuple[str, str]:
+    """`The customer`, `2 customers and the agent`: the parties, and the verb that fits."""
+    counts = Counter(parties)
+    words = [
+        f"the {_role(role)}" if count == 1 else f"{count} {_role(role)}s"
+        for role, count in counts.items()
+    ]
+    text = " and ".join(words)
+    return text[0].upper() + text[1:], "is" if len(parties) == 1 else "are"
 
 
 def consent_reason(consent: ConsentLevel, record: RecordOutcome) -> str:

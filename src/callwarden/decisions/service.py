@@ -11,7 +11,7 @@ from callwarden.audit import service as audit
 from callwarden.decisions.engine import decide
 from callwarden.decisions.facts import CallFactsIn
 from callwarden.decisions.outcome import Decision
-from callwarden.identity.policies import require
+from callwarden.identity.policies import reach, require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import NotFound
@@ -80,8 +80,10 @@ def keep_decision(
 
 
 def get_decision(session: Session, principal: Principal, decision_id: str) -> DecisionRecord:
+    """A stored decision, scoped like calls (`identity.policies.reach`): the oversight roles
+    read every decision, anyone else only the decisions they asked for; others are not there."""
     require(principal, "decisions.read")
     row = session.get(DecisionRecord, decision_id)
-    if row is None:
+    if row is None or not (reach(principal).everything or row.requested_by == principal.actor):
         raise NotFound(f"no decision {decision_id!r}")
     return row

@@ -81,6 +81,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
             Role.LEGAL,
             Role.SUPERVISOR,
             Role.INTEGRATION,
+            Role.AGENT,
         }
     ),
 }
@@ -111,3 +112,39 @@ def may_manage_token(principal: Principal, token_owner_id: str) -> Verdict:
     if principal.role in PERMISSIONS["tokens.manage_any"]:
         return allow("administrators manage every token")
     return deny("only the token's owner or an administrator may manage this token")
+
+
+# Roles whose work is to oversee everything: they reach every call, recording and decision.
+SEES_EVERYTHING = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR})
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Whose calls (and the recordings, decisions and consent evidence of them) a principal sees.
+
+    One rule for every domain, so a supervisor who cannot play another team's recording cannot
+    read that team's call either: everything, or the rows matching any of the owners named here.
+    """
+
+    everything: bool = False
+    agent_user_id: str | None = None  # the calls this user took as the agent
+    team_id: str | None = None  # the calls of this team
+    creator_user_id: str | None = None  # the calls this identity created (integrations)
+    creator_actor: str | None = None  # the same, for a built-in adapter with no user (Twilio)
+
+
+def reach(principal: Principal) -> Reach:
+    """Agents reach their own calls, supervisors also their team's, integrations the calls
+    they created; the oversight roles reach all. Anyone else reaches nothing by this rule."""
+    role = principal.role
+    if role in SEES_EVERYTHING:
+        return Reach(everything=True)
+    if role is Role.AGENT:
+        return Reach(agent_user_id=principal.user_id)
+    if role is Role.SUPERVISOR:
+        return Reach(agent_user_id=principal.user_id, team_id=principal.team_id)
+    if role is Role.INTEGRATION:
+        if principal.user_id is not None:
+            return Reach(creator_user_id=principal.user_id)
+        return Reach(creator_actor=principal.actor)
+    return Reach()

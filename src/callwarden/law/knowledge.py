@@ -55,6 +55,8 @@ class EffectiveRule(BaseModel):
     names the jurisdiction that supplied the rule, `citations` runs from the most specific
     jurisdiction up to the broadest (a German call cites StGB § 201 and then the GDPR).
     `uncertain` is true when this record, or the record its rule came from, is uncertain.
+    `languages` (the nearest record's that states them) pick scripts for a party of unknown
+    language.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -70,6 +72,7 @@ class EffectiveRule(BaseModel):
     uncertain: bool
     citations: tuple[Citation, ...]
     lineage: tuple[str, ...]
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -230,4 +233,5 @@ def _resolve(code: str, records: Mapping[str, JurisdictionRule]) -> EffectiveRul
         uncertain=own.uncertain or source.uncertain,
         citations=tuple(citations.values()),
         lineage=tuple(item.code for item in lineage),
+        languages=next((item.languages for item in lineage if item.languages), ()),
     )

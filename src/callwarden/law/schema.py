@@ -107,6 +107,10 @@ class JurisdictionRule(Record):
     in_person_rule: RuleKind | None = None
     consent_forms: tuple[ConsentForm, ...] | None = None
     reach: Reach | None = None
+    languages: tuple[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")], ...] | None = Field(
+        default=None,
+        description="Languages a notice is given in there, most usual first; inherited.",
+    )
     basis: Annotated[str, Field(pattern=r"^[AB]\b")] | None = None
     citations: tuple[Citation, ...] = ()
     notes: tuple[NonEmptyText, ...] = ()

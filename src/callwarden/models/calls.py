@@ -42,6 +42,12 @@ class Call(Base):
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)
     plan_version: Mapped[int] = mapped_column(Integer)
     created_by: Mapped[str] = mapped_column(String(120))
+    # Whose call it is, for scoping reads (identity.policies.reach): the agent named at
+    # creation, their team (or the facts' agent_team), and the identity that created it.
+    # User and team ids without foreign keys (migration 0008 says why).
+    agent_user_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    team_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    created_by_user_id: Mapped[str | None] = mapped_column(String(40), index=True)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_event_at: Mapped[datetime] = mapped_column(UtcDateTime)

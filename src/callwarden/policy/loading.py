@@ -1,8 +1,9 @@
 """Reading a policy document from YAML: safely, and with line numbers for every problem.
 
 Hostile or broken input is refused before it is interpreted: documents over a size limit, YAML
-anchors and aliases (the "billion laughs" expansion), tags that build Python objects, and syntax
-errors all become a PolicyInvalid naming the line.
+anchors and aliases (the "billion laughs" expansion), tags that build Python objects, syntax
+errors and duplicate keys (which YAML would let the last one win silently) all become a
+PolicyInvalid naming the line.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from yaml.constructor import SafeConstructor
 
 from callwarden.policy.problems import PolicyInvalid, Problem
 from callwarden.policy.schema import PolicyDocument
@@ -86,6 +88,7 @@ def _compose(text: str, source: str) -> yaml.Node | None:
             [Problem("", f"YAML error: {error}", "fix the YAML syntax")], source
         ) from None
     _refuse_aliases(node, source)
+    _refuse_duplicate_keys(node, source)
     return node
 
 
@@ -112,6 +115,47 @@ def _refuse_aliases(node: yaml.Node | None, source: str) -> None:
                 stack.extend((key, value))
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
+
+
+def _key_value(key: yaml.Node) -> object:
+    """A mapping key as YAML reads it: `yes` and `true` collide in the loaded mapping too."""
+    if isinstance(key, yaml.ScalarNode):
+        try:
+            return SafeConstructor().construct_object(key)
+        except yaml.YAMLError:
+            return (key.tag, key.value)
+    return key  # a complex key only ever equals itself
+
+
+def _refuse_duplicate_keys(node: yaml.Node | None, source: str) -> None:
+    """Every key twice in one mapping, at any depth, with its line (walked without recursion)."""
+    problems: list[Problem] = []
+    stack: list[tuple[yaml.Node, Path_]] = [(node, ())] if node is not None else []
+    while stack:
+        current, path = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            first_lines: dict[object, int] = {}
+            for key, value in current.value:
+                child = (*path, str(key.value))
+                line = key.start_mark.line + 1
+                identity = _key_value(key)
+                seen = first_lines.get(identity)
+                if seen is None:
+                    first_lines[identity] = line
+                else:
+                    problems.append(
+                        Problem(
+                            dotted(child),
+                            f"duplicate key {str(key.value)!r} (first given at line {seen})",
+                            "keep one of the two settings: YAML would silently use the last",
+                            line=line,
+                        )
+                    )
+                stack.append((value, child))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, (*path, position)) for position, item in enumerate(current.value))
+    if problems:
+        raise PolicyInvalid(sorted(problems, key=lambda problem: problem.line or 0), source)
 
 
 def line_index(node: yaml.Node | None) -> dict[Path_, int]:

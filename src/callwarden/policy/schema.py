@@ -93,6 +93,16 @@ class PaymentPause(Model):
     max_pause_s: int = Field(default=300, ge=10, le=3600)
 
 
+class CallHandling(Model):
+    clock_tolerance_s: int = Field(
+        default=5,
+        ge=0,
+        le=300,
+        description="Events dated this many seconds before the call began are accepted: phone "
+        "systems' clocks drift, and many report whole seconds.",
+    )
+
+
 class LawOverride(Model):
     """The organisation's counsel's own reading of one jurisdiction's rule."""
 
@@ -122,4 +132,5 @@ class PolicyDocument(Model):
     scripts: dict[LanguageTag, LanguageScripts]
     consent: ConsentHandling = Field(default_factory=ConsentHandling)
     payment_pause: PaymentPause = Field(default_factory=PaymentPause)
+    calls: CallHandling = Field(default_factory=CallHandling)
     law_overrides: list[LawOverride] = Field(default_factory=list)

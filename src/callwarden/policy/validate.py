@@ -45,8 +45,16 @@ def _known(kb: KnowledgeBase, code: str, path: Path_) -> Iterator[Problem]:
 def _jurisdictions(document: PolicyDocument, kb: KnowledgeBase) -> Iterator[Problem]:
     if document.recorder_jurisdiction:
         yield from _known(kb, document.recorder_jurisdiction, ("recorder_jurisdiction",))
+    listed: set[str] = set()
     for position, code in enumerate(document.operating_jurisdictions):
         yield from _known(kb, code, ("operating_jurisdictions", position))
+        if code.upper() in listed:
+            yield _at(
+                ("operating_jurisdictions", position),
+                f"{code.upper()} is listed twice",
+                "list each operating jurisdiction once",
+            )
+        listed.add(code.upper())
     setting = document.unknown_location
     if setting not in {"strictest", "recorder"}:
         yield from _known(kb, setting, ("unknown_location",))

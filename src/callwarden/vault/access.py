@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
-from callwarden.identity.policies import Verdict, allow, deny, may
+from callwarden.identity.policies import Verdict, allow, deny, may, reach
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.models import Recording, RecordingAssignment
-
-SEE_ALL = {Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR}
 
 
 def _participant(principal: Principal, recording: Recording) -> bool:
@@ -69,16 +67,21 @@ def may_download(principal: Principal, recording: Recording) -> Verdict:
 
 
 def visible(principal: Principal) -> ColumnElement[bool]:
-    """SQL condition: the recordings whose metadata this principal may see."""
+    """SQL condition: the recordings whose metadata this principal may see.
+
+    Whose recordings they are follows `identity.policies.reach`, the rule that scopes calls;
+    QA assignments and private flags are the recordings' own additions to it.
+    """
     role = principal.role
-    if role in SEE_ALL:
+    scope = reach(principal)
+    if scope.everything:
         return true()
-    own = Recording.agent_user_id == principal.user_id if principal.user_id else false()
+    own = Recording.agent_user_id == scope.agent_user_id if scope.agent_user_id else false()
     if role is Role.AGENT:
         return own
     not_private = Recording.private.is_(False)
-    if role is Role.SUPERVISOR and principal.team_id:
-        return or_(own, and_(not_private, Recording.team_id == principal.team_id))
+    if role is Role.SUPERVISOR and scope.team_id:
+        return or_(own, and_(not_private, Recording.team_id == scope.team_id))
     if role is Role.QA_REVIEWER and principal.user_id:
         assigned = select(RecordingAssignment.recording_id).where(
             RecordingAssignment.user_id == principal.user_id
