@@ -104,4 +104,6 @@ def delete_tail(trail: CheckpointTrail, *, keep: int) -> None:
         last = connection.execute(
             text("SELECT hash FROM audit_events WHERE seq = :k"), {"k": keep}
         ).scalar_one()
-        connection.execute(text("UPDATE audit_head SET seq = :s, hash = :h"), {"s": keep, "h": last})
+        connection.execute(
+            text("UPDATE audit_head SET seq = :s, hash = :h"), {"s": keep, "h": last}
+        )

@@ -42,10 +42,10 @@ def trail(tmp_path: Path, db: Database) -> CheckpointTrail:
 
 
 def test_untouched_trail_verifies_against_its_checkpoints(trail: CheckpointTrail) -> None:
-    write_events(trail, 23)  # 25 with init's two
+    write_events(trail, 23)  # 25 with init's two (init signed the head, event 2)
     code, output = run_cli(trail, "audit", "verify")
     assert code == 0, output
-    assert "25 events" in output and "5 signed checkpoints" in output
+    assert "25 events" in output and "6 signed checkpoints" in output
 
 
 def test_rewritten_event_with_recomputed_tail_is_named(trail: CheckpointTrail) -> None:
@@ -69,9 +69,11 @@ def test_truncated_chain_with_head_moved_back_is_named(trail: CheckpointTrail) -
 def test_forged_checkpoint_signature_is_named(trail: CheckpointTrail) -> None:
     write_events(trail, 12)
     path = trail.settings.audit_checkpoint_file
-    lines = path.read_text().splitlines()
-    forged = lines[1].replace('"signature": "', '"signature": "AAAA', 1)
-    path.write_text("\n".join([lines[0], forged, *lines[2:]]) + "\n")
+    lines = [
+        line.replace('"signature": "', '"signature": "AAAA', 1) if '"seq": 10,' in line else line
+        for line in path.read_text().splitlines()
+    ]
+    path.write_text("\n".join(lines) + "\n")
     code, output = run_cli(trail, "audit", "verify")
     assert code == 1, output
     assert "forged checkpoint" in output and "event 10" in output
@@ -137,7 +139,7 @@ def test_the_periodic_job_checkpoints_a_grown_chain_and_fills_a_lost_one(
     assert checkpoint_job(JobContext(trail.settings, trail.db)) == 0  # nothing new
     code, output = run_cli(trail, "audit", "verify")
     assert code == 0, output
-    assert "3 signed checkpoints" in output
+    assert "4 signed checkpoints" in output  # and init's, of event 2
 
 
 def test_api_verify_reports_the_checkpoint_problem(trail: CheckpointTrail) -> None:
@@ -150,8 +152,8 @@ def test_api_verify_reports_the_checkpoint_problem(trail: CheckpointTrail) -> No
     token = make_token(trail.db, "auditor", "audra")
     with TestClient(create_app(trail.settings, trail.db)) as client:
         good = client.get("/v1/audit/verify", headers=bearer(token)).json()
-        assert good["ok"] and good["checkpoints_checked"] == 4, good
+        assert good["ok"] and good["checkpoints_checked"] == 5, good
         delete_tail(trail, keep=13)
         bad = client.get("/v1/audit/verify", headers=bearer(token)).json()
     assert not bad["ok"] and "truncated" in bad["problem"], bad
-    assert bad["broken_at"] == 15
+    assert bad["broken_at"] == 14  # the first event the trail no longer has
