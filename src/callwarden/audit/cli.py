@@ -48,6 +48,13 @@ def verify(
     checkpoints: Path | None = typer.Option(
         None, "--checkpoints", help="The export's checkpoints (default: written alongside it)."
     ),
+    every: int | None = typer.Option(
+        None,
+        "--every",
+        min=1,
+        help="With --export: the N checkpoints were signed at (default "
+        "CALLWARDEN_AUDIT_CHECKPOINT_EVERY); each checkpoint also carries its own.",
+    ),
 ) -> None:
     """Re-walk the chain and hold it to the signed checkpoints; exit 1 naming what is wrong."""
     from callwarden.audit import checkpointing
@@ -61,8 +68,8 @@ def verify(
             )
         stored = _read_checkpoints(checkpoints or checkpoints_path(export))
         events = _read_export(export)
-        every = settings.audit_checkpoint_every
-        report = checkpointing.verify_exported(events, stored, key, every)
+        n = every or settings.audit_checkpoint_every
+        report = checkpointing.verify_exported(events, stored, key, n)
         _say(report)
         return
     db = open_database(settings)
