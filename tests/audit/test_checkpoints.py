@@ -157,3 +157,16 @@ def test_api_verify_reports_the_checkpoint_problem(trail: CheckpointTrail) -> No
         bad = client.get("/v1/audit/verify", headers=bearer(token)).json()
     assert not bad["ok"] and "truncated" in bad["problem"], bad
     assert bad["broken_at"] == 14  # the first event the trail no longer has
+
+
+def test_deleted_checkpoints_are_not_healed_silently(trail: CheckpointTrail) -> None:
+    """The job (and `audit checkpoint`) sign the head, never the old events: only --backfill."""
+    write_events(trail, 18)
+    trail.settings.audit_checkpoint_file.unlink()
+    assert run_cli(trail, "audit", "checkpoint")[0] == 0
+    code, output = run_cli(trail, "audit", "verify")
+    assert code == 1 and "missing checkpoint" in output and "event 5" in output
+    code, output = run_cli(trail, "audit", "checkpoint", "--backfill")  # on purpose, audited
+    assert code == 0 and "signed 3 audit checkpoint(s)" in output, output  # 5, 10, 15
+    code, output = run_cli(trail, "audit", "verify")
+    assert code == 0, output

@@ -9,7 +9,7 @@ Who writes them:
   commit and signing left unsigned. It never fills a gap below the newest checkpoint, nor signs
   old events when there is no checkpoint at all: that is what deleted checkpoints look like, and
   `audit verify` must keep saying so. `callwarden init` signs the existing chain once, when it
-  creates the key.
+  creates the key; `callwarden audit checkpoint --backfill` does so on purpose (and is audited).
 """
 
 from __future__ import annotations
@@ -87,17 +87,24 @@ def write_due(db: Database, settings: Settings, *, everything: bool = False) -> 
         return 0
     checkpoints = open_checkpoint_log(settings)
     latest, every = checkpoints.latest_seq(), settings.audit_checkpoint_every
+    signed = _seqs(checkpoints.read()) if everything else set()
     with db.reading() as session:
         head = repository.read_head(session)
-        if head is None or head.seq <= latest:
+        if head is None or (head.seq <= latest and not everything):
             return 0
         head_seq = head.seq
-        fill = everything or latest > 0  # no checkpoint at all: deleted, so never backfill
-        due = list(range((latest // every + 1) * every, head_seq, every)) if fill else []
-        hashes = _hashes(session, due) | {head_seq: head.hash}
-    for seq in [*due, head_seq]:
+        if everything:
+            due = [seq for seq in range(every, head_seq + 1, every) if seq not in signed]
+        elif latest > 0:  # no checkpoint at all looks like deleted ones: never backfill then
+            due = list(range((latest // every + 1) * every, head_seq, every))
+        else:
+            due = []
+        if head_seq not in signed and head_seq not in due and head_seq > latest:
+            due.append(head_seq)
+        hashes = _hashes(session, due)
+    for seq in due:
         checkpoints.append(sign_checkpoint(key, seq, hashes[seq], every=every))
-    return len(due) + 1
+    return len(due)
 
 
 def public_key_for(settings: Settings) -> Ed25519PublicKey | None:

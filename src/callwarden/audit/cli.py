@@ -15,6 +15,7 @@ from callwarden.audit.chain import ChainEntry
 from callwarden.audit.checkpoints import StoredCheckpoint, TrailReport
 from callwarden.cli_support import console, new_app
 from callwarden.config import load_settings
+from callwarden.identity.principal import cli_principal
 from callwarden.kit.errors import ConfigurationError, InvalidInput
 from callwarden.runtime import open_database
 from callwarden.signing import public_key_from_text
@@ -214,6 +215,16 @@ def checkpoint(
     db = open_database(settings)
     try:
         written = write_due(db, settings, everything=backfill)
+        if backfill and written:  # signing old events is a statement about them: keep it
+            with db.unit_of_work() as session:
+                service.record(
+                    session,
+                    actor=cli_principal().actor,
+                    action="audit.checkpoints_backfilled",
+                    target="audit:chain",
+                    reason="audit checkpoint --backfill",
+                    data={"signed": written},
+                )
     finally:
         db.dispose()
     console.print(f"signed {written} audit checkpoint(s)", highlight=False)
