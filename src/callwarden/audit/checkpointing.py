@@ -35,7 +35,6 @@ from callwarden.audit.checkpoints import (
 from callwarden.audit.service import APPENDED, as_entry
 from callwarden.config import Settings
 from callwarden.db import Database
-from callwarden.kit.errors import ConfigurationError
 from callwarden.models import AuditEvent
 from callwarden.signing import load_signing_key, signing_key_configured
 
@@ -108,11 +107,11 @@ def write_due(db: Database, settings: Settings, *, everything: bool = False) -> 
 
 
 def public_key_for(settings: Settings) -> Ed25519PublicKey | None:
-    """The public half of this node's signing key, or None where the node has none."""
-    try:
-        key = _signing_key(settings)
-    except ConfigurationError:
+    """The public half of this node's signing key, or None where the node has none (a key
+    that is configured but unreadable is an error, said as such)."""
+    if not signing_key_configured(settings):
         return None
+    key = _signing_key(settings)
     return None if key is None else key.public_key()
 
 
