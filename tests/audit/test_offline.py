@@ -132,3 +132,9 @@ def test_the_signing_key_can_come_from_a_setting(trail: CheckpointTrail, tmp_pat
     assert "3 signed checkpoints" in output
     without = run_cli(trail, "audit", "public-key")
     assert without[0] == 1 and "callwarden init" in without[1]
+
+
+def test_a_signing_key_others_can_read_is_refused(trail: CheckpointTrail) -> None:
+    trail.settings.signing_key_path.chmod(0o640)
+    code, output = run_cli(trail, "audit", "public-key")
+    assert code == 1 and "chmod 600" in output
