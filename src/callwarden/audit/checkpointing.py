@@ -73,9 +73,14 @@ def attach(db: Database, settings: Settings) -> None:
     db.after_commit.append(sign_crossed)
 
 
-def _hashes(session: Session, seqs: list[int]) -> dict[int, str]:
-    found = session.execute(select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.seq.in_(seqs)))
-    return {int(seq): str(hash_) for seq, hash_ in found}
+def _hashes(session: Session, seqs: list[int], batch: int = 500) -> dict[int, str]:
+    """The stored hashes at these seqs, a bounded number of bound parameters at a time."""
+    hashes: dict[int, str] = {}
+    for start in range(0, len(seqs), batch):
+        wanted = seqs[start : start + batch]
+        query = select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.seq.in_(wanted))
+        hashes.update((int(seq), str(hash_)) for seq, hash_ in session.execute(query))
+    return hashes
 
 
 def write_due(db: Database, settings: Settings, *, everything: bool = False) -> int:
