@@ -5,21 +5,23 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.progress import Progress
 
 from callwarden.audit import service
 from callwarden.audit.chain import ChainEntry
-from callwarden.audit.checkpoints import StoredCheckpoint, TrailReport
 from callwarden.cli_support import console, new_app
 from callwarden.config import load_settings
 from callwarden.identity.principal import cli_principal
 from callwarden.kit.errors import ConfigurationError, InvalidInput
 from callwarden.runtime import open_database
-from callwarden.signing import public_key_from_text
 
+if TYPE_CHECKING:  # cryptography is imported by the commands that use it, not by `--help`
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from callwarden.audit.checkpoints import StoredCheckpoint, TrailReport
 app = new_app("Verify and export the hash-chained audit trail and its signed checkpoints.")
 
 
@@ -35,6 +37,8 @@ def _public_key(path: Path | None) -> Ed25519PublicKey | None:
         text = path.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigurationError(f"cannot read public key {path}: {exc}") from None
+    from callwarden.signing import public_key_from_text
+
     return public_key_from_text(text, str(path))
 
 
@@ -104,6 +108,8 @@ def _say(report: TrailReport) -> None:
 
 
 def _read_checkpoints(path: Path) -> list[StoredCheckpoint]:
+    from callwarden.audit.checkpoints import StoredCheckpoint
+
     if not path.exists():
         return []  # none at all: the check says whether the export is long enough to need some
     lines = path.read_text(encoding="utf-8").splitlines()
