@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from callwarden import __version__
 from callwarden.audit.api import router as audit_router
+from callwarden.audit.checkpointing import attach as attach_checkpoints
 from callwarden.calls.adapters.twilio.api import router as twilio_router
 from callwarden.calls.api import router as calls_router
 from callwarden.config import Settings, load_settings
@@ -99,6 +100,7 @@ def create_app(
     settings = settings or load_settings()
     db = db or Database(settings.resolved_database_url, background_checkpoints=True)
     configure_logging(settings.log_format, settings.log_level)
+    attach_checkpoints(db, settings)
     app = FastAPI(
         title="callwarden",
         version=__version__,

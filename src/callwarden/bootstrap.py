@@ -22,6 +22,8 @@ from callwarden.migrate import current_revision, head_revision, upgrade
 from callwarden.models import User
 from callwarden.policy import repository as policies
 from callwarden.policy import service as policy
+from callwarden.signing import SETTING as SIGNING_KEY_SETTING
+from callwarden.signing import create_signing_key_file
 from callwarden.vault.keyring import ENV_VAR as KEYRING_ENV
 from callwarden.vault.keyring import Keyring
 
@@ -56,6 +58,7 @@ def initialise(settings: Settings, extra_steps: list[InitStep] | None = None) ->
         _admin(db, report)
         _example_policy(db, report)
         _vault(settings, report)
+        _signing_key(settings, db, report)
         for step in extra_steps or []:
             step(settings, db, report)
     finally:
@@ -135,3 +138,24 @@ def _vault(settings: Settings, report: InitReport) -> None:
     if settings.vault_store == "filesystem" and not settings.vault_dir.exists():
         settings.vault_dir.mkdir(parents=True, mode=0o700)
         report.add("vault", True, f"created {settings.vault_dir}")
+
+
+def _signing_key(settings: Settings, db: Database, report: InitReport) -> None:
+    """The Ed25519 key that signs audit checkpoints; a new key signs the chain as it stands."""
+    from callwarden.audit.checkpointing import write_due
+
+    if settings.signing_key:
+        report.add("signing key", False, f"taken from ${SIGNING_KEY_SETTING}")
+        return
+    path = settings.signing_key_path
+    if path.exists():
+        report.add("signing key", False, f"{path} exists")
+        return
+    create_signing_key_file(path)
+    signed = write_due(db, settings, everything=True)
+    report.add(
+        "signing key",
+        True,
+        f"created {path} (owner-only; back it up; `callwarden audit public-key` for auditors); "
+        f"signed {signed} audit checkpoint(s)",
+    )

@@ -83,6 +83,20 @@ class Settings(BaseSettings):
         default=False,
         description="Overwrite keypresses left outside consent prompts (possible card data).",
     )
+    signing_key: str | None = Field(
+        default=None,
+        repr=False,
+        description="The Ed25519 signing key (PEM or base64) instead of the file in data_dir.",
+    )
+    audit_checkpoint_every: int = Field(
+        default=100, ge=1, description="Sign a checkpoint of the audit chain every N events."
+    )
+    audit_checkpoint_minutes: float = Field(
+        default=5.0, gt=0, description="And at least this often while the chain grows."
+    )
+    audit_checkpoint_lock_days: int = Field(
+        default=3653, ge=1, description="S3 Object Lock retention of each checkpoint object."
+    )
     request_threads: int = Field(default=8, ge=1, le=200, description="Threads for blocking work.")
     token_ttl_hours: int = Field(
         default=12, ge=1, le=24 * 366, description="Lifetime of login tokens."
@@ -105,6 +119,14 @@ class Settings(BaseSettings):
     @property
     def keyring_path(self) -> Path:
         return self.data_dir / "keys" / "keyring.json"
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.data_dir / "keys" / "signing-key.pem"
+
+    @property
+    def audit_checkpoint_file(self) -> Path:
+        return self.data_dir / "audit-checkpoints.jsonl"
 
     @property
     def vault_dir(self) -> Path:

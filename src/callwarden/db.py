@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -67,6 +67,9 @@ class Database:
         background = background_checkpoints and url.startswith("sqlite")
         self.engine = make_engine(url, auto_checkpoint=not background, **options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Run with the committed session's `info` once a unit of work has committed and released
+        # the write lock (the audit chain's checkpoint signer); a hook's failure is logged only.
+        self.after_commit: list[Callable[[dict[Any, Any]], None]] = []
         self._writer: AbstractContextManager[Any] = (
             threading.Lock() if self.is_sqlite else nullcontext()
         )
@@ -117,6 +120,11 @@ class Database:
                 raise
             finally:
                 session.close()
+        for hook in self.after_commit:
+            try:
+                hook(session.info)
+            except Exception:  # the unit of work has committed: never report it as failed
+                log.exception("after-commit hook %s failed", getattr(hook, "__name__", hook))
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -18,4 +18,7 @@ def open_database(settings: Settings, require_current: bool = True) -> Database:
     if require_current and not is_current(db):
         db.dispose()
         raise ConfigurationError("the database schema is not current; run `callwarden db upgrade`")
+    from callwarden.audit.checkpointing import attach
+
+    attach(db, settings)  # every N-th audit event is signed after the commit that wrote it
     return db

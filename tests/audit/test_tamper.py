@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
@@ -25,7 +27,8 @@ def write_events(db: Database, count: int) -> None:
 
 
 def run_verify(db: Database) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["audit", "verify"], env={"CALLWARDEN_DATABASE_URL": db.url})
+    env = {"CALLWARDEN_DATABASE_URL": db.url, "CALLWARDEN_DATA_DIR": tempfile.mkdtemp()}
+    result = CliRunner().invoke(app, ["audit", "verify"], env=env)
     return result.exit_code, result.output
 
 

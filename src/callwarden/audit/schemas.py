@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class AuditEventOut(BaseModel):
@@ -33,3 +33,5 @@ class ChainStatus(BaseModel):
     last_seq: int
     broken_at: int | None
     problem: str | None
+    checkpoints_checked: int = Field(description="Signed checkpoints that matched the chain.")
+    last_checkpoint_seq: int | None = Field(description="The newest checkpointed event.")

@@ -19,6 +19,10 @@ from callwarden.audit.repository import EventFilter
 from callwarden.kit import clock
 from callwarden.models import AuditEvent
 
+# session.info key: (seq, hash) of each event this transaction appended, for the hook that
+# signs checkpoints after the commit (audit/checkpointing.py).
+APPENDED = "audit.appended"
+
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
@@ -58,6 +62,7 @@ def record(
             "hash": event_hash,
         },
     )
+    session.info.setdefault(APPENDED, []).append((seq, event_hash))
     return Recorded(seq, event_hash)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import boto3
 from botocore.config import Config
@@ -55,23 +56,27 @@ class Vault:
         return keyring.unwrap(wrapped)
 
 
+def s3_client(settings: Settings) -> Any:
+    """A boto3 client for the configured S3 service (the vault's store, the audit checkpoints)."""
+    if not settings.s3_endpoint_url and not settings.s3_access_key:
+        raise ConfigurationError(
+            "CALLWARDEN_VAULT_STORE=s3 needs CALLWARDEN_S3_ENDPOINT_URL and keys"
+        )
+    return boto3.client(
+        "s3",
+        endpoint_url=settings.s3_endpoint_url,
+        region_name=settings.s3_region,
+        aws_access_key_id=settings.s3_access_key,
+        aws_secret_access_key=settings.s3_secret_key,
+        config=Config(
+            s3={"addressing_style": "path"}, retries={"max_attempts": 5, "mode": "standard"}
+        ),
+    )
+
+
 def open_store(settings: Settings) -> BlobStore:
     if settings.vault_store == "s3":
-        if not settings.s3_endpoint_url and not settings.s3_access_key:
-            raise ConfigurationError(
-                "CALLWARDEN_VAULT_STORE=s3 needs CALLWARDEN_S3_ENDPOINT_URL and keys"
-            )
-        client = boto3.client(
-            "s3",
-            endpoint_url=settings.s3_endpoint_url,
-            region_name=settings.s3_region,
-            aws_access_key_id=settings.s3_access_key,
-            aws_secret_access_key=settings.s3_secret_key,
-            config=Config(
-                s3={"addressing_style": "path"}, retries={"max_attempts": 5, "mode": "standard"}
-            ),
-        )
-        return S3Store(client, settings.s3_bucket, prefix=settings.s3_prefix)
+        return S3Store(s3_client(settings), settings.s3_bucket, prefix=settings.s3_prefix)
     return FileSystemStore(settings.vault_dir)
 
 
