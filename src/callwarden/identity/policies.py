@@ -111,3 +111,19 @@ def may_manage_token(principal: Principal, token_owner_id: str) -> Verdict:
     if principal.role in PERMISSIONS["tokens.manage_any"]:
         return allow("administrators manage every token")
     return deny("only the token's owner or an administrator may manage this token")
+
+
+def may_issue_token(principal: Principal, owner_id: str, *, owner_is_service: bool) -> Verdict:
+    """A token acts as its owner, so only the owner may have one issued, except that
+    administrators issue the tokens of service identities (which have no password to sign in
+    with). Nobody, administrators included, mints a token for another person."""
+    if principal.user_id == owner_id:
+        return allow("own token")
+    if not owner_is_service:
+        return deny(
+            "nobody may create a token for another person: people get tokens by signing in "
+            "(POST /v1/auth/token); integrations use a service identity"
+        )
+    if principal.role in PERMISSIONS["tokens.manage_any"]:
+        return allow("administrators issue the tokens of service identities")
+    return deny("only an administrator may create a token for a service identity")
