@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -118,7 +119,7 @@ def test_the_first_admin_signs_in_and_changes_the_one_time_password(tmp_path: Pa
 def test_the_cli_changes_and_resets_passwords_and_enables_users(tmp_path: Path) -> None:
     env = {"CALLWARDEN_DATA_DIR": str(tmp_path / "var")}
     init = runner.invoke(app, ["init"], env=env)
-    temporary = init.output.split("password ")[1].split()[0].strip(",")
+    temporary = re.findall(r"\b[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){3}\b", init.output)[0]
     early = runner.invoke(app, ["tokens", "create", "--user", "admin"], env=env, input=temporary)
     assert early.exit_code == 1 and "temporary" in early.output and "cwt_" not in early.output
     wrong = runner.invoke(
