@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from callwarden.audit import service as audit
 from callwarden.db import Database
 from callwarden.kit import clock
@@ -113,7 +115,7 @@ class RefusalTally:
         return [window for window in taken if window.suppressed]
 
 
-def _write_summary(session: Any, window: _Window) -> None:
+def _write_summary(session: Session, window: _Window) -> None:
     audit.record(
         session,
         actor=window.actor,

@@ -18,6 +18,7 @@ from callwarden.identity.schemas import (
     PasswordChange,
     PasswordChanged,
     PasswordReset,
+    Reason,
     RoleChange,
     ServiceIdentityCreate,
     SignedIn,
@@ -169,7 +170,7 @@ def disable_user(
 @router.post("/users/{username}/enable", response_model=UserOut)
 def enable_user(
     username: str,
-    body: DisableRequest,
+    body: Reason,
     who: Principal = Depends(requires("users.manage")),
     db: Database = Depends(database),
 ) -> UserOut:
@@ -192,7 +193,7 @@ def change_role(
 @router.post("/users/{username}/password", response_model=PasswordReset)
 def reset_password(
     username: str,
-    body: DisableRequest,
+    body: Reason,
     who: Principal = Depends(requires("users.manage")),
     db: Database = Depends(database),
 ) -> PasswordReset:

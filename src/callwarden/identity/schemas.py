@@ -45,6 +45,14 @@ class DisableRequest(BaseModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
+class Reason(BaseModel):
+    """Why an administrator changes an account (kept in the audit trail)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=500)
+
+
 class RoleChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
