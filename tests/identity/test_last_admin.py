@@ -73,3 +73,39 @@ def test_the_cli_refuses_to_disable_the_last_admin(tmp_path: Path) -> None:
     assert refused.exit_code == 1 and "no active administrator" in refused.output
     demoted = runner.invoke(app, ["users", "set-role", "admin", "agent"], env=env)
     assert demoted.exit_code == 1 and "no active administrator" in demoted.output
+
+
+def test_two_admins_disabling_each_other_at_once_leave_one(db: Database) -> None:
+    """The check counts what the other transaction committed: the audit lock orders them."""
+    import threading
+
+    from callwarden.identity.principal import Principal
+    from callwarden.identity.roles import Role
+
+    first, second = make_user(db, "admin", "first"), make_user(db, "admin", "second")
+    holding = threading.Event()
+    release = threading.Event()
+    outcomes: dict[str, str] = {}
+
+    def disable(actor_name: str, actor_id: str, target: str, hold: bool) -> None:
+        actor = Principal(actor=f"user:{actor_name}", role=Role.ADMIN, user_id=actor_id)
+        try:
+            with db.unit_of_work() as session:
+                accounts.disable_user(session, actor, target)
+                if hold:
+                    holding.set()
+                    release.wait(10)
+            outcomes[target] = "disabled"
+        except Conflict:
+            outcomes[target] = "refused"
+
+    one = threading.Thread(target=disable, args=("first", first.id, "second", True))
+    one.start()
+    assert holding.wait(10)
+    other = threading.Thread(target=disable, args=("second", second.id, "first", False))
+    other.start()
+    other.join(0.5)  # most often still waiting for the first transaction's lock
+    release.set()
+    one.join(10)
+    other.join(10)
+    assert sorted(outcomes.values()) == ["disabled", "refused"]
