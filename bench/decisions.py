@@ -133,7 +133,7 @@ def over_http(rate: int, seconds: float) -> tuple[float, float, int, int]:
     cli = [sys.executable, "-m", "callwarden"]
     subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
     subprocess.run(
-        [*cli, "users", "create", "pbx", "--role", "integration"],
+        [*cli, "users", "create-service", "pbx"],
         env=env,
         check=True,
         capture_output=True,

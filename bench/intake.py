@@ -133,9 +133,7 @@ def client_setup(settings: Settings) -> tuple[dict[str, str], list[str]]:
     db = Database(settings.resolved_database_url)
     try:
         with db.unit_of_work() as session:
-            identity.create_user(
-                session, SYSTEM, username="pbx", role="integration", generate_password=False
-            )
+            identity.create_service_identity(session, SYSTEM, name="pbx")
             token = identity.create_token(session, SYSTEM, name="bench", owner="pbx").plaintext
         return {"Authorization": f"Bearer {token}"}, [make_call(db) for _ in range(4)]
     finally:

@@ -64,12 +64,7 @@ def test_invalid_settings_fail_with_one_clear_line(tmp_path: Path) -> None:
 def test_tokens_create_list_revoke(tmp_path: Path) -> None:
     env = {"CALLWARDEN_DATA_DIR": str(tmp_path / "var")}
     runner.invoke(app, ["init"], env=env)
-    assert (
-        runner.invoke(
-            app, ["users", "create", "ops-bot", "--role", "integration"], env=env
-        ).exit_code
-        == 0
-    )
+    assert runner.invoke(app, ["users", "create-service", "ops-bot"], env=env).exit_code == 0
     created = runner.invoke(app, ["tokens", "create", "--user", "ops-bot", "--days", "7"], env=env)
     assert created.exit_code == 0
     plaintext = created.output.strip().splitlines()[-1]

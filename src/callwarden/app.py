@@ -6,6 +6,7 @@ import gc
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
 from typing import Any
 
 import anyio.to_thread
@@ -15,12 +16,14 @@ from sqlalchemy import text
 from callwarden import __version__
 from callwarden.audit.api import router as audit_router
 from callwarden.audit.checkpointing import attach as attach_checkpoints
+from callwarden.audit.refusals import RefusalTally
 from callwarden.calls.adapters.twilio.api import router as twilio_router
 from callwarden.calls.api import router as calls_router
 from callwarden.config import Settings, load_settings
 from callwarden.db import Database
 from callwarden.decisions.api import router as decisions_router
 from callwarden.identity.api import router as identity_router
+from callwarden.identity.throttle import SignInThrottle
 from callwarden.jobs import Runner
 from callwarden.kit.errors import NotFound
 from callwarden.kit.logs import configure_logging
@@ -86,6 +89,20 @@ def _jobs_lifespan(settings: Settings, db: Database, enabled: bool) -> Any:
     return lifespan
 
 
+def _flushing_refusals(inner: Any) -> Any:
+    """On shutdown, write the counts of refusals that are still only in memory."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            async with inner(app):
+                yield
+        finally:
+            await anyio.to_thread.run_sync(app.state.refusals.flush, True)
+
+    return lifespan
+
+
 def create_app(
     settings: Settings | None = None, db: Database | None = None, *, run_jobs: bool | None = None
 ) -> FastAPI:
@@ -105,10 +122,18 @@ def create_app(
         title="callwarden",
         version=__version__,
         description=DESCRIPTION,
-        lifespan=_jobs_lifespan(settings, db, run_jobs and settings.jobs_in_process),
+        lifespan=_flushing_refusals(
+            _jobs_lifespan(settings, db, run_jobs and settings.jobs_in_process)
+        ),
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.signin_throttle = SignInThrottle(
+        timedelta(seconds=settings.signin_window_seconds),
+        per_user=settings.signin_failures_per_user,
+        per_address=settings.signin_failures_per_address,
+    )
+    app.state.refusals = RefusalTally(db, timedelta(seconds=settings.refusal_audit_window_seconds))
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limit_for=lambda path: body_limit(path, settings))
     app.add_middleware(AccessLogMiddleware)

@@ -54,8 +54,10 @@ def init() -> None:
         console.print(
             "\n[bold]Administrator login[/]: user [bold]admin[/], "
             f"password [bold]{report.admin_password}[/]\n"
-            "This password is shown once. Store it now; to get a token run:\n"
-            "  callwarden tokens create --user admin",
+            "This password is temporary and shown once. Choose your own with\n"
+            "  callwarden users change-password admin\n"
+            "(or sign in with POST /v1/auth/token and change it with POST /v1/me/password),\n"
+            "then get a token: callwarden tokens create --user admin",
             highlight=False,
         )
     if not report.changed:

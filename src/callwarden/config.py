@@ -101,6 +101,22 @@ class Settings(BaseSettings):
     token_ttl_hours: int = Field(
         default=12, ge=1, le=24 * 366, description="Lifetime of login tokens."
     )
+    signin_window_seconds: int = Field(
+        default=300, ge=1, le=86_400, description="Window over which failed sign-ins are counted."
+    )
+    signin_failures_per_user: int = Field(
+        default=5, ge=1, le=10_000, description="Failed sign-ins for one username before 429."
+    )
+    signin_failures_per_address: int = Field(
+        default=20, ge=1, le=100_000, description="Failed sign-ins from one address before 429."
+    )
+    refusal_audit_window_seconds: int = Field(
+        default=300,
+        ge=1,
+        le=86_400,
+        description="Unauthenticated refusals from one source are audited once per window, "
+        "with a count.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -159,8 +159,14 @@ def test_login_issues_a_token_and_failures_are_audited(client: TestClient, db: D
     good = client.post(
         "/v1/auth/token", json={"username": "lena", "password": "correct horse battery"}
     )
-    assert good.status_code == 201
-    me = client.get("/v1/me", headers=bearer(good.json()["token"])).json()
+    assert good.status_code == 201 and good.json()["password_change_required"] is True
+    change = {"current_password": "correct horse battery", "new_password": "lena's own phrase"}
+    changed = client.post("/v1/me/password", json=change, headers=bearer(good.json()["token"]))
+    assert changed.status_code == 200
+    again = client.post(
+        "/v1/auth/token", json={"username": "lena", "password": "lena's own phrase"}
+    )
+    me = client.get("/v1/me", headers=bearer(again.json()["token"])).json()
     assert me["role"] == "qa_reviewer" and me["username"] == "lena"
     failures = client.get(
         "/v1/audit/events", params={"action": "auth.login_failed"}, headers=bearer(admin)

@@ -42,6 +42,12 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/v1/users"): AUDIT_READERS,
     ("POST", "/v1/users"): ADMIN,
     ("POST", "/v1/users/{username}/disable"): ADMIN,
+    ("POST", "/v1/users/{username}/enable"): ADMIN,
+    ("POST", "/v1/users/{username}/role"): ADMIN,
+    ("POST", "/v1/users/{username}/password"): ADMIN,
+    ("POST", "/v1/service-identities"): ADMIN,
+    # Your own password; the one route a token from a temporary password may use.
+    ("POST", "/v1/me/password"): EVERYONE,
     ("GET", "/v1/teams"): TEAM_READERS,
     ("POST", "/v1/teams"): ADMIN,
     ("GET", "/v1/tokens"): EVERYONE,

@@ -9,13 +9,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from callwarden.db import Database
-from callwarden.identity import service
+from callwarden.identity import accounts, service
 from callwarden.identity.principal import SYSTEM, Principal
 from callwarden.identity.roles import Role
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
 from callwarden.models import AuditEvent, User
-from tests.support.factories import make_team, make_user
+from tests.support.factories import make_team, make_user, token_for
 
 
 def counts(db: Database) -> tuple[int, int]:
@@ -76,22 +76,21 @@ def test_only_admins_create_users(db: Database) -> None:
 
 def test_token_round_trip_and_scope(db: Database) -> None:
     make_team(db, "Support East")
-    make_user(db, "supervisor", "erin", team="Support East")
+    issued = token_for(db, make_user(db, "supervisor", "erin", team="Support East"))
     with db.unit_of_work() as session:
-        issued = service.create_token(session, SYSTEM, name="laptop", owner="erin")
-    with db.unit_of_work() as session:
-        who = service.authenticate(session, issued.plaintext)
+        who = service.authenticate(session, issued)
     assert who.role is Role.SUPERVISOR and who.username == "erin" and who.team_id is not None
     with db.unit_of_work() as session:
         stored = service.list_tokens(session, SYSTEM, "erin")[0]
-    assert issued.plaintext.split(".")[1] not in stored.secret_hash
+    assert issued.split(".")[1] not in stored.secret_hash
 
 
 def test_expired_revoked_and_disabled_tokens_are_refused(db: Database) -> None:
-    make_user(db, "agent", "frank")
+    frank = make_user(db, "agent", "frank")
+    me = Principal(actor="user:frank", role=Role.AGENT, user_id=frank.id)
     with db.unit_of_work() as session:
-        short = service.create_token(session, SYSTEM, name="short", owner="frank", days=1)
-        other = service.create_token(session, SYSTEM, name="other", owner="frank", days=30)
+        short = service.create_token(session, me, name="short", days=1)
+        other = service.create_token(session, me, name="other", days=30)
     with (
         clock.frozen_at(clock.now() + timedelta(days=2)),
         db.unit_of_work() as session,
@@ -103,8 +102,8 @@ def test_expired_revoked_and_disabled_tokens_are_refused(db: Database) -> None:
     with db.unit_of_work() as session, pytest.raises(Unauthenticated, match="revoked"):
         service.authenticate(session, other.plaintext)
     with db.unit_of_work() as session:
-        fresh = service.create_token(session, SYSTEM, name="fresh", owner="frank")
-        service.disable_user(session, SYSTEM, "frank", "left the company")
+        fresh = service.create_token(session, me, name="fresh")
+        accounts.disable_user(session, SYSTEM, "frank", "left the company")
     with db.unit_of_work() as session, pytest.raises(Unauthenticated, match="disabled"):
         service.authenticate(session, fresh.plaintext)
 
@@ -118,22 +117,19 @@ def test_malformed_or_unknown_tokens_are_refused(db: Database, presented: str) -
 
 
 def test_wrong_secret_for_a_real_token_id_is_refused(db: Database) -> None:
-    make_user(db, "agent", "gina")
-    with db.unit_of_work() as session:
-        issued = service.create_token(session, SYSTEM, name="t", owner="gina")
-    forged = issued.plaintext.rsplit(".", 1)[0] + ".not-the-secret"
+    issued = token_for(db, make_user(db, "agent", "gina"))
+    forged = issued.rsplit(".", 1)[0] + ".not-the-secret"
     with db.unit_of_work() as session, pytest.raises(Unauthenticated, match="unknown"):
         service.authenticate(session, forged)
 
 
 def test_people_manage_only_their_own_tokens(db: Database) -> None:
-    make_user(db, "agent", "hank")
+    hanks = token_for(db, make_user(db, "agent", "hank"))
     ivy = make_user(db, "agent", "ivy")
-    with db.unit_of_work() as session:
-        hanks = service.create_token(session, SYSTEM, name="t", owner="hank")
     ivy_principal = Principal(actor="user:ivy", role=Role.AGENT, user_id=ivy.id)
+    hanks_id = hanks.removeprefix("cwt_").split(".")[0]
     with db.unit_of_work() as session, pytest.raises(Forbidden, match="owner or an administrator"):
-        service.revoke_token(session, ivy_principal, hanks.token.id)
+        service.revoke_token(session, ivy_principal, hanks_id)
 
 
 def test_revoking_through_the_api_stops_a_recently_used_token_at_once(

@@ -17,7 +17,7 @@ from callwarden.policy import service as policies
 from callwarden.vault.keyring import Keyring
 from callwarden.vault.runtime import vault_for
 from tests.support.calls import CallDriver
-from tests.support.factories import bearer, make_team, make_token, make_user
+from tests.support.factories import bearer, make_team, make_token, make_user, token_for
 from tests.support.policies import EXAMPLE_TEXT
 
 
@@ -54,8 +54,10 @@ def people(db: Database) -> dict[str, dict[str, str]]:
     """Bearer headers for a cast of users; alice and bob are agents in two teams."""
     make_team(db, "East")
     make_team(db, "West")
-    make_user(db, "agent", "alice", team="East")
-    make_user(db, "agent", "bob", team="West")
+    agents = [
+        make_user(db, "agent", "alice", team="East"),
+        make_user(db, "agent", "bob", team="West"),
+    ]
     cast = {
         "pbx": ("integration", None),
         "east-lead": ("supervisor", "East"),
@@ -69,13 +71,8 @@ def people(db: Database) -> dict[str, dict[str, str]]:
     headers = {
         name: bearer(make_token(db, role, name, team)) for name, (role, team) in cast.items()
     }
-    from callwarden.identity import service as identity
-
-    for agent in ("alice", "bob"):
-        with db.unit_of_work() as session:
-            headers[agent] = bearer(
-                identity.create_token(session, SYSTEM, name="t", owner=agent).plaintext
-            )
+    for agent in agents:
+        headers[agent.username] = bearer(token_for(db, agent))
     return headers
 
 

@@ -6,7 +6,8 @@ import itertools
 
 from callwarden.db import Database
 from callwarden.identity import service as identity
-from callwarden.identity.principal import SYSTEM
+from callwarden.identity.principal import SYSTEM, Principal
+from callwarden.identity.roles import Role
 from callwarden.models import User
 
 _counter = itertools.count(1)
@@ -15,8 +16,11 @@ _counter = itertools.count(1)
 def make_user(
     db: Database, role: str, username: str | None = None, team: str | None = None
 ) -> User:
+    """A person with `role` and no password; `integration` gives a service identity."""
     name = username or f"{role.replace('_', '-')}-{next(_counter)}"
     with db.unit_of_work() as session:
+        if role == Role.INTEGRATION.value:
+            return identity.create_service_identity(session, SYSTEM, name=name)
         created = identity.create_user(
             session, SYSTEM, username=name, role=role, team=team, generate_password=False
         )
@@ -27,9 +31,14 @@ def make_token(
     db: Database, role: str, username: str | None = None, team: str | None = None
 ) -> str:
     """A bearer token for a fresh user with `role`."""
-    user = make_user(db, role, username, team)
+    return token_for(db, make_user(db, role, username, team))
+
+
+def token_for(db: Database, user: User) -> str:
+    """A token `user` made for themselves (as after signing in): nobody mints one for another."""
+    me = Principal(actor=f"user:{user.username}", role=Role(user.role), user_id=user.id)
     with db.unit_of_work() as session:
-        return identity.create_token(session, SYSTEM, name="test", owner=user.username).plaintext
+        return identity.create_token(session, me, name="test").plaintext
 
 
 def make_team(db: Database, name: str) -> str:

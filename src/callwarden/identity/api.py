@@ -1,20 +1,27 @@
-"""Routes for login, users, teams and tokens."""
+"""Routes for signing in, passwords, users, service identities, teams and tokens."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
-from callwarden.audit import service as audit
+from callwarden.audit.refusals import RefusalTally
 from callwarden.config import Settings
 from callwarden.db import Database
-from callwarden.identity import service
+from callwarden.identity import accounts, passwords, service
 from callwarden.identity.principal import Principal
 from callwarden.identity.schemas import (
     DisableRequest,
     LoginRequest,
     Me,
+    PasswordChange,
+    PasswordChanged,
+    PasswordReset,
+    Reason,
+    RoleChange,
+    ServiceIdentityCreate,
+    SignedIn,
     TeamCreate,
     TeamOut,
     TokenCreate,
@@ -24,35 +31,89 @@ from callwarden.identity.schemas import (
     UserCreated,
     UserOut,
 )
-from callwarden.kit.errors import Unauthenticated
-from callwarden.server.deps import database, principal, requires, settings
+from callwarden.identity.throttle import SignInThrottle
+from callwarden.kit.errors import TooManyRequests, Unauthenticated
+from callwarden.server.deps import (
+    client_address,
+    database,
+    principal,
+    principal_changing_password,
+    refusals,
+    requires,
+    settings,
+    signin_throttle,
+)
 
 router = APIRouter(prefix="/v1", tags=["identity"])
 
 
-@router.post("/auth/token", response_model=TokenIssued, status_code=201)
+@router.post("/auth/token", response_model=SignedIn, status_code=201)
 def login(
-    body: LoginRequest, db: Database = Depends(database), config: Settings = Depends(settings)
-) -> TokenIssued:
-    """Exchange a username and password for a short-lived bearer token."""
+    request: Request,
+    body: LoginRequest,
+    db: Database = Depends(database),
+    config: Settings = Depends(settings),
+    throttle: SignInThrottle = Depends(signin_throttle),
+    tally: RefusalTally = Depends(refusals),
+) -> SignedIn:
+    """Exchange a username and password for a short-lived bearer token.
+
+    After too many failures for the username or from the address, attempts are refused (429,
+    Retry-After) before the password is checked. With a temporary password (one an
+    administrator set) the token may only change it: `password_change_required` says so.
+    """
+    address = client_address(request)
+    username = body.username[:64]
+    wait = throttle.retry_after(username, address)
+    if wait is not None:
+        throttled = TooManyRequests(
+            f"too many failed sign-ins; try again in {wait} seconds", retry_after_s=wait
+        )
+        _audit_failed_sign_in(tally, username, address, throttled.detail)
+        raise throttled
     try:
         with db.unit_of_work() as session:
-            issued = service.login(
-                session, body.username, body.password, timedelta(hours=config.token_ttl_hours)
+            signed = passwords.sign_in(
+                session, username, body.password, timedelta(hours=config.token_ttl_hours)
             )
-            return TokenIssued(
-                **TokenOut.model_validate(issued.token).model_dump(), token=issued.plaintext
+            answer = SignedIn(
+                **TokenOut.model_validate(signed.issued.token).model_dump(),
+                token=signed.issued.plaintext,
+                password_change_required=signed.password_change_required,
             )
     except Unauthenticated as refusal:
-        with db.unit_of_work() as session:
-            audit.record(
-                session,
-                actor=f"anonymous:{body.username[:64]}",
-                action="auth.login_failed",
-                target=f"username:{body.username[:64]}",
-                reason=refusal.detail,
-            )
+        throttle.failed(username, address)
+        _audit_failed_sign_in(tally, username, address, refusal.detail)
         raise
+    throttle.succeeded(username)
+    return answer
+
+
+def _audit_failed_sign_in(tally: RefusalTally, username: str, address: str, reason: str) -> None:
+    tally.refused(
+        action="auth.login_failed",
+        source=f"address:{address}",
+        actor=f"anonymous:{username}",
+        target=f"username:{username}",
+        reason=reason,
+        subject=username,
+        data={"remote_addr": address},
+    )
+
+
+@router.post("/me/password", response_model=PasswordChanged)
+def change_password(
+    body: PasswordChange,
+    who: Principal = Depends(principal_changing_password),
+    db: Database = Depends(database),
+) -> PasswordChanged:
+    """Choose your own password (the current one proves it is you); the only route a token
+    from a temporary password may use."""
+    with db.unit_of_work() as session:
+        user = passwords.change_own_password(session, who, body.current_password, body.new_password)
+        return PasswordChanged(
+            username=user.username, detail="password changed; sign in again with it"
+        )
 
 
 @router.get("/me", response_model=Me)
@@ -103,7 +164,58 @@ def disable_user(
     db: Database = Depends(database),
 ) -> UserOut:
     with db.unit_of_work() as session:
-        return UserOut.model_validate(service.disable_user(session, who, username, body.reason))
+        return UserOut.model_validate(accounts.disable_user(session, who, username, body.reason))
+
+
+@router.post("/users/{username}/enable", response_model=UserOut)
+def enable_user(
+    username: str,
+    body: Reason,
+    who: Principal = Depends(requires("users.manage")),
+    db: Database = Depends(database),
+) -> UserOut:
+    with db.unit_of_work() as session:
+        return UserOut.model_validate(accounts.enable_user(session, who, username, body.reason))
+
+
+@router.post("/users/{username}/role", response_model=UserOut)
+def change_role(
+    username: str,
+    body: RoleChange,
+    who: Principal = Depends(requires("users.manage")),
+    db: Database = Depends(database),
+) -> UserOut:
+    with db.unit_of_work() as session:
+        changed = accounts.change_role(session, who, username, body.role, body.reason)
+        return UserOut.model_validate(changed)
+
+
+@router.post("/users/{username}/password", response_model=PasswordReset)
+def reset_password(
+    username: str,
+    body: Reason,
+    who: Principal = Depends(requires("users.manage")),
+    db: Database = Depends(database),
+) -> PasswordReset:
+    """Give a person a new temporary password (shown once); they must change it to go on."""
+    with db.unit_of_work() as session:
+        temporary = passwords.reset_password(session, who, username, body.reason)
+        return PasswordReset(username=username, temporary_password=temporary)
+
+
+@router.post("/service-identities", response_model=UserOut, status_code=201)
+def create_service_identity(
+    body: ServiceIdentityCreate,
+    who: Principal = Depends(requires("users.manage")),
+    db: Database = Depends(database),
+) -> UserOut:
+    """An identity for an integration (role integration, no password); then POST /v1/tokens
+    with `user` set to its name issues its token."""
+    with db.unit_of_work() as session:
+        created = service.create_service_identity(
+            session, who, name=body.name, display_name=body.display_name
+        )
+        return UserOut.model_validate(created)
 
 
 @router.get("/teams", response_model=list[TeamOut])

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import typer
 from rich.table import Table
 
 from callwarden.cli_support import console, new_app, print_json, unit_of_work
-from callwarden.identity import service
-from callwarden.identity.principal import cli_principal
+from callwarden.identity import accounts, passwords, service
+from callwarden.identity.principal import Principal, cli_principal
 from callwarden.identity.roles import Role
+from callwarden.kit.errors import Conflict
 
-users_app = new_app("Create, list and disable users.")
+users_app = new_app("Create, list, disable and enable users; service identities; passwords.")
 teams_app = new_app("Create and list teams.")
 tokens_app = new_app("Create, list and revoke API tokens.")
 
@@ -25,7 +28,7 @@ def create_user(
     display_name: str | None = typer.Option(None, "--name"),
     team: str | None = typer.Option(None),
 ) -> None:
-    """Create a user with a generated password, shown once."""
+    """Create a person with a generated temporary password, shown once."""
     with unit_of_work() as session:
         created = service.create_user(
             session,
@@ -38,8 +41,59 @@ def create_user(
         user_id = created.user.id
     console.print(f"created user [bold]{username}[/] ({role}) id {user_id}")
     console.print(
-        f"one-time password: [bold]{created.password}[/]  (store it now; it is not shown again)"
+        f"temporary password: [bold]{created.password}[/]  (shown once; {username} must change "
+        f"it: callwarden users change-password {username}, or POST /v1/me/password)"
     )
+
+
+@users_app.command("create-service")
+def create_service_identity(
+    name: str, display_name: str | None = typer.Option(None, "--name")
+) -> None:
+    """Create a service identity for an integration (role integration, tokens only)."""
+    with unit_of_work() as session:
+        created = service.create_service_identity(
+            session, cli_principal(), name=name, display_name=display_name
+        )
+        user_id = created.id
+    console.print(f"created service identity [bold]{name}[/] id {user_id}")
+    console.print(f"issue its token: callwarden tokens create --user {name}")
+
+
+@users_app.command("enable")
+def enable_user(username: str, reason: str | None = typer.Option(None)) -> None:
+    """Let a disabled user sign in again."""
+    with unit_of_work() as session:
+        accounts.enable_user(session, cli_principal(), username, reason)
+    console.print(f"enabled user {username}")
+
+
+@users_app.command("set-role")
+def set_role(username: str, role: str, reason: str | None = typer.Option(None)) -> None:
+    """Give a person another role (the last active administrator keeps theirs)."""
+    with unit_of_work() as session:
+        accounts.change_role(session, cli_principal(), username, role, reason)
+    console.print(f"{username} now has role {role}")
+
+
+@users_app.command("reset-password")
+def reset_password(username: str, reason: str | None = typer.Option(None)) -> None:
+    """Give a person a new temporary password, shown once; they must change it to go on."""
+    with unit_of_work() as session:
+        temporary = passwords.reset_password(session, cli_principal(), username, reason)
+    console.print(f"temporary password for {username}: [bold]{temporary}[/]  (shown once)")
+
+
+@users_app.command("change-password")
+def change_password(username: str) -> None:
+    """Choose your own password: asks for the current one (temporary or not) and a new one."""
+    current = typer.prompt(f"current password of {username}", hide_input=True)
+    new = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
+    with unit_of_work() as session:
+        person = service.user_named(session, username)
+        me = Principal(actor=f"user:{username}", role=Role(person.role), user_id=person.id)
+        passwords.change_own_password(session, me, current, new)
+    console.print(f"password of {username} changed")
 
 
 @users_app.command("list")
@@ -76,7 +130,7 @@ def list_users(as_json: bool = typer.Option(False, "--json")) -> None:
 def disable_user(username: str, reason: str | None = typer.Option(None)) -> None:
     """Disable a user: their tokens stop working at once."""
     with unit_of_work() as session:
-        service.disable_user(session, cli_principal(), username, reason)
+        accounts.disable_user(session, cli_principal(), username, reason)
     console.print(f"disabled user {username}")
 
 
@@ -100,13 +154,43 @@ def create_token(
     name: str = typer.Option("cli", help="What the token is for."),
     days: int = typer.Option(90, help="Lifetime in days (1-366)."),
 ) -> None:
-    """Create an API token; the token is printed once."""
+    """Create an API token, printed once: for a service identity, or for yourself with your
+    password (nobody creates a token for another person)."""
     with unit_of_work() as session:
-        issued = service.create_token(session, cli_principal(), name=name, owner=user, days=days)
-        expires = issued.token.expires_at.isoformat()
-        role = issued.token.role
+        is_service = service.user_named(session, user).is_service
+    if is_service:
+        with unit_of_work() as session:
+            issued = service.create_token(
+                session, cli_principal(), name=name, owner=user, days=days
+            )
+            expires, role, plaintext = (
+                issued.token.expires_at.isoformat(),
+                issued.token.role,
+                issued.plaintext,
+            )
+    else:
+        expires, role, plaintext = _own_token(user, name, days)
     console.print(f"token for {user} (role {role}), expires {expires}:")
-    typer.echo(issued.plaintext)
+    typer.echo(plaintext)
+
+
+def _own_token(user: str, name: str, days: int) -> tuple[str, str, str]:
+    """A person's token from their own password, as signing in gives (for `days` days)."""
+    if not 1 <= days <= service.MAX_TOKEN_DAYS:
+        raise Conflict(f"token lifetime must be 1 to {service.MAX_TOKEN_DAYS} days")
+    password = typer.prompt(
+        f"password of {user} (a token acts as its owner, so only {user} may create it)",
+        hide_input=True,
+    )
+    with unit_of_work() as session:
+        signed = passwords.sign_in(session, user, password, timedelta(days=days), name=name)
+        if signed.password_change_required:
+            raise Conflict(
+                f"the password of {user} is temporary: choose one first "
+                f"(callwarden users change-password {user})"
+            )
+        token = signed.issued.token
+        return token.expires_at.isoformat(), token.role, signed.issued.plaintext
 
 
 @tokens_app.command("list")

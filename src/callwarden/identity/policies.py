@@ -148,3 +148,19 @@ def reach(principal: Principal) -> Reach:
             return Reach(creator_user_id=principal.user_id)
         return Reach(creator_actor=principal.actor)
     return Reach()
+
+
+def may_issue_token(principal: Principal, owner_id: str, *, owner_is_service: bool) -> Verdict:
+    """A token acts as its owner, so only the owner may have one issued, except that
+    administrators issue the tokens of service identities (which have no password to sign in
+    with). Nobody, administrators included, mints a token for another person."""
+    if principal.user_id == owner_id:
+        return allow("own token")
+    if not owner_is_service:
+        return deny(
+            "nobody may create a token for another person: people get tokens by signing in "
+            "(POST /v1/auth/token); integrations use a service identity"
+        )
+    if principal.role in PERMISSIONS["tokens.manage_any"]:
+        return allow("administrators issue the tokens of service identities")
+    return deny("only an administrator may create a token for a service identity")

@@ -18,6 +18,8 @@ class Principal:
     username: str | None = None
     team_id: str | None = None
     token_id: str | None = None
+    # A token from a temporary password: it may only change that password (server/deps.py).
+    password_change_only: bool = False
 
 
 def cli_principal() -> Principal:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from callwarden.models import ApiToken, Team, User
@@ -51,6 +51,7 @@ class TokenFacts:
     username: str
     team_id: str | None
     user_disabled_at: datetime | None
+    password_change_only: bool
 
 
 def token_facts(session: Session, token_id: str) -> TokenFacts | None:
@@ -65,11 +66,34 @@ def token_facts(session: Session, token_id: str) -> TokenFacts | None:
             User.username,
             User.team_id,
             User.disabled_at,
+            ApiToken.password_change_only,
         )
         .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.id == token_id)
     ).first()
-    return TokenFacts(*row) if row is not None else None
+    return TokenFacts(*tuple(row)) if row is not None else None
+
+
+def active_admin_count(session: Session) -> int:
+    """Administrators who can still sign in: the last one must never be locked out."""
+    return session.execute(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == "admin", User.disabled_at.is_(None))
+    ).scalar_one()
+
+
+def password_change_tokens(session: Session, user_id: str) -> list[ApiToken]:
+    """The user's unrevoked tokens that were issued for a temporary password."""
+    return list(
+        session.execute(
+            select(ApiToken).where(
+                ApiToken.user_id == user_id,
+                ApiToken.password_change_only.is_(True),
+                ApiToken.revoked_at.is_(None),
+            )
+        ).scalars()
+    )
 
 
 def list_tokens(session: Session, user_id: str | None = None) -> list[ApiToken]:

@@ -29,6 +29,10 @@ class UserOut(BaseModel):
     team_id: str | None
     created_at: datetime
     disabled_at: datetime | None
+    is_service: bool = Field(description="A service identity: tokens only, no password.")
+    password_temporary: bool = Field(
+        description="An administrator set the password; signing in only allows changing it."
+    )
 
 
 class UserCreated(UserOut):
@@ -39,6 +43,45 @@ class DisableRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str | None = Field(default=None, max_length=500)
+
+
+class Reason(BaseModel):
+    """Why an administrator changes an account (kept in the audit trail)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class RoleChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: str = Field(max_length=32)
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class ServiceIdentityCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=2, max_length=64, description="Its username, e.g. `pbx`.")
+    display_name: str | None = Field(default=None, max_length=200)
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(min_length=12, max_length=200)
+
+
+class PasswordChanged(BaseModel):
+    username: str
+    detail: str
+
+
+class PasswordReset(BaseModel):
+    username: str
+    temporary_password: str = Field(description="Shown once; it only allows choosing a new one.")
 
 
 class TeamCreate(BaseModel):
@@ -59,7 +102,11 @@ class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=120)
-    user: str | None = Field(default=None, description="Owner username; default yourself.")
+    user: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Owner: yourself (the default) or, for administrators, a service identity.",
+    )
     days: int = Field(default=90, ge=1, le=366)
 
 
@@ -77,6 +124,13 @@ class TokenOut(BaseModel):
 
 class TokenIssued(TokenOut):
     token: str = Field(description="The bearer token. Shown once; store it now.")
+
+
+class SignedIn(TokenIssued):
+    password_change_required: bool = Field(
+        description="The password was set by an administrator: this token may only change it "
+        "(POST /v1/me/password); sign in again afterwards."
+    )
 
 
 class LoginRequest(BaseModel):

@@ -1,6 +1,9 @@
-"""Identity logic: creating people and tokens, authenticating bearer tokens, logging in.
+"""Identity logic: creating people, service identities and tokens, authenticating bearer tokens.
 
-Every change is audited in the caller's transaction; nothing here commits.
+Every change is audited in the caller's transaction; nothing here commits. Nobody mints a token
+for another person: people get tokens by signing in (`passwords.sign_in`) or for themselves, and
+administrators issue tokens only to service identities (integrations), which have no password.
+Signing in and passwords live in `passwords.py`.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
 from callwarden.identity import credentials, repository, token_cache
-from callwarden.identity.policies import may_manage_token, require
+from callwarden.identity.policies import may_issue_token, may_manage_token, require
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role, parse_role
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from callwarden.kit.ids import new_id
+from callwarden.kit.text import checked_name
 from callwarden.models import ApiToken, Team, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -27,9 +31,7 @@ MAX_TOKEN_DAYS = 366
 
 def create_team(session: Session, principal: Principal, name: str) -> Team:
     require(principal, "teams.manage")
-    name = name.strip()
-    if not name or len(name) > 120:
-        raise InvalidInput("team name must be 1 to 120 characters")
+    checked_name(name, "team name", 120)
     if repository.team_by_name(session, name):
         raise Conflict(f"a team named {name!r} already exists")
     team = Team(id=new_id("team"), name=name, created_at=clock.now())
@@ -61,15 +63,21 @@ def create_user(
     password: str | None = None,
     generate_password: bool = True,
 ) -> NewUser:
-    """Create a user; when no password is given, generate one to show once."""
+    """Create a person; when no password is given, generate one to show once.
+
+    A password set here is the administrator's, so it is temporary: signing in with it only
+    allows choosing a new one.
+    """
     require(principal, "users.manage")
     parsed_role = parse_role(role)
-    if not USERNAME.match(username):
+    if parsed_role is Role.INTEGRATION:
         raise InvalidInput(
-            f"invalid username {username!r}: use 2-64 lower-case letters, digits, '.', '_' or '-'"
+            "the integration role is for service identities, which have no password: "
+            "create one with POST /v1/service-identities (callwarden users create-service)"
         )
-    if repository.user_by_username(session, username):
-        raise Conflict(f"user {username!r} already exists")
+    _check_new_username(session, username)
+    if display_name is not None:
+        checked_name(display_name, "display name", 200)
     team_row = _team(session, team)
     if password is not None and len(password) < 12:
         raise InvalidInput("password must be at least 12 characters")
@@ -85,6 +93,7 @@ def create_user(
         role=parsed_role.value,
         team_id=team_row.id if team_row else None,
         password_hash=credentials.hash_password(shown) if shown else None,
+        password_temporary=shown is not None,
         created_at=clock.now(),
     )
     repository.add(session, user)
@@ -98,6 +107,48 @@ def create_user(
     return NewUser(user, shown if password is None else None)
 
 
+def _check_new_username(session: Session, username: str) -> None:
+    if not USERNAME.match(username):
+        raise InvalidInput(
+            f"invalid username {username!r}: use 2-64 lower-case letters, digits, '.', '_' or '-'"
+        )
+    if repository.user_by_username(session, username):
+        raise Conflict(f"user {username!r} already exists")
+
+
+def create_service_identity(
+    session: Session, principal: Principal, *, name: str, display_name: str | None = None
+) -> User:
+    """An identity for an integration (a phone system): role integration, tokens only.
+
+    It has no password and cannot sign in, so the only way to act as it is a token an
+    administrator issued to it, and every such token is audited.
+    """
+    require(principal, "users.manage")
+    _check_new_username(session, name)
+    if display_name is not None:
+        checked_name(display_name, "display name", 200)
+    service = User(
+        id=new_id("usr"),
+        username=name,
+        display_name=display_name or name,
+        role=Role.INTEGRATION.value,
+        team_id=None,
+        password_hash=None,
+        is_service=True,
+        created_at=clock.now(),
+    )
+    repository.add(session, service)
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="service_identity.created",
+        target=f"user:{service.id}",
+        data={"username": name, "role": Role.INTEGRATION.value},
+    )
+    return service
+
+
 def _team(session: Session, name: str | None) -> Team | None:
     if name is None:
         return None
@@ -107,27 +158,8 @@ def _team(session: Session, name: str | None) -> Team | None:
     return found
 
 
-def disable_user(
-    session: Session, principal: Principal, username: str, reason: str | None = None
-) -> User:
-    require(principal, "users.manage")
-    user = _user(session, username)
-    if user.disabled_at is not None:
-        raise Conflict(f"user {username!r} is already disabled")
-    user.disabled_at = clock.now()
-    token_cache.forget_all()
-    audit.record(
-        session,
-        actor=principal.actor,
-        action="user.disabled",
-        target=f"user:{user.id}",
-        reason=reason,
-        data={"username": username},
-    )
-    return user
-
-
-def _user(session: Session, username: str) -> User:
+def user_named(session: Session, username: str) -> User:
+    """The user called `username`, or NotFound."""
     user = repository.user_by_username(session, username)
     if user is None:
         raise NotFound(f"no user named {username!r}")
@@ -153,25 +185,34 @@ class NewToken:
 def create_token(
     session: Session, principal: Principal, *, name: str, owner: str | None = None, days: int = 90
 ) -> NewToken:
-    """Issue a token scoped to the owner's role; the plaintext exists only in the return value."""
-    owner_user = _user(session, owner) if owner else _acting_user(session, principal)
-    verdict = may_manage_token(principal, owner_user.id)
+    """Issue a token scoped to the owner's role; the plaintext exists only in the return value.
+
+    The owner is the caller, or a service identity when an administrator issues it: a token for
+    another person would let its issuer act as that person, so it is refused for everyone.
+    """
+    owner_user = user_named(session, owner) if owner else _acting_user(session, principal)
+    verdict = may_issue_token(principal, owner_user.id, owner_is_service=owner_user.is_service)
     if not verdict:
         raise Forbidden(verdict.reason)
     if owner_user.disabled_at is not None:
         raise Conflict(f"user {owner_user.username!r} is disabled; tokens cannot be issued")
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput(f"token lifetime must be 1 to {MAX_TOKEN_DAYS} days")
-    if not name.strip() or len(name) > 120:
-        raise InvalidInput("token name must be 1 to 120 characters")
-    return _issue(
-        session, principal, owner_user, name.strip(), timedelta(days=days), "token.created"
-    )
+    checked_name(name, "token name", 120)
+    return issue(session, principal, owner_user, name, timedelta(days=days), "token.created")
 
 
-def _issue(
-    session: Session, principal: Principal, owner: User, name: str, lifetime: timedelta, action: str
+def issue(
+    session: Session,
+    principal: Principal,
+    owner: User,
+    name: str,
+    lifetime: timedelta,
+    action: str,
+    *,
+    password_change_only: bool = False,
 ) -> NewToken:
+    """Store and audit a new token; callers have decided that `principal` may have it."""
     issued = credentials.issue_secret(new_id("tok"))
     now = clock.now()
     token = ApiToken(
@@ -182,6 +223,7 @@ def _issue(
         secret_hash=issued.secret_hash,
         created_at=now,
         expires_at=now + lifetime,
+        password_change_only=password_change_only,
     )
     repository.add(session, token)
     audit.record(
@@ -193,6 +235,7 @@ def _issue(
             "owner": owner.username,
             "role": owner.role,
             "expires_at": token.expires_at.isoformat(),
+            "password_change_only": password_change_only,
         },
     )
     return NewToken(token, issued.plaintext)
@@ -210,7 +253,7 @@ def _acting_user(session: Session, principal: Principal) -> User:
 def list_tokens(session: Session, principal: Principal, owner: str | None = None) -> list[ApiToken]:
     if owner is None and principal.role is Role.ADMIN:
         return repository.list_tokens(session)
-    owner_user = _user(session, owner) if owner else _acting_user(session, principal)
+    owner_user = user_named(session, owner) if owner else _acting_user(session, principal)
     verdict = may_manage_token(principal, owner_user.id)
     if not verdict:
         raise Forbidden(verdict.reason)
@@ -260,21 +303,7 @@ def authenticate(session: Session, presented: str) -> Principal:
         username=token.username,
         team_id=token.team_id,
         token_id=token.token_id,
+        password_change_only=token.password_change_only,
     )
     token_cache.remember(presented, principal, token.expires_at)
     return principal
-
-
-def login(session: Session, username: str, password: str, lifetime: timedelta) -> NewToken:
-    """Exchange a password for a short-lived token. The caller audits failures separately."""
-    user = repository.user_by_username(session, username)
-    if (
-        user is None
-        or user.password_hash is None
-        or not credentials.password_matches(user.password_hash, password)
-    ):
-        raise Unauthenticated("wrong username or password")
-    if user.disabled_at is not None:
-        raise Unauthenticated("this user is disabled")
-    principal = Principal(actor=f"user:{user.username}", role=Role(user.role), user_id=user.id)
-    return _issue(session, principal, user, "login", lifetime, "auth.login")

@@ -35,6 +35,10 @@ class CallwardenError(Exception):
         problem.update(self.extra)
         return problem
 
+    def response_headers(self) -> dict[str, str]:
+        """HTTP headers the answer must carry besides the problem document."""
+        return {}
+
 
 class InvalidInput(CallwardenError):
     status, code, title = 422, "invalid_input", "Invalid input"
@@ -54,6 +58,17 @@ class Unauthenticated(CallwardenError):
 
 class Forbidden(CallwardenError):
     status, code, title = 403, "forbidden", "Forbidden"
+
+
+class TooManyRequests(CallwardenError):
+    status, code, title = 429, "too_many_requests", "Too many requests"
+
+    def __init__(self, detail: str, retry_after_s: int) -> None:
+        super().__init__(detail, retry_after_s=retry_after_s)
+        self.retry_after_s = retry_after_s
+
+    def response_headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_s)}
 
 
 class PayloadTooLarge(CallwardenError):

@@ -13,12 +13,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from callwarden.audit import service as audit
+from callwarden.audit.refusals import RefusalTally
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity import service as identity
 from callwarden.identity import token_cache
 from callwarden.identity.policies import Verdict, may
 from callwarden.identity.principal import Principal
+from callwarden.identity.throttle import SignInThrottle
 from callwarden.kit.errors import Forbidden, Unauthenticated
 
 _bearer = HTTPBearer(
@@ -36,22 +38,55 @@ async def settings(request: Request) -> Settings:
     return current
 
 
+async def refusals(request: Request) -> RefusalTally:
+    """Where unauthenticated refusals are counted and audited (once per source and window)."""
+    tally: RefusalTally = request.app.state.refusals
+    return tally
+
+
+async def signin_throttle(request: Request) -> SignInThrottle:
+    throttle: SignInThrottle = request.app.state.signin_throttle
+    return throttle
+
+
+def client_address(request: Request) -> str:
+    """The peer's address as the server sees it (a proxy in front shows as the proxy)."""
+    return request.client.host if request.client else "unknown"
+
+
+class PasswordChangeRequired(Forbidden):
+    code, title = "password_change_required", "Password change required"
+
+
 def _authenticate(db: Database, presented: str) -> Principal:
     with db.reading() as session:
         return identity.authenticate(session, presented)
 
 
-async def principal(
+async def principal_changing_password(
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
     db: Database = Depends(database),
 ) -> Principal:
-    """Who is calling: a token seen in the last few seconds is recalled without a database read."""
+    """Who is calling, including a token that may only change its temporary password."""
     if credentials is None:
         raise Unauthenticated("send an API token: Authorization: Bearer cwt_<id>.<secret>")
     remembered = token_cache.recall(credentials.credentials)
     if remembered is not None:
         return remembered
     return await run_in_threadpool(_authenticate, db, credentials.credentials)
+
+
+async def principal(who: Principal = Depends(principal_changing_password)) -> Principal:
+    """Who is calling: a token seen in the last few seconds is recalled without a database read.
+
+    A token from a temporary password is refused everywhere but POST /v1/me/password.
+    """
+    if who.password_change_only:
+        raise PasswordChangeRequired(
+            "this token comes from a temporary password and may only change it: "
+            "POST /v1/me/password with current_password and new_password, then sign in again"
+        )
+    return who
 
 
 def record_denial(db: Database, who: Principal, action: str, target: str, verdict: Verdict) -> None:

@@ -20,6 +20,7 @@ def problem_response(error: CallwardenError, request: Request) -> JSONResponse:
         error.to_problem(instance=request.url.path),
         status_code=error.status,
         media_type=PROBLEM_JSON,
+        headers=error.response_headers() or None,
     )
 
 

@@ -4,7 +4,9 @@ Twilio signs the exact URL it requested, followed by the sorted POST parameters,
 account's auth token (HMAC-SHA1). Behind a proxy or tunnel the URL this service sees differs from
 the one Twilio used, so `CALLWARDEN_PUBLIC_BASE_URL` names the public origin and signatures are
 checked against it. A rejected request is audited in a transaction of its own, so an auditor sees
-forgery attempts even though nothing else is written.
+forgery attempts even though nothing else is written: the first from an address in each window,
+then one event counting the rest (`audit/refusals.py`), so forgeries cannot grow the trail
+without bound.
 """
 
 from __future__ import annotations
@@ -15,13 +17,12 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 
-from callwarden.audit import service as audit
+from callwarden.audit.refusals import RefusalTally
 from callwarden.config import Settings
-from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.kit.errors import CallwardenError, Forbidden, InvalidInput
-from callwarden.server.deps import database, settings
+from callwarden.server.deps import client_address, refusals, settings
 
 TWILIO = Principal(actor="twilio:webhook", role=Role.INTEGRATION)
 UNVERIFIED_ACTOR = "twilio:unverified"
@@ -66,7 +67,7 @@ def public_base(request: Request, current: Settings) -> str:
 async def verified(
     request: Request,
     current: Settings = Depends(settings),
-    db: Database = Depends(database),
+    tally: RefusalTally = Depends(refusals),
 ) -> SignedRequest:
     """Let the request through only when Twilio signed it; otherwise audit and refuse (403)."""
     token = current.twilio_auth_token
@@ -85,8 +86,10 @@ async def verified(
         if claimed != current.twilio_account_sid:
             reason = f"AccountSid {claimed[:40]!r} is not the configured Twilio account"
     if reason is not None:
-        remote = request.client.host if request.client else None
-        await run_in_threadpool(_audit_rejection, db, request.url.path, url, params, remote, reason)
+        remote = client_address(request)
+        await run_in_threadpool(
+            _audit_rejection, tally, request.url.path, url, params, remote, reason
+        )
         raise SignatureRejected(reason)
     return SignedRequest(params, url, public_base(request, current))
 
@@ -110,20 +113,20 @@ def _rejection(token: str, url: str, form: object, request: Request) -> str | No
 
 
 def _audit_rejection(
-    db: Database, path: str, url: str, params: dict[str, str], remote: str | None, reason: str
+    tally: RefusalTally, path: str, url: str, params: dict[str, str], remote: str, reason: str
 ) -> None:
-    with db.unit_of_work() as session:
-        audit.record(
-            session,
-            actor=UNVERIFIED_ACTOR,
-            action="twilio.signature_rejected",
-            target=f"endpoint:POST {path}",
-            reason=reason,
-            data={
-                "url": url[:500],
-                "remote_addr": remote,
-                "call_sid": params.get("CallSid", "")[:64] or None,
-                "account_sid": params.get("AccountSid", "")[:64] or None,
-                "recording_sid": params.get("RecordingSid", "")[:64] or None,
-            },
-        )
+    tally.refused(
+        action="twilio.signature_rejected",
+        source=f"address:{remote}",
+        actor=UNVERIFIED_ACTOR,
+        target=f"endpoint:POST {path}",
+        reason=reason,
+        subject=path,
+        data={
+            "url": url[:500],
+            "remote_addr": remote,
+            "call_sid": params.get("CallSid", "")[:64] or None,
+            "account_sid": params.get("AccountSid", "")[:64] or None,
+            "recording_sid": params.get("RecordingSid", "")[:64] or None,
+        },
+    )

@@ -1,0 +1,104 @@
+"""A person's account over time: disabled, enabled again, given another role.
+
+Each change is audited in the caller's transaction, and none may leave the service without an
+active administrator (nobody could manage users again).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from callwarden.audit import service as audit
+from callwarden.identity import repository, token_cache
+from callwarden.identity.policies import require
+from callwarden.identity.principal import Principal
+from callwarden.identity.roles import Role, parse_role
+from callwarden.identity.service import user_named
+from callwarden.kit import clock
+from callwarden.kit.errors import Conflict, InvalidInput
+from callwarden.models import User
+
+
+def disable_user(
+    session: Session, principal: Principal, username: str, reason: str | None = None
+) -> User:
+    require(principal, "users.manage")
+    user = user_named(session, username)
+    if user.disabled_at is not None:
+        raise Conflict(f"user {username!r} is already disabled")
+    user.disabled_at = clock.now()
+    token_cache.forget_all()
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="user.disabled",
+        target=f"user:{user.id}",
+        reason=reason,
+        data={"username": username},
+    )
+    if user.role == Role.ADMIN.value:
+        _keep_an_administrator(session, f"disabling {username!r}")
+    return user
+
+
+def enable_user(
+    session: Session, principal: Principal, username: str, reason: str | None = None
+) -> User:
+    """Let a disabled user sign in again (their old tokens work again too, unless revoked)."""
+    require(principal, "users.manage")
+    user = user_named(session, username)
+    if user.disabled_at is None:
+        raise Conflict(f"user {username!r} is not disabled")
+    user.disabled_at = None
+    token_cache.forget_all()
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="user.enabled",
+        target=f"user:{user.id}",
+        reason=reason,
+        data={"username": username},
+    )
+    return user
+
+
+def change_role(
+    session: Session, principal: Principal, username: str, role: str, reason: str | None = None
+) -> User:
+    """Give a person another role; their tokens keep the role they were issued with."""
+    require(principal, "users.manage")
+    user = user_named(session, username)
+    new_role = parse_role(role)
+    if user.is_service or new_role is Role.INTEGRATION:
+        raise InvalidInput("the integration role belongs to service identities only")
+    if user.role == new_role.value:
+        raise Conflict(f"user {username!r} already has role {new_role}")
+    previous = user.role
+    user.role = new_role.value
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="user.role_changed",
+        target=f"user:{user.id}",
+        reason=reason,
+        data={"username": username, "from": previous, "to": new_role.value},
+    )
+    if previous == Role.ADMIN.value:
+        _keep_an_administrator(session, f"changing the role of {username!r}")
+    return user
+
+
+def _keep_an_administrator(session: Session, change: str) -> None:
+    """Refuse a change that leaves no active administrator (nobody could manage users again).
+
+    Called after the change is flushed and its audit event written: writing the event takes the
+    audit chain's lock, so two administrators disabling each other at once are serialised and
+    the second one counts what the first committed.
+    """
+    session.flush()
+    if repository.active_admin_count(session) == 0:
+        raise Conflict(
+            f"{change} would leave no active administrator; make another user an administrator "
+            "first",
+            reason="last_active_admin",
+        )

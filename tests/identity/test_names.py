@@ -1,0 +1,79 @@
+"""Team and user names with NUL, control or bidirectional-override characters are refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from callwarden.cli import app
+from callwarden.kit.errors import InvalidInput
+from callwarden.kit.text import checked_name
+
+HOSTILE = [
+    "East\x00",
+    "Ea\x00st",
+    "East\nWest",
+    "East\x1b[31m",
+    "\u202eTSAE",  # right-to-left override
+    "East\u2066x\u2069",  # isolates
+    "East\u202a",
+    "East\u2028",
+    " East",
+    "East ",
+    "",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_the_validator_refuses_hostile_names(name: str) -> None:
+    with pytest.raises(InvalidInput, match="team name"):
+        checked_name(name, "team name", 120)
+
+
+@pytest.mark.parametrize("name", ["Support East", "Équipe Süd", "客服 一组", "שירות", "a-b_c.d"])
+def test_the_validator_keeps_ordinary_names(name: str) -> None:
+    assert checked_name(name, "team name", 120) == name
+
+
+@pytest.mark.parametrize("name", [n for n in HOSTILE if n])
+def test_the_api_refuses_hostile_team_and_display_names(
+    client: TestClient, admin: dict[str, str], name: str
+) -> None:
+    team = client.post("/v1/teams", json={"name": name}, headers=admin)
+    assert team.status_code == 422, team.text
+    assert team.headers["content-type"] == "application/problem+json"
+    user = client.post(
+        "/v1/users",
+        json={"username": "zed", "role": "agent", "display_name": name},
+        headers=admin,
+    )
+    assert user.status_code == 422, user.text
+    assert client.get("/v1/teams", headers=admin).json() == []
+    assert [u["username"] for u in client.get("/v1/users", headers=admin).json()] == ["root"]
+
+
+def test_the_api_refuses_a_nul_in_a_username(client: TestClient, admin: dict[str, str]) -> None:
+    answer = client.post("/v1/users", json={"username": "ze\x00d", "role": "agent"}, headers=admin)
+    assert answer.status_code == 422
+
+
+def test_the_api_refuses_hostile_token_names(client: TestClient, admin: dict[str, str]) -> None:
+    answer = client.post("/v1/tokens", json={"name": "laptop\u202e"}, headers=admin)
+    assert answer.status_code == 422, answer.text
+
+
+def test_the_cli_refuses_hostile_names(tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {"CALLWARDEN_DATA_DIR": str(tmp_path / "var")}
+    assert runner.invoke(app, ["init"], env=env).exit_code == 0
+    team = runner.invoke(app, ["teams", "create", "East\u202e"], env=env)
+    assert team.exit_code == 1
+    assert "bidirectional-override" in team.output and "U+202E" in team.output
+    user = runner.invoke(
+        app, ["users", "create", "zed", "--role", "agent", "--name", "Zed\x07"], env=env
+    )
+    assert user.exit_code == 1 and "display name" in user.output
+    assert "zed" not in runner.invoke(app, ["users", "list", "--json"], env=env).output
