@@ -16,28 +16,28 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as users:
-        users.add_column(
-            sa.Column("password_temporary", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-        users.add_column(
-            sa.Column("is_service", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    # Plain ALTER TABLE ADD COLUMN: a batch rebuild of users would fail on SQLite once other
+    # rows refer to them.
+    op.add_column(
+        "users",
+        sa.Column("password_temporary", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
+    op.add_column(
+        "users", sa.Column("is_service", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
     # The integration role is for service identities only, so existing ones become such.
     op.execute(
         "UPDATE users SET is_service = true, password_hash = NULL WHERE role = 'integration'"
     )
-    with op.batch_alter_table("api_tokens") as tokens:
-        tokens.add_column(
-            sa.Column(
-                "password_change_only", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
-        )
+    op.add_column(
+        "api_tokens",
+        sa.Column("password_change_only", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("api_tokens") as tokens:
-        tokens.drop_column("password_change_only")
-    with op.batch_alter_table("users") as users:
-        users.drop_column("is_service")
-        users.drop_column("password_temporary")
+    # Plain ALTER TABLE DROP COLUMN (SQLite 3.35+): a batch rebuild of users would fail once
+    # other rows refer to them.
+    op.drop_column("api_tokens", "password_change_only")
+    op.drop_column("users", "is_service")
+    op.drop_column("users", "password_temporary")
