@@ -123,3 +123,57 @@ def test_serve_answers_health_on_the_configured_port(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(10)
+
+
+HEAVY_LIBRARIES = ("scipy", "numpy", "sqlalchemy", "boto3", "fastapi", "pydantic", "yaml")
+
+
+def test_importing_the_cli_imports_no_heavy_library() -> None:
+    probe = (
+        "import sys, callwarden.cli; "
+        f"print(' '.join(name for name in {HEAVY_LIBRARIES!r} if name in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == []
+
+
+def test_help_lists_every_command_without_importing_it() -> None:
+    probe = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from callwarden.cli import app\n"
+        "result = CliRunner().invoke(app, ['--help'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(result.output)\n"
+        f"print('LOADED', *(name for name in {HEAVY_LIBRARIES!r} if name in sys.modules))\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert output.strip().splitlines()[-1] == "LOADED"
+    for command in ("init", "serve", "users", "tokens", "audit", "law", "policy", "decide"):
+        assert f" {command} " in output
+
+
+def test_each_lazy_command_has_the_help_of_what_it_loads() -> None:
+    from callwarden.cli import RootGroup
+    from callwarden.cli_support import LazyCommand
+
+    for name, (target, help_text) in RootGroup.lazy_commands.items():
+        loaded = LazyCommand(name, target, help_text).load()
+        assert loaded.name == name
+        first_line = (loaded.help or "").strip().splitlines()[0]
+        assert first_line == help_text, name
+
+
+def test_a_lazy_command_runs_and_shows_its_own_help(tmp_path: Path) -> None:
+    help_result = runner.invoke(app, ["law", "--help"])
+    assert help_result.exit_code == 0 and "show" in help_result.output
+    decide_help = runner.invoke(app, ["decide", "--help"])
+    assert decide_help.exit_code == 0 and "--explain" in decide_help.output
+    recordings_help = runner.invoke(app, ["recordings", "--help"])
+    assert recordings_help.exit_code == 0 and "import" in recordings_help.output
+    shown = runner.invoke(app, ["law", "show", "US-CA"])
+    assert shown.exit_code == 0 and "California" in shown.output
