@@ -20,7 +20,7 @@ from rich.table import Table
 
 from callwarden.analysis.audio import decode
 from callwarden.analysis.dtmf import detect_dtmf
-from callwarden.analysis.notice import DEFAULT_THRESHOLD, detect_notice, prepare_prompt
+from callwarden.analysis.notice import DEFAULT_THRESHOLD, NoticeMatch, detect_notice, prepare_prompt
 from callwarden.analysis.redact import redact_file
 from callwarden.analysis.speech import SpeechSettings, detect_speech
 from callwarden.kit.errors import CallwardenError
@@ -62,7 +62,10 @@ def notice_command(
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Was the announcement played in the recording, where, and on which channel?"""
+    """Was the announcement played in the recording, where, and on which channel?
+
+    Exit status 1 when it was not found, so a script can act on the answer without parsing it.
+    """
     with _plain_errors():
         prepared = prepare_prompt(decode(prompt), name=prompt.name)
         match = detect_notice(
@@ -70,12 +73,18 @@ def notice_command(
         )
     if as_json:
         _emit_json(match.as_dict())
-        return
+    else:
+        _print_notice(match, prompt.name)
+    if not match.detected:
+        raise typer.Exit(1)
+
+
+def _print_notice(match: NoticeMatch, prompt_name: str) -> None:
     console = Console()
     verdict = "[green]played[/green]" if match.detected else "[red]not found[/red]"
     where = f" at {match.offset_s:.2f} s on channel {match.channel}" if match.detected else ""
     console.print(
-        f"announcement {prompt.name}: {verdict}{where} (score {match.score:.3f}, "
+        f"announcement {prompt_name}: {verdict}{where} (score {match.score:.3f}, "
         f"threshold {match.threshold:.2f})"
     )
     table = Table("channel", "score", "best offset (s)")
