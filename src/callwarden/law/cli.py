@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from callwarden.kit.errors import InvalidInput
+from callwarden.law.durations import Duration
 from callwarden.law.knowledge import NOT_LEGAL_ADVICE, KnowledgeBase, load_knowledge_base
 from callwarden.law.schema import CONSENT_FORMS, SectorRule
 
@@ -162,13 +163,13 @@ def sectors(
             sector.id,
             ", ".join(sector.jurisdictions),
             "yes" if sector.recording_required else "no",
-            *(str(period or "-") for period in _periods(sector)),
+            *(period.words() if period else "-" for period in _periods(sector)),
             "[yellow]uncertain[/]" if sector.uncertain else "no",
         )
     Console().print(table)
 
 
-def _periods(sector: SectorRule) -> tuple[object, ...]:
+def _periods(sector: SectorRule) -> tuple[Duration | None, ...]:
     return (sector.min_retention, sector.extended_retention, sector.max_retention)
 
 
@@ -183,7 +184,7 @@ def describe_sector(sector: SectorRule) -> list[str]:
         ("Maximum retention", sector.max_retention),
     ):
         if period is not None:
-            lines.append(f"{label}: {period}")
+            lines.append(f"{label}: {period.words()}")
     if sector.retention_of:
         lines.append(f"Retention counts: {sector.retention_of}")
     lines += ["Requires:"] + [f"  - {item}" for item in sector.requirements]
