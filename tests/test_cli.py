@@ -177,3 +177,45 @@ def test_a_lazy_command_runs_and_shows_its_own_help(tmp_path: Path) -> None:
     assert recordings_help.exit_code == 0 and "import" in recordings_help.output
     shown = runner.invoke(app, ["law", "show", "US-CA"])
     assert shown.exit_code == 0 and "California" in shown.output
+
+
+def test_tables_never_cut_ids(tmp_path: Path) -> None:
+    from callwarden.calls import service as calls
+    from callwarden.calls.schemas import CallCreate
+    from callwarden.config import load_settings
+    from callwarden.identity.principal import cli_principal
+    from callwarden.runtime import open_database
+
+    env = {"CALLWARDEN_DATA_DIR": str(tmp_path / "var"), "COLUMNS": "80"}
+    runner.invoke(app, ["init"], env=env)
+    long_name = "integration-bot-for-the-eastern-region"
+    runner.invoke(
+        app, ["users", "create", long_name, "--role", "integration", "--name", "Bot"], env=env
+    )
+    created = runner.invoke(
+        app, ["tokens", "create", "--user", long_name, "--name", "x" * 40], env=env
+    )
+    token_id = created.output.strip().splitlines()[-1].removeprefix("cwt_").split(".")[0]
+    os.environ["CALLWARDEN_DATA_DIR"] = env["CALLWARDEN_DATA_DIR"]
+    try:
+        db = open_database(load_settings())
+        facts = {
+            "direction": "inbound",
+            "parties": [{"role": "customer", "number": "+14155550123"}, {"role": "agent"}],
+        }
+        with db.unit_of_work() as session:
+            call_id = calls.create_call(
+                session, cli_principal(), CallCreate.model_validate(facts)
+            ).call.id
+        db.dispose()
+    finally:
+        del os.environ["CALLWARDEN_DATA_DIR"]
+    for command, identifier in (
+        (["tokens", "list"], token_id),
+        (["users", "list"], long_name),
+        (["calls", "list"], call_id),
+    ):
+        for columns in ("80", "60"):
+            result = runner.invoke(app, command, env={**env, "COLUMNS": columns})
+            assert result.exit_code == 0, result.output
+            assert identifier in result.output, f"{command}: {identifier} cut in\n{result.output}"

@@ -189,7 +189,7 @@ def jobs_list() -> None:
     from callwarden.config import load_settings
     from callwarden.jobs import describe
 
-    table = new_table("job", "every (s)", "what it does", ids=("job",))
+    table = new_table("job", "every (s)", "what it does", keep_whole=("job",))
     for job in describe(load_settings()):
         table.add_row(job["name"], f"{job['every_s']:g}", job["summary"])
     console.print(table)

@@ -95,15 +95,15 @@ def new_app(help_text: str) -> typer.Typer:
     )
 
 
-def new_table(*headers: str, ids: tuple[str, ...] = (), title: str | None = None) -> Table:
+def new_table(*headers: str, keep_whole: tuple[str, ...] = (), title: str | None = None) -> Table:
     """A table that never cuts a value: cells fold onto the next line instead of ending in '…'.
 
-    Columns named in `ids` hold identifiers people copy into the next command, so they also keep
-    to one line while other columns wrap.
+    Columns named in `keep_whole` (the identifier people copy into the next command, short values
+    such as "5 years") also keep to one line while the other columns wrap.
     """
     table = Table(title=title)
     for header in headers:
-        table.add_column(header, no_wrap=header in ids, overflow="fold")
+        table.add_column(header, no_wrap=header in keep_whole, overflow="fold")
     return table
 
 

@@ -16,13 +16,13 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from callwarden.analysis.audio import decode
 from callwarden.analysis.dtmf import detect_dtmf
 from callwarden.analysis.notice import DEFAULT_THRESHOLD, NoticeMatch, detect_notice, prepare_prompt
 from callwarden.analysis.redact import redact_file
 from callwarden.analysis.speech import SpeechSettings, detect_speech
+from callwarden.cli_support import new_table
 from callwarden.kit.errors import CallwardenError
 
 app = typer.Typer(
@@ -87,7 +87,7 @@ def _print_notice(match: NoticeMatch, prompt_name: str) -> None:
         f"announcement {prompt_name}: {verdict}{where} (score {match.score:.3f}, "
         f"threshold {match.threshold:.2f})"
     )
-    table = Table("channel", "score", "best offset (s)")
+    table = new_table("channel", "score", "best offset (s)")
     for item in match.per_channel:
         table.add_row(str(item.channel), f"{item.score:.3f}", f"{item.offset_s:.2f}")
     console.print(table)
@@ -108,7 +108,7 @@ def dtmf_command(
     if not presses:
         console.print("no keypresses found")
         return
-    table = Table("digit", "start (s)", "end (s)", "channel")
+    table = new_table("digit", "start (s)", "end (s)", "channel")
     for press in presses:
         table.add_row(press.digit, f"{press.start_s:.3f}", f"{press.end_s:.3f}", str(press.channel))
     console.print(table)
@@ -130,7 +130,7 @@ def speech_command(
         _emit_json(found.as_dict())
         return
     console = Console()
-    table = Table("channel", "speech (s)", "speech spans", "noise floor (dBFS)")
+    table = new_table("channel", "speech (s)", "speech spans", "noise floor (dBFS)")
     for channel in found.channels:
         table.add_row(
             str(channel.channel),

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
-from callwarden.cli_support import console, new_app, print_json, unit_of_work
+from callwarden.cli_support import console, new_app, new_table, print_json, unit_of_work
 from callwarden.identity import service
 from callwarden.identity.principal import cli_principal
 from callwarden.identity.roles import Role
@@ -60,7 +59,7 @@ def list_users(as_json: bool = typer.Option(False, "--json")) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table("username", "name", "role", "team", "status")
+    table = new_table("username", "name", "role", "team", "status", keep_whole=("username",))
     for row in rows:
         table.add_row(
             row["username"],
@@ -129,7 +128,7 @@ def list_tokens(
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "user", "name", "role", "expires", "status")
+    table = new_table("id", "user", "name", "role", "expires", "status", keep_whole=("id",))
     for row in rows:
         table.add_row(
             row["id"],
