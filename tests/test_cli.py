@@ -219,3 +219,56 @@ def test_tables_never_cut_ids(tmp_path: Path) -> None:
             result = runner.invoke(app, command, env={**env, "COLUMNS": columns})
             assert result.exit_code == 0, result.output
             assert identifier in result.output, f"{command}: {identifier} cut in\n{result.output}"
+
+
+def _wait_for_health(server: subprocess.Popen[bytes], port: int) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).raise_for_status()
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise
+            time.sleep(0.2)
+
+
+def test_serve_init_prints_the_password_last_and_a_second_run_is_refused(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "CALLWARDEN_DATA_DIR": str(tmp_path / "var"),
+        "CALLWARDEN_BIND_PORT": str(port),
+        "COLUMNS": "100",
+    }
+    env.pop("CALLWARDEN_DATABASE_URL", None)
+    command = [sys.executable, "-m", "callwarden", "serve", "--init"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _wait_for_health(server, port)
+        second = subprocess.run(command, env=env, capture_output=True, text=True)
+        assert second.returncode == 1
+        assert second.stdout == ""  # nothing started, nothing initialised
+        message = second.stderr.strip().splitlines()
+        assert len(message) == 1 and "already serving" in message[0]
+        assert f"pid {server.pid}" in message[0]
+        elsewhere = {**env, "CALLWARDEN_DATA_DIR": str(tmp_path / "other")}
+        same_port = subprocess.run(command, env=elsewhere, capture_output=True, text=True)
+        assert same_port.returncode == 1 and same_port.stdout == ""
+        assert f"127.0.0.1:{port} is already in use" in same_port.stderr
+        assert not (tmp_path / "other").exists()
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=20)
+    lines = [line for line in output.decode().splitlines() if line.strip()]
+    password_line = next(i for i, line in enumerate(lines) if "password" in line)
+    assert "Administrator login" in lines[password_line - 2]
+    # After the box only its bottom border, then the line saying where the server listens.
+    assert lines[password_line + 1 :][-1].startswith("callwarden serving on")
+    assert all("created" not in line for line in lines[password_line:])
+    restarted = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _wait_for_health(restarted, port)  # the lock went with the first server
+    finally:
+        restarted.terminate()
+        restarted.communicate(timeout=20)

@@ -9,11 +9,15 @@ import what they use inside their bodies.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from callwarden.cli_support import LazyGroup, console, new_app
 from callwarden.vault.sweep_cli import sweep_command
+
+if TYPE_CHECKING:
+    from callwarden.config import Settings
 
 
 class RootGroup(LazyGroup):
@@ -69,26 +73,41 @@ jobs_app.command("sweep")(sweep_command)
 @app.command("init")
 def init() -> None:
     """Initialise the data directory, database and first administrator (safe to run again)."""
-    from callwarden.bootstrap import initialise
     from callwarden.config import load_settings
 
-    settings = load_settings()
+    _initialise(load_settings())
+
+
+def _initialise(settings: Settings) -> None:
+    """Run the first-run set-up and report it, the one-time password last and boxed.
+
+    The password must not scroll away among other lines: nothing of ours prints after it
+    except, under `serve --init`, the one line saying where the server listens.
+    """
+    from rich.panel import Panel
+
+    from callwarden.bootstrap import initialise
+
     report = initialise(settings)
     for name, changed, detail in report.steps:
         mark = "[green]created[/]" if changed else "[dim]exists[/] "
         console.print(f"{mark}  {name}: {detail}", highlight=False)
-    if report.admin_password:
-        console.print(
-            "\n[bold]Administrator login[/]: user [bold]admin[/], "
-            f"password [bold]{report.admin_password}[/]\n"
-            "This password is shown once. Store it now; to get a token run:\n"
-            "  callwarden tokens create --user admin",
-            highlight=False,
-        )
     if not report.changed:
         console.print("already initialised: nothing changed")
     database = settings.resolved_database_url
     console.print(f"data: {settings.data_dir.resolve()}  database: {database}", highlight=False)
+    if report.admin_password:
+        console.print(
+            Panel.fit(
+                f"user      [bold]admin[/]\npassword  [bold]{report.admin_password}[/]\n\n"
+                "This password is shown once: store it now.\n"
+                "Sign in with POST /v1/auth/token, or get a token with\n"
+                "  .venv/bin/callwarden tokens create --user admin",
+                title="[bold]Administrator login[/]",
+                border_style="yellow",
+            ),
+            highlight=False,
+        )
 
 
 @db_app.command("upgrade")
@@ -115,21 +134,42 @@ def db_upgrade() -> None:
 @app.command("serve")
 def serve(
     workers: int = typer.Option(1, min=1, max=64, help="Worker processes (PostgreSQL only)."),
+    then_init: bool = typer.Option(
+        False, "--init", help="Initialise first, as `callwarden init` does (what `make run` runs)."
+    ),
 ) -> None:
-    """Serve the API on the configured address."""
-    import uvicorn
-
+    """Serve the API on the configured address (refused while another server runs here)."""
     from callwarden.config import load_settings
-    from callwarden.runtime import open_database
+    from callwarden.serving import claim_data_dir, ensure_address_free
 
     settings = load_settings()
+    address = f"http://{settings.bind_host}:{settings.bind_port}"
+    # Before anything is printed or started: is a server already running here?
+    lock = claim_data_dir(settings.data_dir, address) if settings.data_dir.is_dir() else None
+    try:
+        ensure_address_free(settings.bind_host, settings.bind_port)
+        if then_init:
+            _initialise(settings)
+        if lock is None and settings.data_dir.is_dir():
+            lock = claim_data_dir(settings.data_dir, address)
+        _serve(settings, workers)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _serve(settings: Settings, workers: int) -> None:
+    import uvicorn
+
+    from callwarden.runtime import open_database
+
     open_database(settings).dispose()  # refuse to start on a missing or stale schema
     if workers > 1 and settings.resolved_database_url.startswith("sqlite"):
         console.print("SQLite serves from one worker; use PostgreSQL for more.")
         workers = 1
     console.print(
         f"callwarden serving on http://{settings.bind_host}:{settings.bind_port}  "
-        f"(API docs at /docs)",
+        f"(API docs at /docs; stop with Ctrl-C)",
         highlight=False,
     )
     # Request threads hand the GIL back and forth; a shorter switch interval keeps a thread that
