@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 import typer
 import typer.main
 from rich.console import Console
-from rich.table import Table
 from typer._click.core import Command as ClickCommand  # typer vendors click since 0.29
 from typer._click.core import Context as ClickContext
 from typer.core import TyperCommand, TyperGroup
@@ -24,6 +23,7 @@ from typer.core import TyperCommand, TyperGroup
 from callwarden.kit.errors import CallwardenError
 
 if TYPE_CHECKING:
+    from rich.table import Table
     from sqlalchemy.orm import Session
 
 console = Console()
@@ -101,6 +101,8 @@ def new_table(*headers: str, keep_whole: tuple[str, ...] = (), title: str | None
     Columns named in `keep_whole` (the identifier people copy into the next command, short values
     such as "5 years") also keep to one line while the other columns wrap.
     """
+    from rich.table import Table
+
     table = Table(title=title)
     for header in headers:
         table.add_column(header, no_wrap=header in keep_whole, overflow="fold")
