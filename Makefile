@@ -6,17 +6,22 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck pytest clean
 
+INSTALL_LOG := $(VENV)/install.log
+
+# pip's output goes to a log, so the first run's administrator password is not lost in it.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "callwarden needs Python 3.11 or newer")'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing callwarden and its tools into $(VENV) (log: $(INSTALL_LOG))"
+	@{ $(BIN)/python -m pip install --quiet --upgrade pip \
+	  && $(BIN)/python -m pip install --quiet -e '.[dev]'; } >$(INSTALL_LOG) 2>&1 \
+	  || { tail -n 40 $(INSTALL_LOG); echo "install failed; the whole log is $(INSTALL_LOG)"; exit 1; }
+	@touch $(STAMP)
 
-## Initialise on first use (data in ./var or $$CALLWARDEN_DATA_DIR) and serve on 127.0.0.1:8000.
+## Initialise on first use (data in ./var or $$CALLWARDEN_DATA_DIR) and serve on 127.0.0.1:8000;
+## refused with one line while a server already runs on that data directory or port.
 run: $(STAMP)
-	$(BIN)/callwarden init
-	$(BIN)/callwarden serve
+	@$(BIN)/callwarden serve --init
 
 ## Lint, type-check and run the whole suite (PostgreSQL and S3 tests start their own servers).
 test: $(STAMP) lint typecheck pytest

@@ -1,74 +1,123 @@
-"""The `callwarden` command: one Typer root that mounts each domain's commands."""
+"""The `callwarden` command: one Typer root that mounts each domain's commands lazily.
+
+A domain's commands import its service, and through it SQLAlchemy, numpy, scipy or boto3: two
+seconds before even `--help` could answer. So the root names each domain's commands with their
+one-line help and imports a domain only when one of its commands runs; the commands defined here
+import what they use inside their bodies.
+"""
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
-from callwarden.analysis.cli import app as analyze_app
-from callwarden.audit.cli import app as audit_app
-from callwarden.calls.cli import app as calls_app
-from callwarden.cli_support import console, new_app
-from callwarden.config import load_settings
-from callwarden.db import Database
-from callwarden.decisions.cli import decide
-from callwarden.identity.cli import teams_app, tokens_app, users_app
-from callwarden.law.cli import app as law_app
-from callwarden.migrate import current_revision, head_revision, upgrade
-from callwarden.policy.cli import app as policy_app
-from callwarden.vault.import_cli import app as recordings_app
-from callwarden.vault.keys_cli import app as keys_app
+from callwarden.cli_support import LazyGroup, console, new_app
 from callwarden.vault.sweep_cli import sweep_command
 
-app = new_app("callwarden: call-recording governance. Not legal advice.")
+if TYPE_CHECKING:
+    from callwarden.config import Settings
+
+
+class RootGroup(LazyGroup):
+    """The domains' commands, each imported only when it runs (see `LazyGroup`).
+
+    Add a domain's commands here as `name: ("module:attribute", "its one-line help")`.
+    """
+
+    lazy_commands = {
+        "users": ("callwarden.identity.cli:users_app", "Create, list and disable users."),
+        "teams": ("callwarden.identity.cli:teams_app", "Create and list teams."),
+        "tokens": ("callwarden.identity.cli:tokens_app", "Create, list and revoke API tokens."),
+        "audit": ("callwarden.audit.cli:app", "Verify and export the hash-chained audit trail."),
+        "law": (
+            "callwarden.law.cli:app",
+            "The law knowledge base: recording-consent rules and sector retention rules.",
+        ),
+        "policy": (
+            "callwarden.policy.cli:app",
+            "Validate, apply, show, compare and render the recording policy.",
+        ),
+        "decide": (
+            "callwarden.decisions.cli:decide",
+            "Decide whether and how to record a call (stored and audited unless --policy is "
+            "given).",
+        ),
+        "calls": ("callwarden.calls.cli:app", "Show calls and their consent ledger."),
+        "recordings": ("callwarden.vault.import_cli:app", "Import recordings into the vault."),
+        "keys": (
+            "callwarden.vault.keys_cli:app",
+            "Rotate and inspect the vault's key-encryption keys.",
+        ),
+        "analyze": (
+            "callwarden.analysis.cli:app",
+            "Verify recordings from their audio: announcement, keypresses, speech, redaction.",
+        ),
+    }
+
+
+app = typer.Typer(
+    help="callwarden: call-recording governance. Not legal advice.",
+    cls=RootGroup,
+    no_args_is_help=True,
+    add_completion=False,
+)
 db_app = new_app("Database schema.")
 app.add_typer(db_app, name="db")
-app.add_typer(users_app, name="users")
-app.add_typer(teams_app, name="teams")
-app.add_typer(tokens_app, name="tokens")
-app.add_typer(audit_app, name="audit")
-app.add_typer(law_app, name="law")
-app.add_typer(policy_app, name="policy")
-app.add_typer(calls_app, name="calls")
-app.add_typer(recordings_app, name="recordings")
-app.add_typer(keys_app, name="keys")
-app.add_typer(analyze_app, name="analyze")
 jobs_app = new_app("Background jobs: fetching provider recordings, sweeping the vault.")
 app.add_typer(jobs_app, name="jobs")
 jobs_app.command("sweep")(sweep_command)
-app.command("decide")(decide)
 
 
 @app.command("init")
 def init() -> None:
     """Initialise the data directory, database and first administrator (safe to run again)."""
+    from callwarden.config import load_settings
+
+    _initialise(load_settings())
+
+
+def _initialise(settings: Settings) -> None:
+    """Run the first-run set-up and report it, the one-time password last and boxed.
+
+    The password must not scroll away among other lines: nothing of ours prints after it
+    except, under `serve --init`, the one line saying where the server listens.
+    """
+    from rich.panel import Panel
+
     from callwarden.bootstrap import initialise
 
-    settings = load_settings()
     report = initialise(settings)
     for name, changed, detail in report.steps:
         mark = "[green]created[/]" if changed else "[dim]exists[/] "
         console.print(f"{mark}  {name}: {detail}", highlight=False)
-    if report.admin_password:
-        console.print(
-            "\n[bold]Administrator login[/]: user [bold]admin[/], "
-            f"password [bold]{report.admin_password}[/]\n"
-            "This password is temporary and shown once. Choose your own with\n"
-            "  callwarden users change-password admin\n"
-            "(or sign in with POST /v1/auth/token and change it with POST /v1/me/password),\n"
-            "then get a token: callwarden tokens create --user admin",
-            highlight=False,
-        )
     if not report.changed:
         console.print("already initialised: nothing changed")
     database = settings.resolved_database_url
     console.print(f"data: {settings.data_dir.resolve()}  database: {database}", highlight=False)
+    if report.admin_password:
+        console.print(
+            Panel.fit(
+                f"user      [bold]admin[/]\npassword  [bold]{report.admin_password}[/]\n\n"
+                "This password is temporary and shown once. Choose your own with\n"
+                "  .venv/bin/callwarden users change-password admin\n"
+                "(or sign in with POST /v1/auth/token and change it with POST /v1/me/password),\n"
+                "then get a token: .venv/bin/callwarden tokens create --user admin",
+                title="[bold]Administrator login[/]",
+                border_style="yellow",
+            ),
+            highlight=False,
+        )
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply pending schema migrations."""
+    from callwarden.config import load_settings
+    from callwarden.db import Database
+    from callwarden.migrate import current_revision, head_revision, upgrade
+
     settings = load_settings()
     db = Database(settings.resolved_database_url)
     try:
@@ -86,20 +135,42 @@ def db_upgrade() -> None:
 @app.command("serve")
 def serve(
     workers: int = typer.Option(1, min=1, max=64, help="Worker processes (PostgreSQL only)."),
+    then_init: bool = typer.Option(
+        False, "--init", help="Initialise first, as `callwarden init` does (what `make run` runs)."
+    ),
 ) -> None:
-    """Serve the API on the configured address."""
+    """Serve the API on the configured address (refused while another server runs here)."""
+    from callwarden.config import load_settings
+    from callwarden.serving import claim_data_dir, ensure_address_free
+
+    settings = load_settings()
+    address = f"http://{settings.bind_host}:{settings.bind_port}"
+    # Before anything is printed or started: is a server already running here?
+    lock = claim_data_dir(settings.data_dir, address) if settings.data_dir.is_dir() else None
+    try:
+        ensure_address_free(settings.bind_host, settings.bind_port)
+        if then_init:
+            _initialise(settings)
+        if lock is None and settings.data_dir.is_dir():
+            lock = claim_data_dir(settings.data_dir, address)
+        _serve(settings, workers)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _serve(settings: Settings, workers: int) -> None:
     import uvicorn
 
     from callwarden.runtime import open_database
 
-    settings = load_settings()
     open_database(settings).dispose()  # refuse to start on a missing or stale schema
     if workers > 1 and settings.resolved_database_url.startswith("sqlite"):
         console.print("SQLite serves from one worker; use PostgreSQL for more.")
         workers = 1
     console.print(
         f"callwarden serving on http://{settings.bind_host}:{settings.bind_port}  "
-        f"(API docs at /docs)",
+        f"(API docs at /docs; stop with Ctrl-C)",
         highlight=False,
     )
     # Request threads hand the GIL back and forth; a shorter switch interval keeps a thread that
@@ -124,6 +195,7 @@ def jobs_run(
     """Run the jobs in the foreground: a worker beside the servers (stop with Ctrl-C or TERM)."""
     import signal
 
+    from callwarden.config import load_settings
     from callwarden.jobs import Runner
     from callwarden.runtime import open_database
 
@@ -154,11 +226,11 @@ def jobs_run(
 @jobs_app.command("list")
 def jobs_list() -> None:
     """The registered jobs and how often each runs."""
-    from rich.table import Table
-
+    from callwarden.cli_support import new_table
+    from callwarden.config import load_settings
     from callwarden.jobs import describe
 
-    table = Table("job", "every (s)", "what it does")
+    table = new_table("job", "every (s)", "what it does", keep_whole=("job",))
     for job in describe(load_settings()):
         table.add_row(job["name"], f"{job['every_s']:g}", job["summary"])
     console.print(table)

@@ -48,6 +48,7 @@ def test_notice_json(files: dict[str, Path]) -> None:
     missing = runner.invoke(
         app, ["notice", "-p", str(files["prompt"]), str(files["other"]), "--json"]
     )
+    assert missing.exit_code == 1  # a script can tell "not played" from the exit status alone
     absent = json.loads(missing.stdout)
     assert absent["detected"] is False and absent["offset_s"] is None and absent["channel"] is None
 
@@ -59,7 +60,7 @@ def test_notice_table(files: dict[str, Path]) -> None:
     too_late = runner.invoke(
         app, ["notice", "-p", str(files["prompt"]), str(files["call"]), "--within", "0.5"]
     )
-    assert too_late.exit_code == 0 and "not found" in too_late.stdout
+    assert too_late.exit_code == 1 and "not found" in too_late.stdout
 
 
 def test_dtmf_json_and_table(files: dict[str, Path]) -> None:

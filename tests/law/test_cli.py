@@ -74,12 +74,13 @@ def test_show_unknown_code_json_still_fails_plainly() -> None:
 
 
 def test_sectors_list_show_and_json() -> None:
-    listing = runner.invoke(app, ["sectors"])
+    listing = runner.invoke(app, ["sectors"], env={"COLUMNS": "120"})
     assert listing.exit_code == 0
-    assert "mifid-ii" in listing.stdout and "P5Y" in listing.stdout
+    assert "mifid-ii" in listing.stdout and "at least 5 years, 7 years on request" in listing.stdout
+    assert "P5Y" not in listing.stdout  # periods read as words, not ISO 8601
     shown = runner.invoke(app, ["sectors", "mifid-ii"])
-    assert "Minimum retention: P5Y" in shown.stdout
-    assert "Extended retention (on request): P7Y" in shown.stdout
+    assert "Minimum retention: 5 years" in shown.stdout
+    assert "Extended retention (on request): 7 years" in shown.stdout
     document = json.loads(runner.invoke(app, ["sectors", "--json"]).stdout)
     assert {s["id"] for s in document["sectors"]} >= {"pci-dss", "hipaa"}
     missing = runner.invoke(app, ["sectors", "mifid"])

@@ -83,3 +83,22 @@ def test_ordering_agrees_with_approx_days(y1: int, m1: int, d1: int, y2: int, m2
     a, b = Duration(y1, m1, d1), Duration(y2, m2, d2)
     assert (a < b) == (a.approx_days < b.approx_days)
     assert parse_duration(a.isoformat()) == a
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("P90D", "90 days"),
+        ("P5Y", "5 years"),
+        ("P6M", "6 months"),
+        ("P1Y", "1 year"),
+        ("P1M", "1 month"),
+        ("P1D", "1 day"),
+        ("P2W", "14 days"),
+        ("P1Y6M", "1 year and 6 months"),
+        ("P1Y6M10D", "1 year, 6 months and 10 days"),
+        ("P0D", "0 days"),
+    ],
+)
+def test_durations_read_as_words(text: str, words: str) -> None:
+    assert parse_duration(text).words() == words

@@ -35,7 +35,8 @@ def test_mifid_purpose_with_retention_under_five_years() -> None:
 
     errors = errors_after(edit)
     assert {path for path, _ in errors} == {"purposes.regulatory_record.retention.min"}
-    assert any("at least P5Y" in message and "Art. 16(7)" in message for _, message in errors)
+    assert any("at least 5 years" in message and "Art. 16(7)" in message for _, message in errors)
+    assert any("keeps them 3 years" in message for _, message in errors)
     assert any("SYSC 10A" in message for _, message in errors)  # the FCA rule is checked too
 
 

@@ -65,6 +65,8 @@ def test_render_markdown_and_html_for_employees() -> None:
     assert "Version 3, in force from 2026-12-01" in markdown
     assert "Never recorded" in markdown and "not legal advice" in markdown
     assert "notice-de-v2" in markdown
+    assert "| 90 days | 6 months |" in markdown and "| 5 years | 7 years |" in markdown
+    assert "P90D" not in markdown and "P5Y" not in markdown  # people read words, not ISO 8601
     data = example_data()
     data["scripts"]["en"]["notice"]["text"] = "<script>alert(1)</script> recorded"
     html = render(PolicyDocument.model_validate(data), "html")

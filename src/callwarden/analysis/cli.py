@@ -16,13 +16,13 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from callwarden.analysis.audio import decode
 from callwarden.analysis.dtmf import detect_dtmf
-from callwarden.analysis.notice import DEFAULT_THRESHOLD, detect_notice, prepare_prompt
+from callwarden.analysis.notice import DEFAULT_THRESHOLD, NoticeMatch, detect_notice, prepare_prompt
 from callwarden.analysis.redact import redact_file
 from callwarden.analysis.speech import SpeechSettings, detect_speech
+from callwarden.cli_support import new_table
 from callwarden.kit.errors import CallwardenError
 
 app = typer.Typer(
@@ -62,7 +62,10 @@ def notice_command(
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Was the announcement played in the recording, where, and on which channel?"""
+    """Was the announcement played in the recording, where, and on which channel?
+
+    Exit status 1 when it was not found, so a script can act on the answer without parsing it.
+    """
     with _plain_errors():
         prepared = prepare_prompt(decode(prompt), name=prompt.name)
         match = detect_notice(
@@ -70,15 +73,21 @@ def notice_command(
         )
     if as_json:
         _emit_json(match.as_dict())
-        return
+    else:
+        _print_notice(match, prompt.name)
+    if not match.detected:
+        raise typer.Exit(1)
+
+
+def _print_notice(match: NoticeMatch, prompt_name: str) -> None:
     console = Console()
     verdict = "[green]played[/green]" if match.detected else "[red]not found[/red]"
     where = f" at {match.offset_s:.2f} s on channel {match.channel}" if match.detected else ""
     console.print(
-        f"announcement {prompt.name}: {verdict}{where} (score {match.score:.3f}, "
+        f"announcement {prompt_name}: {verdict}{where} (score {match.score:.3f}, "
         f"threshold {match.threshold:.2f})"
     )
-    table = Table("channel", "score", "best offset (s)")
+    table = new_table("channel", "score", "best offset (s)")
     for item in match.per_channel:
         table.add_row(str(item.channel), f"{item.score:.3f}", f"{item.offset_s:.2f}")
     console.print(table)
@@ -99,7 +108,7 @@ def dtmf_command(
     if not presses:
         console.print("no keypresses found")
         return
-    table = Table("digit", "start (s)", "end (s)", "channel")
+    table = new_table("digit", "start (s)", "end (s)", "channel")
     for press in presses:
         table.add_row(press.digit, f"{press.start_s:.3f}", f"{press.end_s:.3f}", str(press.channel))
     console.print(table)
@@ -121,7 +130,7 @@ def speech_command(
         _emit_json(found.as_dict())
         return
     console = Console()
-    table = Table("channel", "speech (s)", "speech spans", "noise floor (dBFS)")
+    table = new_table("channel", "speech (s)", "speech spans", "noise floor (dBFS)")
     for channel in found.channels:
         table.add_row(
             str(channel.channel),

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import typer
-from rich.table import Table
 
 from callwarden.calls import ledger, service
-from callwarden.cli_support import console, new_app, print_json, unit_of_work
+from callwarden.cli_support import console, new_app, new_table, print_json, unit_of_work
 from callwarden.identity.principal import cli_principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import InvalidInput
@@ -30,7 +29,16 @@ def show(call_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
         f"({detail['governing_rule']}, consent {detail['consent']})",
         highlight=False,
     )
-    parties = Table("party", "role", "jurisdiction", "rule", "notice heard", "consent", "left")
+    parties = new_table(
+        "party",
+        "role",
+        "jurisdiction",
+        "rule",
+        "notice heard",
+        "consent",
+        "left",
+        keep_whole=("party",),
+    )
     for party in detail["parties"]:
         parties.add_row(
             party["key"],
@@ -42,7 +50,9 @@ def show(call_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
             (party["left_at"] or "")[:19],
         )
     console.print(parties)
-    events = Table("time", "event", "party", "method", "accepted", "violation")
+    events = new_table(
+        "time", "event", "party", "method", "accepted", "violation", keep_whole=("party",)
+    )
     for event in detail["events"]:
         events.add_row(
             event["occurred_at"][:19],
@@ -79,7 +89,9 @@ def list_calls(
     if as_json:
         print_json(rows)
         return
-    table = Table("call", "started", "direction", "state", "decision", "recording")
+    table = new_table(
+        "call", "started", "direction", "state", "decision", "recording", keep_whole=("call",)
+    )
     for row in rows:
         table.add_row(
             row["call_id"],

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import typer
 from pydantic import ValidationError
-from rich.table import Table
 
-from callwarden.cli_support import console, print_json, unit_of_work
+from callwarden.cli_support import console, new_table, print_json, unit_of_work
 from callwarden.decisions import service
 from callwarden.decisions.compiled import CompiledPolicy
 from callwarden.decisions.engine import decide as decide_call
@@ -94,7 +93,9 @@ def show(decision: Decision) -> None:
             f"purposes: {', '.join(decision.purposes)}   "
             f"retention class: {decision.retention_class}"
         )
-    table = Table("party", "jurisdiction", "rule", "located", "uncertain", "citations")
+    table = new_table(
+        "party", "jurisdiction", "rule", "located", "uncertain", "citations", keep_whole=("party",)
+    )
     for finding in decision.jurisdictions:
         table.add_row(
             finding.party,

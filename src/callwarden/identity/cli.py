@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import typer
-from rich.table import Table
 
-from callwarden.cli_support import console, new_app, print_json, unit_of_work
+from callwarden.cli_support import console, new_app, new_table, print_json, unit_of_work
 from callwarden.identity import accounts, passwords, service
 from callwarden.identity.principal import Principal, cli_principal
 from callwarden.identity.roles import Role
@@ -114,7 +113,7 @@ def list_users(as_json: bool = typer.Option(False, "--json")) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table("username", "name", "role", "team", "status")
+    table = new_table("username", "name", "role", "team", "status", keep_whole=("username",))
     for row in rows:
         table.add_row(
             row["username"],
@@ -213,7 +212,7 @@ def list_tokens(
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "user", "name", "role", "expires", "status")
+    table = new_table("id", "user", "name", "role", "expires", "status", keep_whole=("id",))
     for row in rows:
         table.add_row(
             row["id"],

@@ -13,8 +13,8 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from callwarden.cli_support import new_table
 from callwarden.kit.errors import InvalidInput
 from callwarden.law.knowledge import NOT_LEGAL_ADVICE, KnowledgeBase, load_knowledge_base
 from callwarden.law.schema import CONSENT_FORMS, SectorRule
@@ -63,9 +63,16 @@ def list_jurisdictions(as_json: bool = JSON_OPTION) -> None:
     if as_json:
         _emit_json({"version": kb.version, "jurisdictions": rows})
         return
-    table = Table(title=f"Law knowledge base {kb.version}", caption=NOT_LEGAL_ADVICE)
-    for column in ("code", "name", "rule", "uncertain", "reviewed"):
-        table.add_column(column)
+    table = new_table(
+        "code",
+        "name",
+        "rule",
+        "uncertain",
+        "reviewed",
+        keep_whole=("code",),
+        title=f"Law knowledge base {kb.version}",
+    )
+    table.caption = NOT_LEGAL_ADVICE
     for row in rows:
         rule = str(row["rule"])
         if row["rule_from"] != row["code"]:
@@ -154,22 +161,35 @@ def sectors(
             typer.echo(line)
         typer.echo(NOT_LEGAL_ADVICE)
         return
-    table = Table(title=f"Sector rules {kb.version}", caption=NOT_LEGAL_ADVICE)
-    for column in ("id", "where", "must record", "min", "extended", "max", "uncertain"):
-        table.add_column(column)
+    table = new_table(
+        *("id", "where", "must record", "retention", "uncertain"),
+        keep_whole=("id", "where"),
+        title=f"Sector rules {kb.version}",
+    )
+    table.caption = NOT_LEGAL_ADVICE
     for sector in chosen:
         table.add_row(
             sector.id,
             ", ".join(sector.jurisdictions),
             "yes" if sector.recording_required else "no",
-            *(str(period or "-") for period in _periods(sector)),
+            _retention_words(sector),
             "[yellow]uncertain[/]" if sector.uncertain else "no",
         )
     Console().print(table)
 
 
-def _periods(sector: SectorRule) -> tuple[object, ...]:
-    return (sector.min_retention, sector.extended_retention, sector.max_retention)
+def _retention_words(sector: SectorRule) -> str:
+    """`at least 5 years, 7 years on request`: the sector's periods in one readable cell."""
+    parts = [
+        f"{prefix}{period.words()}{suffix}"
+        for prefix, period, suffix in (
+            ("at least ", sector.min_retention, ""),
+            ("", sector.extended_retention, " on request"),
+            ("at most ", sector.max_retention, ""),
+        )
+        if period is not None
+    ]
+    return ", ".join(parts) or "-"
 
 
 def describe_sector(sector: SectorRule) -> list[str]:
@@ -183,7 +203,7 @@ def describe_sector(sector: SectorRule) -> list[str]:
         ("Maximum retention", sector.max_retention),
     ):
         if period is not None:
-            lines.append(f"{label}: {period}")
+            lines.append(f"{label}: {period.words()}")
     if sector.retention_of:
         lines.append(f"Retention counts: {sector.retention_of}")
     lines += ["Requires:"] + [f"  - {item}" for item in sector.requirements]

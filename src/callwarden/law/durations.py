@@ -71,6 +71,21 @@ class Duration:
         parts = [f"{value}{unit}" for value, unit in self._units() if value]
         return "P" + ("".join(parts) if parts else "0D")
 
+    def words(self) -> str:
+        """The duration as people read it, e.g. `5 years`, `1 year and 6 months`, `90 days`.
+
+        `isoformat` stays the form for files and machine fields; this one is for every place a
+        person reads a retention period (CLI output, the rendered policy, problem messages).
+        """
+        named = [
+            f"{value} {unit if value == 1 else unit + 's'}"
+            for value, unit in ((self.years, "year"), (self.months, "month"), (self.days, "day"))
+            if value
+        ]
+        if not named:
+            return "0 days"
+        return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
     def _units(self) -> tuple[tuple[int, str], ...]:
         return ((self.years, "Y"), (self.months, "M"), (self.days, "D"))
 

@@ -6,9 +6,8 @@ from datetime import datetime
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from callwarden.cli_support import console, new_app, print_json, unit_of_work
+from callwarden.cli_support import console, new_app, new_table, print_json, unit_of_work
 from callwarden.identity.principal import cli_principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import InvalidInput
@@ -105,7 +104,9 @@ def show(
 @app.command("list")
 def list_versions() -> None:
     with unit_of_work() as session:
-        table = Table("version", "effective from", "applied by", "source", "sha256")
+        table = new_table(
+            "version", "effective from", "applied by", "source", "sha256", keep_whole=("version",)
+        )
         for row in service.list_versions(session):
             table.add_row(
                 str(row.version),

@@ -47,8 +47,8 @@ def _context(
         {
             "name": name,
             "description": purpose.description,
-            "min": str(purpose.retention.min),
-            "max": str(purpose.retention.max) if purpose.retention.max else "no limit set",
+            "min": purpose.retention.min.words(),
+            "max": purpose.retention.max.words() if purpose.retention.max else "no limit set",
             "sector_rules": ", ".join(purpose.sector_rules),
         }
         for name, purpose in document.purposes.items()

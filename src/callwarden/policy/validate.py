@@ -99,7 +99,7 @@ def _purposes(document: PolicyDocument, kb: KnowledgeBase) -> Iterator[Problem]:
         if retention.max is not None and retention.min > retention.max:
             yield _at(
                 (*path, "retention"),
-                f"minimum {retention.min} is longer than maximum {retention.max}",
+                f"minimum {retention.min.words()} is longer than maximum {retention.max.words()}",
                 "make min no longer than max",
             )
         for position, sector_id in enumerate(purpose.sector_rules):
@@ -116,8 +116,9 @@ def _purposes(document: PolicyDocument, kb: KnowledgeBase) -> Iterator[Problem]:
             if sector.min_retention is not None and retention.min < sector.min_retention:
                 yield _at(
                     (*path, "retention", "min"),
-                    f"{sector.name} requires keeping recordings at least {sector.min_retention} "
-                    f"({cite}); this purpose keeps them {retention.min}",
+                    f"{sector.name} requires keeping recordings at least "
+                    f"{sector.min_retention.words()} ({cite}); this purpose keeps them "
+                    f"{retention.min.words()}",
                     f"set retention.min to {sector.min_retention} or longer",
                 )
             if (
@@ -127,8 +128,9 @@ def _purposes(document: PolicyDocument, kb: KnowledgeBase) -> Iterator[Problem]:
             ):
                 yield _at(
                     (*path, "retention", "max"),
-                    f"{sector.name} lets the regulator ask for {sector.extended_retention} "
-                    f"({cite}); this purpose deletes after {retention.max}",
+                    f"{sector.name} lets the regulator ask for "
+                    f"{sector.extended_retention.words()} ({cite}); this purpose deletes after "
+                    f"{retention.max.words()}",
                     f"allow retention.max of at least {sector.extended_retention}",
                     "warning",
                 )
@@ -137,7 +139,7 @@ def _purposes(document: PolicyDocument, kb: KnowledgeBase) -> Iterator[Problem]:
             ):
                 yield _at(
                     (*path, "retention", "max"),
-                    f"{sector.name} allows at most {sector.max_retention} ({cite})",
+                    f"{sector.name} allows at most {sector.max_retention.words()} ({cite})",
                     f"set retention.max to {sector.max_retention} or less",
                 )
         if retention.max is None:

@@ -20,8 +20,23 @@ def problem_response(error: CallwardenError, request: Request) -> JSONResponse:
         error.to_problem(instance=request.url.path),
         status_code=error.status,
         media_type=PROBLEM_JSON,
-        headers=error.response_headers() or None,
+        headers=_headers(error, request) or None,
     )
+
+
+def _headers(error: CallwardenError, request: Request) -> dict[str, str]:
+    headers = error.response_headers()
+    if error.status == 401:
+        headers = {**headers, **_challenge(request)}
+    return headers
+
+
+def _challenge(request: Request) -> dict[str, str]:
+    """HTTP requires a 401 to say how to authenticate; RFC 6750 adds why a token was refused."""
+    challenge = 'Bearer realm="callwarden"'
+    if "authorization" in request.headers:
+        challenge += ', error="invalid_token"'
+    return {"WWW-Authenticate": challenge}
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -2,7 +2,8 @@
 
 The periodic sweeper waits `CALLWARDEN_ORPHAN_GRACE_MINUTES` (at least one minute) so it never
 races an upload about to commit. After a crash, with the server stopped, an operator can sweep
-with `--grace-minutes 0` to see at once what the crash left behind.
+with `--grace-minutes 0` to see at once what the crash left behind. The root command imports
+this module for its help, so the vault is imported only when the sweep runs.
 """
 
 from __future__ import annotations
@@ -12,10 +13,6 @@ from datetime import timedelta
 import typer
 
 from callwarden.cli_support import console
-from callwarden.config import load_settings
-from callwarden.identity.principal import cli_principal
-from callwarden.runtime import open_database
-from callwarden.vault.tasks import sweep
 
 
 def sweep_command(
@@ -27,6 +24,11 @@ def sweep_command(
     ),
 ) -> None:
     """Delete vault objects no committed recording refers to (audited as vault.orphans_swept)."""
+    from callwarden.config import load_settings
+    from callwarden.identity.principal import cli_principal
+    from callwarden.runtime import open_database
+    from callwarden.vault.tasks import sweep
+
     settings = load_settings()
     minutes = settings.orphan_grace_minutes if grace_minutes is None else grace_minutes
     db = open_database(settings)
