@@ -184,9 +184,7 @@ def test_tables_never_cut_ids(tmp_path: Path) -> None:
     env = {"CALLWARDEN_DATA_DIR": str(tmp_path / "var"), "COLUMNS": "80"}
     runner.invoke(app, ["init"], env=env)
     long_name = "integration-bot-for-the-eastern-region"
-    runner.invoke(
-        app, ["users", "create", long_name, "--role", "integration", "--name", "Bot"], env=env
-    )
+    runner.invoke(app, ["users", "create-service", long_name, "--name", "Bot"], env=env)
     created = runner.invoke(
         app, ["tokens", "create", "--user", long_name, "--name", "x" * 40], env=env
     )

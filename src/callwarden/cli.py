@@ -27,10 +27,16 @@ class RootGroup(LazyGroup):
     """
 
     lazy_commands = {
-        "users": ("callwarden.identity.cli:users_app", "Create, list and disable users."),
+        "users": (
+            "callwarden.identity.cli:users_app",
+            "Create, list, disable and enable users; service identities; passwords.",
+        ),
         "teams": ("callwarden.identity.cli:teams_app", "Create and list teams."),
         "tokens": ("callwarden.identity.cli:tokens_app", "Create, list and revoke API tokens."),
-        "audit": ("callwarden.audit.cli:app", "Verify and export the hash-chained audit trail."),
+        "audit": (
+            "callwarden.audit.cli:app",
+            "Verify and export the hash-chained audit trail and its signed checkpoints.",
+        ),
         "law": (
             "callwarden.law.cli:app",
             "The law knowledge base: recording-consent rules and sector retention rules.",
