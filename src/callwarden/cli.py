@@ -111,6 +111,7 @@ def serve(
         workers=workers,
         log_config=None,
         access_log=False,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 
