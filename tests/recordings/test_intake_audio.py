@@ -4,6 +4,7 @@ names a server path in a refusal; a refusal leaves no object and no row behind."
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,8 +13,10 @@ from sqlalchemy import func, select
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import SYSTEM
+from callwarden.kit.errors import InvalidInput
 from callwarden.models import Recording
 from callwarden.policy import service as policies
+from callwarden.vault.trimming import trim
 from tests.recordings.conftest import objects, recorded_call
 from tests.support.audio import encode, tone_mix, wav
 from tests.support.factories import bearer, make_token
@@ -118,19 +121,29 @@ def test_an_ogg_cut_inside_a_page_is_refused(
     assert stored_rows(db) == 0 and objects(vault_settings) == []
 
 
-def test_an_undecodable_recording_to_trim_names_no_server_path(
+def test_a_wav_header_that_does_not_hold_together_is_refused_naming_no_path(
     api: TestClient, people: dict[str, dict[str, str]], vault_settings: Settings, db: Database
 ) -> None:
     call = recorded_call(api, people["pbx"])
-    call.ok("consent_withdrawn", party="customer", method="speech", offset_s=1.0)
+    call.ok("consent_withdrawn", party="customer", method="speech", offset_s=1.0)  # to be cut
     audio = bytearray(wav(2.0))
     struct.pack_into("<H", audio, audio.index(b"fmt ") + 8 + 14, 0)  # 0 bits per sample
-    detail = refused(upload(api, people["pbx"], call.call_id, bytes(audio), "zero-bits"))
-    assert "/" not in detail and str(vault_settings.data_dir) not in detail
+    detail = refused(upload(api, people["pbx"], call.call_id, bytes(audio), "zero-bits"), "0-bit")
+    assert "/" not in detail
     assert stored_rows(db) == 0 and objects(vault_settings) == []
-    assert [
-        p for p in vault_settings.data_dir.rglob("*") if p.is_file() and ".intake" in str(p)
-    ] == []
+    spooled = [path for path in vault_settings.data_dir.rglob("*") if ".intake" in str(path)]
+    assert spooled == []
+
+
+def test_a_recording_that_cannot_be_decoded_to_trim_names_no_path(tmp_path: Path) -> None:
+    source, target = tmp_path / "spooled.wav", tmp_path / "kept.wav"
+    audio = bytearray(wav(2.0))
+    struct.pack_into("<H", audio, audio.index(b"fmt ") + 8 + 14, 0)
+    source.write_bytes(bytes(audio))
+    with pytest.raises(InvalidInput) as refusal:
+        trim(source, target, 1.0)
+    assert "could not be decoded" in refusal.value.detail
+    assert str(tmp_path) not in refusal.value.detail and "/" not in refusal.value.detail
 
 
 def test_a_server_misconfiguration_names_no_server_path(

@@ -23,6 +23,7 @@ MAX_CHANNELS = 16
 MIN_RATE, MAX_RATE = 4000, 192_000
 MAX_DURATION_S = 24 * 3600
 WAV_CODECS = {1: "pcm", 3: "float", 6: "alaw", 7: "ulaw"}
+WAV_SAMPLE_BITS = {"pcm": (8, 16, 24, 32), "float": (32, 64), "alaw": (8,), "ulaw": (8,)}
 STREAMING_SIZES = (0, 0xFFFFFFFF)  # what a WAV writer that cannot seek back leaves as the size
 
 
@@ -112,7 +113,7 @@ def _wav(head: bytes, total: int) -> MediaInfo:
         elif chunk_id == b"data":
             if fmt is None:
                 raise InvalidInput("WAV data chunk comes before its fmt chunk")
-            codec_id, channels, rate, byte_rate, block_align, _bits = fmt
+            codec_id, channels, rate, byte_rate, block_align, bits = fmt
             codec = WAV_CODECS.get(codec_id)
             if codec is None:
                 raise InvalidInput(
@@ -120,6 +121,11 @@ def _wav(head: bytes, total: int) -> MediaInfo:
                 )
             if byte_rate <= 0 or block_align <= 0:
                 raise InvalidInput("WAV header has a zero byte rate")
+            if bits not in WAV_SAMPLE_BITS[codec] or block_align != channels * (bits // 8):
+                raise InvalidInput(
+                    f"WAV header does not hold together: {bits}-bit {codec} samples in "
+                    f"{block_align}-byte frames of {channels} channels"
+                )
             available = max(0, total - body)
             declared = length if length not in STREAMING_SIZES else available
             if declared > available and rate:
