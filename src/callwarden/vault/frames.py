@@ -116,7 +116,10 @@ def last_flac_frame(tail: bytes, start: int, channels: int, fixed_block: int) ->
         candidates += 1
         first_sample, block = header
         footer = tail[-2:]
-        if len(tail) - position > 2 and _crc(tail[position:-2], _CRC16, 16).to_bytes(2) == footer:
+        if (
+            len(tail) - position > 2
+            and _crc(tail[position:-2], _CRC16, 16).to_bytes(2, "big") == footer
+        ):
             return FlacEnd(first_sample, block, complete=True)
         latest = latest or FlacEnd(first_sample, block, complete=False)
     return latest

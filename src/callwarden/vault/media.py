@@ -183,7 +183,10 @@ def _flac_audio_start(head: bytes) -> int | None:
     """Where the metadata blocks end and the frames begin, if that is within the head."""
     position = 4
     while position + 4 <= len(head):
-        last, length = head[position] & 0x80, int.from_bytes(head[position + 1 : position + 4])
+        last, length = (
+            head[position] & 0x80,
+            int.from_bytes(head[position + 1 : position + 4], "big"),
+        )
         position += 4 + length
         if last:
             return position
