@@ -32,7 +32,7 @@ from callwarden.migrate import current_revision, head_revision
 from callwarden.policy.api import router as policy_router
 from callwarden.policy.service import active_compiled
 from callwarden.server.deps import database
-from callwarden.server.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from callwarden.server.middleware import AccessLogMiddleware, BodyLimitMiddleware, Limit
 from callwarden.server.problems import install_problem_handlers
 from callwarden.vault.api import router as vault_router
 from callwarden.verification.api import router as verification_router
@@ -47,9 +47,11 @@ DESCRIPTION = (
 UPLOAD_PATH = re.compile(r"^/v1/(calls/[^/]+/recordings|scripts/[^/]+/audio)$")
 
 
-def body_limit(path: str, settings: Settings) -> int | None:
-    """JSON bodies are small; recording uploads stream and are limited by intake itself."""
-    return None if UPLOAD_PATH.match(path) else settings.max_body_bytes
+def body_limit(path: str, settings: Settings) -> Limit:
+    """JSON bodies are small and buffered; audio uploads stream, up to the largest recording."""
+    if UPLOAD_PATH.match(path):
+        return Limit(settings.max_recording_bytes, streamed=True)
+    return Limit(settings.max_body_bytes)
 
 
 def _load_what_decisions_need(db: Database) -> None:

@@ -190,6 +190,7 @@ def _serve(settings: Settings, workers: int) -> None:
         workers=workers,
         log_config=None,
         access_log=False,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 

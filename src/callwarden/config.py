@@ -53,6 +53,12 @@ class Settings(BaseSettings):
         default=None, description="Public-key mode: this node seals with the RSA public key only."
     )
     max_recording_bytes: int = Field(default=2 * 1024**3, ge=1024, description="Largest upload.")
+    shutdown_grace_seconds: int = Field(
+        default=10,
+        ge=1,
+        le=3600,
+        description="On SIGTERM, how long requests in progress may finish before they are cut.",
+    )
     orphan_grace_minutes: int = Field(
         default=60, ge=1, description="Age before unreferenced objects go."
     )

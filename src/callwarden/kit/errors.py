@@ -15,6 +15,9 @@ class CallwardenError(Exception):
     status: int = 400
     code: str = "bad_request"
     title: str = "Bad request"
+    # True when the detail is for whoever runs the service (it may name files, keys, settings):
+    # the API then logs it and tells the client only that the service is misconfigured.
+    for_operator: bool = False
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
@@ -77,3 +80,4 @@ class PayloadTooLarge(CallwardenError):
 
 class ConfigurationError(CallwardenError):
     status, code, title = 500, "configuration_error", "Configuration error"
+    for_operator = True

@@ -67,6 +67,9 @@ class Recording(Base):
     created_by: Mapped[str] = mapped_column(String(120))
     analysed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     analysis_error: Mapped[str | None] = mapped_column(String(1000))
+    # What the upload asked for besides its bytes (channel map, start, agent, private, source):
+    # a repeat of the idempotency key must ask for the same. None on rows stored before it.
+    intake_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     parties: Mapped[list[RecordingParty]] = relationship(
         lazy="selectin", order_by="RecordingParty.id"

@@ -7,6 +7,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -14,16 +15,26 @@ from callwarden.kit.errors import PayloadTooLarge
 
 log = logging.getLogger("callwarden.access")
 
-BodyLimit = Callable[[str], int | None]
+BodyLimit = Callable[[str], "Limit"]
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """The largest body a path takes; a streamed one is counted as it passes, never buffered."""
+
+    max_bytes: int
+    streamed: bool = False
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies over the limit for their path, whether declared or streamed.
+    """Refuse bodies over the limit for their path, whether declared or streamed, with a 413.
 
-    A declared length over the limit is refused before a byte is read. Otherwise the body is
-    read up to the limit and replayed to the app, so an over-long chunked body is refused with a
-    413 before any handler runs. Paths whose limit is None (streamed uploads) pass through: their
-    handlers count bytes themselves.
+    A declared length over the limit is refused before a byte is read. A buffered body (JSON) is
+    read up to the limit and replayed to the app, so an over-long chunked body is refused before
+    any handler runs. A streamed body (uploads) reaches its handler piece by piece; the piece
+    that crosses the limit raises PayloadTooLarge inside the handler, which abandons the upload.
+    Every refusal closes the connection: the rest of the body is never read, and a client still
+    writing it sees the connection end (and then the 413) instead of waiting forever.
     """
 
     def __init__(self, app: ASGIApp, limit_for: BodyLimit) -> None:
@@ -31,13 +42,16 @@ class BodyLimitMiddleware:
         self.limit_for = limit_for
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit = self.limit_for(scope["path"]) if scope["type"] == "http" else None
-        if limit is None:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _send_413(send, scope["path"], limit)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit.max_bytes):
+            await _send_413(send, scope["path"], limit.max_bytes)
+            return
+        if limit.streamed:
+            await _streamed(self.app, scope, receive, send, limit.max_bytes)
             return
         body = bytearray()
         while True:
@@ -45,8 +59,8 @@ class BodyLimitMiddleware:
             if message["type"] != "http.request":
                 break
             body += message.get("body", b"")
-            if len(body) > limit:
-                await _send_413(send, scope["path"], limit)
+            if len(body) > limit.max_bytes:
+                await _send_413(send, scope["path"], limit.max_bytes)
                 return
             if not message.get("more_body", False):
                 break
@@ -62,12 +76,44 @@ class BodyLimitMiddleware:
         await self.app(scope, replay, send)
 
 
+async def _streamed(app: ASGIApp, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    """Pass a streamed body through, counting it; past the limit the app gets PayloadTooLarge."""
+    seen, refused, started = 0, False, False
+
+    async def counted() -> Message:
+        nonlocal seen, refused
+        if refused:
+            raise _too_large(limit)
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                refused = True
+                raise _too_large(limit)
+        return message
+
+    async def closing(message: Message) -> None:
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = True
+            if refused:  # the unread rest of the body must not be taken for the next request
+                message["headers"] = [*message.get("headers", []), (b"connection", b"close")]
+        await send(message)
+
+    try:
+        await app(scope, counted, closing)
+    except PayloadTooLarge:
+        if started:
+            raise
+        await _send_413(send, scope["path"], limit)
+
+
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"request body is larger than the {limit}-byte limit")
+
+
 async def _send_413(send: Send, path: str, limit: int) -> None:
-    body = json.dumps(
-        PayloadTooLarge(f"request body is larger than the {limit}-byte limit").to_problem(
-            instance=path
-        )
-    ).encode()
+    body = json.dumps(_too_large(limit).to_problem(instance=path)).encode()
     await send(
         {
             "type": "http.response.start",
@@ -75,6 +121,7 @@ async def _send_413(send: Send, path: str, limit: int) -> None:
             "headers": [
                 (b"content-type", b"application/problem+json"),
                 (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
             ],
         }
     )

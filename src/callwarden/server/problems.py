@@ -15,9 +15,20 @@ PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("callwarden.api")
 
 
+MISCONFIGURED = "the service is not configured correctly; its log tells the operator what to fix"
+
+
 def problem_response(error: CallwardenError, request: Request) -> JSONResponse:
+    """The error as problem+json; an operator's error (it may name server paths) only logged."""
+    if error.for_operator:
+        log.error(error.detail, extra={"path": request.url.path, "code": error.code})
+        problem = CallwardenError(MISCONFIGURED).to_problem(instance=request.url.path)
+        problem.update(status=error.status, code=error.code, title=error.title)
+        problem["type"] = f"https://callwarden.dev/problems/{error.code}"
+    else:
+        problem = error.to_problem(instance=request.url.path)
     return JSONResponse(
-        error.to_problem(instance=request.url.path),
+        problem,
         status_code=error.status,
         media_type=PROBLEM_JSON,
         headers=_headers(error, request) or None,

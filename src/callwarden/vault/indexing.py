@@ -24,6 +24,7 @@ from callwarden.kit.errors import InvalidInput
 from callwarden.models import DataKey, DecisionRecord, Recording, RecordingParty
 from callwarden.policy import service as policies
 from callwarden.vault.admission import Admission, pause_intervals
+from callwarden.vault.idempotency import request_fields
 from callwarden.vault.wrapping import WrappedKey
 
 if TYPE_CHECKING:
@@ -172,6 +173,7 @@ def index(
         "created_by": principal.actor,
         "analysed_at": None,
         "analysis_error": None,
+        "intake_request": request_fields(request),
     }
     parties = [
         {

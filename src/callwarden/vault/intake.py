@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from sqlalchemy.exc import IntegrityError
+
 from callwarden.audit import service as audit
 from callwarden.calls import repository as calls
 from callwarden.db import Database
@@ -28,6 +30,7 @@ from callwarden.kit.ids import new_id
 from callwarden.vault import indexing
 from callwarden.vault.admission import LEDGER_KINDS, Admission, admit, recording_start_time
 from callwarden.vault.format import new_data_key
+from callwarden.vault.idempotency import check_repeat
 from callwarden.vault.media import MediaInfo, MediaSniffer
 from callwarden.vault.runtime import Vault
 from callwarden.vault.sealing import Sealer
@@ -72,8 +75,8 @@ def ingest(
         if call is None:
             raise NotFound(f"no call {request.call_id!r}")
         existing = indexing.by_idempotency_key(session, request.call_id, request.idempotency_key)
-        if existing is not None:
-            _drain(pieces)
+        if existing is not None:  # a retry, or the key reused for another upload
+            check_repeat(existing, request, _digest(pieces))
             return IntakeResult(describe(existing), False)
         events = calls.accepted_events(session, call.id, LEDGER_KINDS)
         start = recording_start_time(events, request.started_at, call.started_at)
@@ -103,6 +106,16 @@ def ingest(
             )
             described = describe(recording)
         return IntakeResult(described, True)
+    except IntegrityError:  # the same key stored meanwhile by a concurrent upload?
+        vault.store.delete(object_key)
+        with db.reading() as session:
+            existing = indexing.by_idempotency_key(
+                session, request.call_id, request.idempotency_key
+            )
+            if existing is None:
+                raise
+            check_repeat(existing, request, stored.original_sha256)
+            return IntakeResult(describe(existing), False)
     except BaseException:
         vault.store.delete(object_key)
         raise
@@ -111,6 +124,14 @@ def ingest(
 def _drain(pieces: Iterable[bytes]) -> None:
     for _ in pieces:
         pass
+
+
+def _digest(pieces: Iterable[bytes]) -> str:
+    """The SHA-256 of a repeated upload's body, read to the end and kept nowhere."""
+    digest = hashlib.sha256()
+    for piece in pieces:
+        digest.update(piece)
+    return digest.hexdigest()
 
 
 def _refuse(

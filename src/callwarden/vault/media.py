@@ -3,8 +3,10 @@
 Intake never holds a whole recording, so it cannot hand the file to a decoder. Instead a
 `MediaSniffer` keeps the first and last 64 KiB it sees and parses the container headers itself:
 WAV (PCM, µ-law, A-law, float), FLAC (STREAMINFO) and Ogg (Opus or Vorbis: channel count from
-the first page, duration from the last page's granule position). Anything else, or a header
-that does not hold together, is refused before the upload is acknowledged.
+the first page, duration from the last page's granule position). Anything else, a header
+that does not hold together, or a file shorter than its header says (an upload cut short), is
+refused before the upload is acknowledged. A streaming header that leaves the length unknown
+(WAV sizes 0 or 0xFFFFFFFF, FLAC total samples 0) is measured from what actually arrived.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from collections import deque
 from dataclasses import dataclass
 
 from callwarden.kit.errors import InvalidInput
+from callwarden.vault.frames import last_flac_frame, last_ogg_page
 
 WINDOW = 64 * 1024
 MAX_CHANNELS = 16
 MIN_RATE, MAX_RATE = 4000, 192_000
 MAX_DURATION_S = 24 * 3600
 WAV_CODECS = {1: "pcm", 3: "float", 6: "alaw", 7: "ulaw"}
+WAV_SAMPLE_BITS = {"pcm": (8, 16, 24, 32), "float": (32, 64), "alaw": (8,), "ulaw": (8,)}
+STREAMING_SIZES = (0, 0xFFFFFFFF)  # what a WAV writer that cannot seek back leaves as the size
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +72,9 @@ class MediaSniffer:
         if head.startswith(b"RIFF"):
             found = _wav(head, self.size)
         elif head.startswith(b"fLaC"):
-            found = _flac(head)
+            found = _flac(head, self.tail, self.size)
         elif head.startswith(b"OggS"):
-            found = _ogg(head, bytes(self.tail))
+            found = _ogg(head, self.tail)
         else:
             raise InvalidInput(
                 "not a supported audio file: send WAV (PCM, µ-law, A-law), FLAC or Ogg Opus"
@@ -108,7 +113,7 @@ def _wav(head: bytes, total: int) -> MediaInfo:
         elif chunk_id == b"data":
             if fmt is None:
                 raise InvalidInput("WAV data chunk comes before its fmt chunk")
-            codec_id, channels, rate, byte_rate, block_align, _bits = fmt
+            codec_id, channels, rate, byte_rate, block_align, bits = fmt
             codec = WAV_CODECS.get(codec_id)
             if codec is None:
                 raise InvalidInput(
@@ -116,9 +121,21 @@ def _wav(head: bytes, total: int) -> MediaInfo:
                 )
             if byte_rate <= 0 or block_align <= 0:
                 raise InvalidInput("WAV header has a zero byte rate")
+            if bits not in WAV_SAMPLE_BITS[codec] or block_align != channels * (bits // 8):
+                raise InvalidInput(
+                    f"WAV header does not hold together: {bits}-bit {codec} samples in "
+                    f"{block_align}-byte frames of {channels} channels"
+                )
             available = max(0, total - body)
-            declared = length if length not in (0, 0xFFFFFFFF) else available
-            frames = min(declared, available) // block_align
+            declared = length if length not in STREAMING_SIZES else available
+            if declared > available and rate:
+                seconds = block_align * rate
+                raise InvalidInput(
+                    f"the WAV header declares {declared / seconds:.1f} s of audio ({declared} "
+                    f"bytes) but the file carries {available / seconds:.1f} s ({available} "
+                    "bytes): truncated upload?"
+                )
+            frames = declared // block_align
             return MediaInfo(
                 "wav", codec, rate, channels, frames / rate if rate else 0.0, "audio/wav"
             )
@@ -126,14 +143,54 @@ def _wav(head: bytes, total: int) -> MediaInfo:
     raise InvalidInput("WAV file has no fmt/data chunks in its first 64 KiB")
 
 
-def _flac(head: bytes) -> MediaInfo:
+def _flac(head: bytes, tail: bytes, size: int) -> MediaInfo:
     if len(head) < 42 or head[4] & 0x7F != 0:
         raise InvalidInput("FLAC file does not start with STREAMINFO")
+    fixed_block = int.from_bytes(head[10:12], "big")
     bits = int.from_bytes(head[18:26], "big")
     rate = bits >> 44
     channels = ((bits >> 41) & 0x7) + 1
-    samples = bits & ((1 << 36) - 1)
-    return MediaInfo("flac", "flac", rate, channels, samples / rate if rate else 0.0, "audio/flac")
+    declared = bits & ((1 << 36) - 1)  # 0: unknown, as a stream writes it
+    if rate == 0:
+        raise InvalidInput("FLAC STREAMINFO has a zero sample rate")
+    frames_from = _flac_audio_start(head)
+    start = max(0, frames_from - (size - len(tail))) if frames_from is not None else 0
+    last = last_flac_frame(tail, start, channels, fixed_block)
+    if last is None:
+        if declared == 0 or size <= WINDOW:
+            raise InvalidInput("the FLAC file has no audio frames at its end: truncated upload?")
+        samples = declared  # frames larger than the tail kept: nothing to measure against
+    elif not last.complete:
+        raise InvalidInput(
+            f"the FLAC file ends inside a frame, {last.first_sample / rate:.1f} s in"
+            f"{_of_declared(declared, rate)}: truncated upload?"
+        )
+    elif declared and last.end_sample < declared:
+        raise InvalidInput(
+            f"the FLAC header declares {declared / rate:.1f} s of audio but the file ends after "
+            f"{last.end_sample / rate:.1f} s: truncated upload?"
+        )
+    else:
+        samples = declared or last.end_sample
+    return MediaInfo("flac", "flac", rate, channels, samples / rate, "audio/flac")
+
+
+def _of_declared(declared: int, rate: int) -> str:
+    return f" of the {declared / rate:.1f} s its header declares" if declared else ""
+
+
+def _flac_audio_start(head: bytes) -> int | None:
+    """Where the metadata blocks end and the frames begin, if that is within the head."""
+    position = 4
+    while position + 4 <= len(head):
+        last, length = (
+            head[position] & 0x80,
+            int.from_bytes(head[position + 1 : position + 4], "big"),
+        )
+        position += 4 + length
+        if last:
+            return position
+    return None
 
 
 def _ogg(head: bytes, tail: bytes) -> MediaInfo:
@@ -141,10 +198,12 @@ def _ogg(head: bytes, tail: bytes) -> MediaInfo:
         raise InvalidInput("Ogg file is truncated")
     segments = head[26]
     packet = head[27 + segments :]
-    last = tail.rfind(b"OggS")
-    if last < 0 or last + 14 > len(tail):
-        raise InvalidInput("Ogg file has no final page (truncated?)")
-    granule = struct.unpack_from("<q", tail, last + 6)[0]
+    last = last_ogg_page(tail)
+    if last is None:
+        raise InvalidInput("the Ogg file has no whole page at its end: truncated upload?")
+    if not last.complete:
+        raise InvalidInput("the Ogg file ends inside a page: truncated upload?")
+    granule = last.granule
     if packet.startswith(b"OpusHead") and len(packet) >= 19:
         channels, pre_skip, input_rate = (
             packet[9],

@@ -24,6 +24,7 @@ from callwarden.vault.wrapping import KeyWrapper, PublicKeyWrapper, WrappedKey
 
 class KeyRingUnavailable(ConfigurationError):
     status, code, title = 503, "key_ring_unavailable", "Key ring not on this node"
+    for_operator = False  # says what the client can do, and names no path
 
 
 @dataclass

@@ -38,5 +38,10 @@ def trim(source: Path, target: Path, keep_s: float) -> float:
                     writer.write(block)
                     remaining -= len(block)
             return float(keep_frames - remaining) / float(reader.samplerate)
-    except (RuntimeError, soundfile.LibsndfileError) as error:
-        raise InvalidInput(f"the recording could not be decoded to trim it: {error}") from None
+    except soundfile.LibsndfileError as error:
+        # libsndfile's own text names the spool file's path; its error string does not.
+        raise InvalidInput(
+            f"the recording could not be decoded to trim it: {error.error_string}"
+        ) from None
+    except RuntimeError:
+        raise InvalidInput("the recording could not be decoded to trim it") from None

@@ -64,7 +64,9 @@ def analyse_recordings(context: JobContext) -> int:
                 log.warning(
                     "audio check failed", extra={"recording_id": recording_id, "error": str(error)}
                 )
-                claimed.finish(_failed(str(getattr(error, "detail", error))[:1000]))
+                # libsndfile's text names the spooled file; its error_string does not.
+                shown = getattr(error, "error_string", None) or getattr(error, "detail", error)
+                claimed.finish(_failed(str(shown)[:1000]))
             else:
                 claimed.finish(_kept(vault, outcome))
             done += 1
