@@ -20,6 +20,7 @@ from callwarden.policy.cli import app as policy_app
 from callwarden.vault.import_cli import app as recordings_app
 from callwarden.vault.keys_cli import app as keys_app
 from callwarden.vault.sweep_cli import sweep_command
+from callwarden.vault.verify_cli import app as vault_app
 
 app = new_app("callwarden: call-recording governance. Not legal advice.")
 db_app = new_app("Database schema.")
@@ -33,6 +34,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(calls_app, name="calls")
 app.add_typer(recordings_app, name="recordings")
 app.add_typer(keys_app, name="keys")
+app.add_typer(vault_app, name="vault")
 app.add_typer(analyze_app, name="analyze")
 jobs_app = new_app("Background jobs: fetching provider recordings, sweeping the vault.")
 app.add_typer(jobs_app, name="jobs")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
 
 from callwarden.audit import service
 from callwarden.audit.repository import EventFilter
 from callwarden.audit.schemas import AuditEventOut, AuditPage, ChainStatus
-from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
-from callwarden.server.deps import database, requires
+from callwarden.server.deps import read_session, requires
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -29,7 +29,7 @@ def list_events(
     ),
     limit: int = Query(default=100, ge=1, le=1000),
     who: Principal = Depends(requires("audit.read")),
-    db: Database = Depends(database),
+    session: Session = Depends(read_session),
 ) -> AuditPage:
     """Events oldest first; pass `next_after_seq` back as `after_seq` for the next page."""
     where = EventFilter(
@@ -40,19 +40,17 @@ def list_events(
         until=as_utc(until) if until else None,
         after_seq=after_seq,
     )
-    with db.unit_of_work() as session:
-        events = service.find(session, where, limit)
-        page = [AuditEventOut.model_validate(event) for event in events]
+    events = service.find(session, where, limit)
+    page = [AuditEventOut.model_validate(event) for event in events]
     return AuditPage(events=page, next_after_seq=page[-1].seq if len(page) == limit else None)
 
 
 @router.get("/verify", response_model=ChainStatus)
 def verify_chain(
-    who: Principal = Depends(requires("audit.read")), db: Database = Depends(database)
+    who: Principal = Depends(requires("audit.read")), session: Session = Depends(read_session)
 ) -> ChainStatus:
-    """Re-walk the whole chain now and say whether it verifies."""
-    with db.unit_of_work() as session:
-        report = service.verify(session)
+    """Re-walk the whole chain now and say whether it verifies (in one read snapshot)."""
+    report = service.verify(session)
     return ChainStatus(
         ok=report.ok,
         checked=report.checked,

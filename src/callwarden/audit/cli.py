@@ -9,7 +9,7 @@ import typer
 from rich.progress import Progress
 
 from callwarden.audit import service
-from callwarden.cli_support import console, new_app, unit_of_work
+from callwarden.cli_support import console, new_app, reading
 
 app = new_app("Verify and export the hash-chained audit trail.")
 
@@ -17,7 +17,7 @@ app = new_app("Verify and export the hash-chained audit trail.")
 @app.command("verify")
 def verify() -> None:
     """Re-walk the chain; exit 1 naming the first event that does not verify."""
-    with unit_of_work() as session, Progress(console=console, transient=True) as progress:
+    with reading() as session, Progress(console=console, transient=True) as progress:
         task = progress.add_task("verifying audit chain", total=None)
         report = service.verify(
             session,
@@ -38,7 +38,7 @@ def export(
     output: Path = typer.Option(Path("-"), "--output", "-o", help="File to write; '-' for stdout."),
 ) -> None:
     """Write every event, in chain order, as JSON Lines."""
-    with unit_of_work() as session:
+    with reading() as session:
         lines = (
             json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
             for row in service.export_rows(session)

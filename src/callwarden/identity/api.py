@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
 from callwarden.config import Settings
@@ -25,7 +26,7 @@ from callwarden.identity.schemas import (
     UserOut,
 )
 from callwarden.kit.errors import Unauthenticated
-from callwarden.server.deps import database, principal, requires, settings
+from callwarden.server.deps import database, principal, read_session, requires, settings
 
 router = APIRouter(prefix="/v1", tags=["identity"])
 
@@ -68,10 +69,9 @@ def me(who: Principal = Depends(principal)) -> Me:
 
 @router.get("/users", response_model=list[UserOut])
 def list_users(
-    who: Principal = Depends(requires("users.read")), db: Database = Depends(database)
+    who: Principal = Depends(requires("users.read")), session: Session = Depends(read_session)
 ) -> list[UserOut]:
-    with db.unit_of_work() as session:
-        return [UserOut.model_validate(user) for user in service.list_users(session, who)]
+    return [UserOut.model_validate(user) for user in service.list_users(session, who)]
 
 
 @router.post("/users", response_model=UserCreated, status_code=201)
@@ -108,10 +108,9 @@ def disable_user(
 
 @router.get("/teams", response_model=list[TeamOut])
 def list_teams(
-    who: Principal = Depends(requires("teams.read")), db: Database = Depends(database)
+    who: Principal = Depends(requires("teams.read")), session: Session = Depends(read_session)
 ) -> list[TeamOut]:
-    with db.unit_of_work() as session:
-        return [TeamOut.model_validate(team) for team in service.list_teams(session, who)]
+    return [TeamOut.model_validate(team) for team in service.list_teams(session, who)]
 
 
 @router.post("/teams", response_model=TeamOut, status_code=201)
@@ -128,11 +127,10 @@ def create_team(
 def list_tokens(
     user: str | None = Query(default=None, max_length=64),
     who: Principal = Depends(principal),
-    db: Database = Depends(database),
+    session: Session = Depends(read_session),
 ) -> list[TokenOut]:
     """Your own tokens; administrators see everyone's (or one user's with `user=`)."""
-    with db.unit_of_work() as session:
-        return [TokenOut.model_validate(token) for token in service.list_tokens(session, who, user)]
+    return [TokenOut.model_validate(token) for token in service.list_tokens(session, who, user)]
 
 
 @router.post("/tokens", response_model=TokenIssued, status_code=201)
