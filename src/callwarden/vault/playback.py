@@ -53,6 +53,12 @@ def _position(digits: str) -> int:
     return int(significant or "0") if len(significant) <= _MAX_DIGITS else _BEYOND_ANY_SIZE
 
 
+def _before(last: str, first: str) -> bool:
+    """Whether position `last` < `first`, compared as digit strings of any length."""
+    low, high = last.lstrip("0") or "0", first.lstrip("0") or "0"
+    return (len(low), low) < (len(high), high)
+
+
 def parse_range(header: str | None, size: int) -> ByteRange | None:
     """None for the whole file (no Range, or one to ignore); a satisfiable range; or 416."""
     if header is None:
@@ -69,7 +75,7 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
             raise RangeNotSatisfiable(f"range {header} selects nothing", size=size)
         return ByteRange(max(0, size - suffix), size)
     start = _position(first)
-    if last and _position(last) < start:
+    if last and _before(last, first):
         return None  # last before first: an invalid range, ignored
     if start >= size:
         raise RangeNotSatisfiable(
