@@ -67,7 +67,7 @@ class Recording(Base):
     created_by: Mapped[str] = mapped_column(String(120))
     analysed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     analysis_error: Mapped[str | None] = mapped_column(String(1000))
-    # Integrity: the last full check that passed, and the first failure not since cleared.
+    # Integrity: the last full check (passed or not), and the first failure not since cleared.
     verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     damaged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     damage: Mapped[str | None] = mapped_column(String(1000))

@@ -3,9 +3,10 @@
 Playback, export and `vault verify` all find damage the same way (a sealed object that does
 not authenticate, names another recording, is missing, or whose data key will not unwrap), and
 all of them hand it here: the recording is marked damaged (`damaged_at`, `damage`) and a
-`recording.damaged` event says who met it, doing what, and how many bytes had been sent. A full
-check that passes stamps `verified_at` and, if the recording was marked damaged (say the object
-was restored from a backup), clears the mark with a `recording.damage_cleared` event.
+`recording.damaged` event says who met it, doing what, and how many bytes had been sent. Every
+full check stamps `verified_at` (so the rolling sample moves on, past damaged ones too); one
+that passes on a recording marked damaged (say the object was restored from a backup) clears
+the mark with a `recording.damage_cleared` event.
 
 Decrypting a whole recording takes a while, so checks read their rows in a read-only
 transaction, decrypt outside any transaction, and write the outcome in a short unit of work.
@@ -66,7 +67,6 @@ def _record_pass(session: Session, actor: str, recording_id: str) -> None:
     recording = session.get(Recording, recording_id)
     if recording is None:
         return
-    recording.verified_at = clock.now()
     if recording.damaged_at is not None:
         audit.record(
             session,
@@ -182,6 +182,9 @@ def verify_recordings(
             write = _record_pass
         with db.unit_of_work() as session:
             write(session, actor, recording_id)
+            checked = session.get(Recording, recording_id)
+            if checked is not None:  # checked, passed or not: the rolling sample moves on
+                checked.verified_at = clock.now()
         report.checked += 1
         if bad is not None:
             report.bad.append(bad)
