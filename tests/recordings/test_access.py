@@ -9,7 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from callwarden.db import Database
-from callwarden.models import Recording
+from callwarden.identity import service as identity
+from callwarden.models import Recording, RecordingAssignment
+from callwarden.vault.access import may_see, visible
 from tests.recordings.conftest import CALIFORNIA, recorded_call
 from tests.support.audio import wav
 
@@ -211,6 +213,13 @@ def test_looking_at_what_you_may_not_see_is_a_404_and_an_audited_denial(
     )
     assert exported.status_code == 404
     assert denials(api, people, alice)[-1]["data"]["attempted"] == "recordings.export"
+    assigned = api.post(
+        f"/v1/recordings/{alice}/assignments",
+        json={"reviewer": "quinn"},
+        headers=people["west-lead"],
+    )
+    assert assigned.status_code == 404
+    assert denials(api, people, alice)[-1]["data"]["attempted"] == "recordings.assign"
     # a recording that does not exist is only not found: nothing to deny, nothing written
     assert denials(api, people, "rec_does_not_exist") == []
 
@@ -249,3 +258,33 @@ def test_a_purpose_filter_reaches_a_match_beyond_the_first_rows(
         ]
         == []
     )  # whole purposes only, not substrings
+
+
+def test_the_reason_for_hiding_follows_the_same_rules_as_the_search(
+    api: TestClient,
+    people: dict[str, dict[str, str]],
+    two_recordings: dict[str, str],
+    db: Database,
+) -> None:
+    """`may_see` (the audited reason) and `visible` (the SQL) agree for every role and case."""
+    alice, bob = two_recordings["alice"], two_recordings["bob"]
+    api.post(
+        f"/v1/recordings/{bob}/assignments", json={"reviewer": "quinn"}, headers=people["west-lead"]
+    )
+    api.post(
+        f"/v1/recordings/{alice}/private",
+        json={"private": True, "reason": "personal call"},
+        headers=people["cora"],
+    )
+    with db.reading() as session:
+        rows = list(session.execute(select(Recording)).scalars())
+        assignments = {
+            (item.recording_id, item.user_id)
+            for item in session.execute(select(RecordingAssignment)).scalars()
+        }
+        for name, headers in people.items():
+            who = identity.authenticate(session, headers["Authorization"].removeprefix("Bearer "))
+            seen = set(session.execute(select(Recording.id).where(visible(who))).scalars())
+            for row in rows:
+                verdict = may_see(who, row, (row.id, who.user_id) in assignments)
+                assert bool(verdict) == (row.id in seen), (name, row.id, verdict.reason)

@@ -9,9 +9,10 @@ from typer.testing import CliRunner
 from callwarden.cli import app as cli
 from callwarden.config import Settings
 from callwarden.db import Database
-from callwarden.jobs import Runner
+from callwarden.jobs import JobContext, Runner
 from callwarden.models import AuditEvent, Recording
 from callwarden.vault.runtime import vault_for
+from callwarden.verification.tasks import analyse_recordings
 from tests.recordings.test_keys_and_import import cli_env
 from tests.recordings.test_playback_integrity import (
     chunk_offset,
@@ -130,3 +131,15 @@ def test_verify_refuses_contradictory_options(vault_settings: Settings, db: Data
         cli, ["vault", "verify", "--all", "--sample", "3"], env=cli_env(vault_settings)
     )
     assert result.exit_code == 1 and "not both" in result.output
+
+
+def test_the_audio_check_meeting_damage_marks_and_audits_it(
+    api: TestClient, people: dict[str, dict[str, str]], vault_settings: Settings, db: Database
+) -> None:
+    recording_id = store_recording(api, people, wav(1.0), "analysed")
+    rewrite(vault_settings, object_key(db, recording_id), flip(chunk_offset(recording_id, 0) + 7))
+    assert analyse_recordings(JobContext(vault_settings, db)) == 1
+    assert row(db, recording_id).analysis_error is not None
+    assert row(db, recording_id).damage.startswith("vault_tampered_chunk")  # type: ignore[union-attr]
+    [damaged] = actions(db, "recording.damaged")
+    assert damaged.actor == "system:audio-check" and damaged.data["during"] == "analysis"

@@ -271,7 +271,10 @@ def assign(
     who: Principal = Depends(requires("recordings.assign")),
     db: Database = Depends(database),
 ) -> dict[str, Any]:
-    with db.unit_of_work() as session:
+    with (
+        denials_audited(db, who, "recordings.assign", recording_id),
+        db.unit_of_work() as session,
+    ):
         row = service.assign(session, who, recording_id, body.reviewer)
         return {
             "recording_id": row.recording_id,
@@ -294,5 +297,8 @@ def set_private(
     who: Principal = Depends(requires("recordings.flag_private")),
     db: Database = Depends(database),
 ) -> dict[str, Any]:
-    with db.unit_of_work() as session:
+    with (
+        denials_audited(db, who, "recordings.flag_private", recording_id),
+        db.unit_of_work() as session,
+    ):
         return describe(service.flag_private(session, who, recording_id, body.private, body.reason))
