@@ -194,7 +194,7 @@ def _audio(
     try:
         with (
             denials_audited(db, who, f"recordings.{'export' if export else 'play'}", recording_id),
-            db.unit_of_work() as session,
+            db.reading() as session,
         ):
             playback = service.open_audio(
                 session,
@@ -206,6 +206,7 @@ def _audio(
                 export,
                 verify_whole_bytes=config.playback_verify_bytes,
             )
+            session.expunge(playback.recording)
     except INTEGRITY_FAILURES as failure:
         with db.unit_of_work() as session:
             record_damage(session, who.actor, recording_id, failure, during, bytes_sent=0)
@@ -215,6 +216,8 @@ def _audio(
             recording_id=recording_id,
             failure=failure.code,
         ) from failure
+    with db.unit_of_work() as session:  # the write lock only for the access event
+        service.record_playback(session, who, playback)
     recording = playback.recording
     body = _sent_and_checked(db, who, recording.id, during, playback.body)
     headers = {"Accept-Ranges": "bytes", "Cache-Control": "no-store"}

@@ -75,6 +75,10 @@ class Playback:
     size: int
     selected: ByteRange | None
     body: Iterator[bytes]
+    export: bool
+    reason: str
+    basis: str  # why the caller may listen (or export)
+    verified_whole: bool  # the whole span authenticated before the answer
 
 
 def open_audio(
@@ -87,11 +91,12 @@ def open_audio(
     export: bool = False,
     verify_whole_bytes: int = 0,
 ) -> Playback:
-    """Authorise, open and audit a playback (or a whole-file export).
+    """Authorise and open a playback (or a whole-file export); `record_playback` audits it.
 
-    Opening comes before the access event: what can be checked before the answer (see
-    `playback`) raises a `VaultIntegrityError` here, so the caller can record the damage
-    instead of a play that never happened.
+    This only reads, so the caller can run it in a read transaction: opening and
+    authenticating up to `verify_whole_bytes` of audio never holds SQLite's write lock. What
+    can be checked before the answer (see `playback`) raises a `VaultIntegrityError` here, so
+    the caller records the damage instead of a play that never happened.
     """
     recording = get_visible(session, principal, recording_id)
     why = _check_reason(reason)
@@ -108,23 +113,31 @@ def open_audio(
         raise Conflict(f"recording {recording.id} can no longer be played: its key was destroyed")
     selected = None if export else parse_range(range_header, recording.size)
     body = stream(vault, recording, key.wrapped, selected, verify_whole_bytes)
-    span = selected or ByteRange(0, recording.size)
+    span_length = selected.length if selected else recording.size
+    verified_whole = span_length <= verify_whole_bytes
+    return Playback(
+        recording, recording.size, selected, body, export, why, verdict.reason, verified_whole
+    )
+
+
+def record_playback(session: Session, principal: Principal, playback: Playback) -> None:
+    """The access event, written before the first byte leaves: who, why, which bytes."""
+    span = playback.selected or ByteRange(0, playback.size)
     audit.record(
         session,
         actor=principal.actor,
-        action="recording.exported" if export else "recording.played",
-        target=f"recording:{recording.id}",
-        reason=why,
+        action="recording.exported" if playback.export else "recording.played",
+        target=f"recording:{playback.recording.id}",
+        reason=playback.reason,
         data={
             "range": [span.start, span.end - 1],
             "bytes": span.length,
-            "whole": selected is None,
+            "whole": playback.selected is None,
             "role": principal.role.value,
-            "basis": verdict.reason,
-            "verified_before_sending": span.length <= verify_whole_bytes,
+            "basis": playback.basis,
+            "verified_before_sending": playback.verified_whole,
         },
     )
-    return Playback(recording, recording.size, selected, body)
 
 
 @dataclass(frozen=True)
