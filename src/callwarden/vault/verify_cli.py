@@ -24,7 +24,10 @@ app = new_app("Check the sealed recordings in the vault.")
 def verify(
     every: bool = typer.Option(False, "--all", help="Every recording (the default)."),
     sample: int | None = typer.Option(
-        None, "--sample", min=1, help="The N recordings verified longest ago (never first)."
+        None,
+        "--sample",
+        min=1,
+        help="The N recordings verified longest ago (never-verified ones first).",
     ),
     recording: list[str] = typer.Option(
         [], "--recording", help="This recording (repeatable); with --all or --sample, as well."
