@@ -151,7 +151,7 @@ def create_app(
     @app.get("/healthz", tags=["service"])
     def healthz(db: Database = Depends(database)) -> dict[str, Any]:
         """Liveness and readiness: the database answers and its schema is current."""
-        with db.engine.connect() as connection:
+        with db.read_engine.connect() as connection:  # a probe must not take the write lock
             connection.execute(text("SELECT 1"))
         revision = current_revision(db)
         return {

@@ -56,6 +56,10 @@ class RootGroup(LazyGroup):
             "callwarden.vault.keys_cli:app",
             "Rotate and inspect the vault's key-encryption keys.",
         ),
+        "vault": (
+            "callwarden.vault.verify_cli:app",
+            "Check that stored recordings are intact (vault verify).",
+        ),
         "analyze": (
             "callwarden.analysis.cli:app",
             "Verify recordings from their audio: announcement, keypresses, speech, redaction.",

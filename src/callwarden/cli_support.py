@@ -123,5 +123,20 @@ def unit_of_work() -> Iterator[Session]:
         db.dispose()
 
 
+@contextmanager
+def reading() -> Iterator[Session]:
+    """One read-only transaction (never committed) for a CLI command that only reads: on
+    SQLite it takes no write lock, so a long read (the whole audit chain) blocks no writer."""
+    from callwarden.config import load_settings
+    from callwarden.runtime import open_database
+
+    db = open_database(load_settings())
+    try:
+        with db.reading() as session:
+            yield session
+    finally:
+        db.dispose()
+
+
 def print_json(value: Any) -> None:
     typer.echo(json.dumps(value, indent=2, default=str, ensure_ascii=False))

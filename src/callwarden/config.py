@@ -85,6 +85,17 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = Field(
         default=30.0, gt=0, description="Connect and read timeout of one download."
     )
+    playback_verify_bytes: int = Field(
+        default=8 * 1024**2,
+        ge=0,
+        description="Playback ranges up to this size are authenticated whole before answering.",
+    )
+    verify_sample_size: int = Field(
+        default=20, ge=0, description="Recordings the periodic integrity check verifies per run."
+    )
+    verify_every_minutes: float = Field(
+        default=60.0, gt=0, description="How often the periodic integrity check runs."
+    )
     redact_stray_dtmf: bool = Field(
         default=False,
         description="Overwrite keypresses left outside consent prompts (possible card data).",

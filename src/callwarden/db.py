@@ -126,10 +126,22 @@ class Database:
             except Exception:  # the unit of work has committed: never report it as failed
                 log.exception("after-commit hook %s failed", getattr(hook, "__name__", hook))
 
+    @property
+    def read_engine(self) -> Engine:
+        """The engine for reads: on SQLite its transactions are deferred (no write lock)."""
+        return self._read_engine
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A read-only transaction (never committed) that does not wait for writers."""
+        """A read-only transaction (never committed) that does not wait for writers.
+
+        It reads one snapshot: SQLite in WAL mode gives a deferred transaction that from its
+        first read; on PostgreSQL it runs REPEATABLE READ, so a read of several statements (the
+        audit chain's head, then its events) never mixes two moments.
+        """
         session = self._reads()
+        if not self.is_sqlite:
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         try:
             yield session
         finally:

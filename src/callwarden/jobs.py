@@ -35,7 +35,12 @@ from callwarden.db import Database
 from callwarden.kit.errors import InvalidInput
 
 log = logging.getLogger(__name__)
-JOB_MODULES = ("callwarden.vault.tasks", "callwarden.verification.tasks", "callwarden.audit.tasks")
+JOB_MODULES = (
+    "callwarden.vault.tasks",
+    "callwarden.vault.verify_job",
+    "callwarden.verification.tasks",
+    "callwarden.audit.tasks",
+)
 T = TypeVar("T")
 JobFunction = Callable[["JobContext"], object]
 

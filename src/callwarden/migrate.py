@@ -31,7 +31,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 
 def current_revision(db: Database) -> str | None:
-    with db.engine.connect() as connection:
+    with db.read_engine.connect() as connection:  # a read: no write lock on SQLite
         return MigrationContext.configure(connection).get_current_revision()
 
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from callwarden.db import Database
+from callwarden.identity import service as identity
+from callwarden.models import Recording, RecordingAssignment
+from callwarden.vault.access import may_see, visible
 from tests.recordings.conftest import CALIFORNIA, recorded_call
 from tests.support.audio import wav
 
@@ -160,3 +167,124 @@ def test_auditors_see_metadata(
         and body["retention_class"] == "dispute_resolution"
         and body["channel_map"] == ["customer", "agent"]
     )
+
+
+def denials(api: TestClient, people: dict[str, dict[str, str]], recording: str) -> list[Any]:
+    trail = api.get(
+        "/v1/audit/events",
+        params={"action": "access.denied", "target": f"recording:{recording}"},
+        headers=people["audra"],
+    ).json()
+    events: list[Any] = trail["events"]
+    return events
+
+
+def test_looking_at_what_you_may_not_see_is_a_404_and_an_audited_denial(
+    api: TestClient, people: dict[str, dict[str, str]], two_recordings: dict[str, str]
+) -> None:
+    alice, bob = two_recordings["alice"], two_recordings["bob"]
+    nowhere = api.get("/v1/recordings/rec_does_not_exist", headers=people["alice"])
+    attempts = [
+        ("alice", f"/v1/recordings/{bob}", "recordings.search", "agents see only their own calls"),
+        ("alice", f"/v1/recordings/{bob}/audio", "recordings.play", "agents see only"),
+        (
+            "east-lead",
+            f"/v1/recordings/{bob}/findings",
+            "recordings.search",
+            "supervisors see only their team's calls",
+        ),
+        ("quinn", f"/v1/recordings/{alice}/audio", "recordings.play", "assigned to them"),
+    ]
+    for person, path, attempted, why in attempts:
+        response = api.get(path, params={"reason": "just looking"}, headers=people[person])
+        assert response.status_code == 404, (person, path)
+        # told exactly what a missing recording is told: existence is not disclosed
+        hidden, missing = response.json(), nowhere.json()
+        assert {k: v for k, v in hidden.items() if k not in ("detail", "instance")} == {
+            k: v for k, v in missing.items() if k not in ("detail", "instance")
+        }
+        assert why not in response.text
+        target = alice if alice in path else bob
+        [*_, denial] = denials(api, people, target)
+        assert denial["actor"] == f"user:{person}" and why in denial["reason"]
+        assert denial["data"]["attempted"] == attempted
+    exported = api.get(
+        f"/v1/recordings/{alice}/download", params={"reason": "mine"}, headers=people["bob"]
+    )
+    assert exported.status_code == 404
+    assert denials(api, people, alice)[-1]["data"]["attempted"] == "recordings.export"
+    assigned = api.post(
+        f"/v1/recordings/{alice}/assignments",
+        json={"reviewer": "quinn"},
+        headers=people["west-lead"],
+    )
+    assert assigned.status_code == 404
+    assert denials(api, people, alice)[-1]["data"]["attempted"] == "recordings.assign"
+    # a recording that does not exist is only not found: nothing to deny, nothing written
+    assert denials(api, people, "rec_does_not_exist") == []
+
+
+def test_a_purpose_filter_reaches_a_match_beyond_the_first_rows(
+    api: TestClient, people: dict[str, dict[str, str]], db: Database
+) -> None:
+    """Ten recordings, one with the purpose asked for, and the smallest pages: it is found."""
+    ids = []
+    for n in range(10):
+        call = recorded_call(api, people["pbx"])
+        response = api.post(
+            f"/v1/calls/{call.call_id}/recordings",
+            content=wav(0.2, seed=n),
+            headers=people["pbx"],
+            params={"idempotency_key": f"p{n}"},
+        )
+        assert response.status_code == 201, response.text
+        ids.append(response.json()["recording_id"])
+    match = max(ids)  # the last by id: past any "limit × 4" window
+    with db.unit_of_work() as session:
+        for row in session.execute(select(Recording)).scalars():
+            row.purposes = ["training_only"] if row.id != match else ["fraud_review", "x"]
+    page = api.get(
+        "/v1/recordings", params={"purpose": "fraud_review", "limit": 2}, headers=people["cora"]
+    ).json()
+    assert [item["recording_id"] for item in page["recordings"]] == [match]
+    assert page["next_after"] is None
+    one = api.get(
+        "/v1/recordings", params={"purpose": "training_only", "limit": 1}, headers=people["cora"]
+    ).json()
+    assert len(one["recordings"]) == 1 and one["next_after"] == one["recordings"][0]["recording_id"]
+    assert (
+        api.get("/v1/recordings", params={"purpose": "fraud"}, headers=people["cora"]).json()[
+            "recordings"
+        ]
+        == []
+    )  # whole purposes only, not substrings
+
+
+def test_the_reason_for_hiding_follows_the_same_rules_as_the_search(
+    api: TestClient,
+    people: dict[str, dict[str, str]],
+    two_recordings: dict[str, str],
+    db: Database,
+) -> None:
+    """`may_see` (the audited reason) and `visible` (the SQL) agree for every role and case."""
+    alice, bob = two_recordings["alice"], two_recordings["bob"]
+    api.post(
+        f"/v1/recordings/{bob}/assignments", json={"reviewer": "quinn"}, headers=people["west-lead"]
+    )
+    api.post(
+        f"/v1/recordings/{alice}/private",
+        json={"private": True, "reason": "personal call"},
+        headers=people["cora"],
+    )
+    with db.reading() as session:
+        rows = list(session.execute(select(Recording)).scalars())
+        assignments = {
+            (item.recording_id, item.user_id)
+            for item in session.execute(select(RecordingAssignment)).scalars()
+        }
+        for name, headers in people.items():
+            who = identity.authenticate(session, headers["Authorization"].removeprefix("Bearer "))
+            seen = set(session.execute(select(Recording.id).where(visible(who))).scalars())
+            for row in rows:
+                verdict = may_see(who, row, (row.id, who.user_id) in assignments)
+                assert bool(verdict) == (row.id in seen), (name, row.id, verdict.reason)

@@ -16,9 +16,11 @@ import pytest
 from callwarden.vault.stores import FileSystemStore, S3Store
 from callwarden.vault.stores.base import BlobStore
 from callwarden.vault.stores.s3 import MIN_PART_SIZE
+from tests.recordings.conftest import api, people, vault_settings
 from tests.support.seaweed import SeaweedS3
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+__all__ = ["api", "people", "vault_settings"]  # the recordings' app, for checks through it
 
 
 @pytest.fixture

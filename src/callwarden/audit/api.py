@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
 
 from callwarden.audit import checkpointing, service
 from callwarden.audit.repository import EventFilter
 from callwarden.audit.schemas import AuditEventOut, AuditPage, ChainStatus
 from callwarden.config import Settings
-from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
-from callwarden.server.deps import database, requires, settings
+from callwarden.server.deps import read_session, requires, settings
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -30,7 +30,7 @@ def list_events(
     ),
     limit: int = Query(default=100, ge=1, le=1000),
     who: Principal = Depends(requires("audit.read")),
-    db: Database = Depends(database),
+    session: Session = Depends(read_session),
 ) -> AuditPage:
     """Events oldest first; pass `next_after_seq` back as `after_seq` for the next page."""
     where = EventFilter(
@@ -41,23 +41,21 @@ def list_events(
         until=as_utc(until) if until else None,
         after_seq=after_seq,
     )
-    with db.unit_of_work() as session:
-        events = service.find(session, where, limit)
-        page = [AuditEventOut.model_validate(event) for event in events]
+    events = service.find(session, where, limit)
+    page = [AuditEventOut.model_validate(event) for event in events]
     return AuditPage(events=page, next_after_seq=page[-1].seq if len(page) == limit else None)
 
 
 @router.get("/verify", response_model=ChainStatus)
 def verify_chain(
     who: Principal = Depends(requires("audit.read")),
-    db: Database = Depends(database),
+    session: Session = Depends(read_session),
     current: Settings = Depends(settings),
 ) -> ChainStatus:
-    """Re-walk the whole chain now and hold it to the signed checkpoints kept outside the
-    database: names an edited event, a rewritten tail, a truncation, a missing or forged
-    checkpoint."""
-    with db.reading() as session:
-        report = checkpointing.verify_stored(session, current)
+    """Re-walk the whole chain now (in one read snapshot) and hold it to the signed checkpoints
+    kept outside the database: names an edited event, a rewritten tail, a truncation, a missing
+    or forged checkpoint."""
+    report = checkpointing.verify_stored(session, current)
     return ChainStatus(
         ok=report.ok,
         checked=report.checked,

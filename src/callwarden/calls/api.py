@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from callwarden.calls import ledger, service
 from callwarden.calls.schemas import CallCreate, EventIn
@@ -14,7 +15,7 @@ from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import NotFound
-from callwarden.server.deps import database, requires
+from callwarden.server.deps import database, read_session, requires
 
 router = APIRouter(prefix="/v1/calls", tags=["calls"])
 
@@ -76,34 +77,35 @@ def list_calls(
     state: Literal["active", "ended"] | None = Query(default=None),
     limit: int = Query(default=100, ge=1, le=1000),
     who: Principal = Depends(requires("calls.read")),
-    db: Database = Depends(database),
+    session: Session = Depends(read_session),
 ) -> list[dict[str, Any]]:
     """The newest calls the caller may read: agents their own, supervisors their team's,
     integrations the calls they created."""
-    with db.unit_of_work() as session:
-        calls = service.list_calls(
-            session,
-            who,
-            as_utc(since) if since else None,
-            as_utc(until) if until else None,
-            state,
-            limit,
-        )
-        return [ledger.call_summary(call) for call in calls]
+    calls = service.list_calls(
+        session,
+        who,
+        as_utc(since) if since else None,
+        as_utc(until) if until else None,
+        state,
+        limit,
+    )
+    return [ledger.call_summary(call) for call in calls]
 
 
 @router.get("/{call_id}")
 def get_call(
-    call_id: str, who: Principal = Depends(requires("calls.read")), db: Database = Depends(database)
+    call_id: str,
+    who: Principal = Depends(requires("calls.read")),
+    session: Session = Depends(read_session),
 ) -> dict[str, Any]:
-    with db.unit_of_work() as session:
-        return ledger.call_detail(session, service.get_call(session, who, call_id))
+    return ledger.call_detail(session, service.get_call(session, who, call_id))
 
 
 @router.get("/{call_id}/consent")
 def consent(
-    call_id: str, who: Principal = Depends(requires("calls.read")), db: Database = Depends(database)
+    call_id: str,
+    who: Principal = Depends(requires("calls.read")),
+    session: Session = Depends(read_session),
 ) -> dict[str, Any]:
     """The consent evidence for each party, as an auditor reads it."""
-    with db.unit_of_work() as session:
-        return ledger.consent_evidence(session, service.get_call(session, who, call_id))
+    return ledger.consent_evidence(session, service.get_call(session, who, call_id))

@@ -6,12 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from callwarden.db import Database
 from callwarden.decisions import service
 from callwarden.decisions.facts import CallFactsIn
 from callwarden.identity.principal import Principal
-from callwarden.server.deps import database, requires
+from callwarden.server.deps import database, read_session, requires
 
 router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
 
@@ -43,13 +44,12 @@ def make_decision(
 def get_decision(
     decision_id: str,
     who: Principal = Depends(requires("decisions.read")),
-    db: Database = Depends(database),
+    session: Session = Depends(read_session),
 ) -> dict[str, Any]:
-    with db.unit_of_work() as session:
-        row = service.get_decision(session, who, decision_id)
-        return {
-            "decision": row.outcome,
-            "facts": row.facts,
-            "requested_by": row.requested_by,
-            "created_at": row.created_at.isoformat(),
-        }
+    row = service.get_decision(session, who, decision_id)
+    return {
+        "decision": row.outcome,
+        "facts": row.facts,
+        "requested_by": row.requested_by,
+        "created_at": row.created_at.isoformat(),
+    }

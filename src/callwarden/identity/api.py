@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
 
 from callwarden.audit.refusals import RefusalTally
 from callwarden.config import Settings
@@ -38,6 +39,7 @@ from callwarden.server.deps import (
     database,
     principal,
     principal_changing_password,
+    read_session,
     refusals,
     requires,
     settings,
@@ -129,10 +131,9 @@ def me(who: Principal = Depends(principal)) -> Me:
 
 @router.get("/users", response_model=list[UserOut])
 def list_users(
-    who: Principal = Depends(requires("users.read")), db: Database = Depends(database)
+    who: Principal = Depends(requires("users.read")), session: Session = Depends(read_session)
 ) -> list[UserOut]:
-    with db.unit_of_work() as session:
-        return [UserOut.model_validate(user) for user in service.list_users(session, who)]
+    return [UserOut.model_validate(user) for user in service.list_users(session, who)]
 
 
 @router.post("/users", response_model=UserCreated, status_code=201)
@@ -220,10 +221,9 @@ def create_service_identity(
 
 @router.get("/teams", response_model=list[TeamOut])
 def list_teams(
-    who: Principal = Depends(requires("teams.read")), db: Database = Depends(database)
+    who: Principal = Depends(requires("teams.read")), session: Session = Depends(read_session)
 ) -> list[TeamOut]:
-    with db.unit_of_work() as session:
-        return [TeamOut.model_validate(team) for team in service.list_teams(session, who)]
+    return [TeamOut.model_validate(team) for team in service.list_teams(session, who)]
 
 
 @router.post("/teams", response_model=TeamOut, status_code=201)
@@ -240,11 +240,10 @@ def create_team(
 def list_tokens(
     user: str | None = Query(default=None, max_length=64),
     who: Principal = Depends(principal),
-    db: Database = Depends(database),
+    session: Session = Depends(read_session),
 ) -> list[TokenOut]:
     """Your own tokens; administrators see everyone's (or one user's with `user=`)."""
-    with db.unit_of_work() as session:
-        return [TokenOut.model_validate(token) for token in service.list_tokens(session, who, user)]
+    return [TokenOut.model_validate(token) for token in service.list_tokens(session, who, user)]
 
 
 @router.post("/tokens", response_model=TokenIssued, status_code=201)

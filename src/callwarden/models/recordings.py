@@ -70,6 +70,10 @@ class Recording(Base):
     # What the upload asked for besides its bytes (channel map, start, agent, private, source):
     # a repeat of the idempotency key must ask for the same. None on rows stored before it.
     intake_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Integrity: the last full check (passed or not), and the first failure not since cleared.
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    damaged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    damage: Mapped[str | None] = mapped_column(String(1000))
 
     parties: Mapped[list[RecordingParty]] = relationship(
         lazy="selectin", order_by="RecordingParty.id"

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
@@ -16,7 +17,7 @@ from callwarden.models import PolicyVersion
 from callwarden.policy import service
 from callwarden.policy.render import render
 from callwarden.policy.schema import PolicyDocument
-from callwarden.server.deps import database, requires
+from callwarden.server.deps import database, read_session, requires
 
 router = APIRouter(prefix="/v1/policy", tags=["policy"])
 
@@ -47,29 +48,26 @@ def _version(row: PolicyVersion, include_text: bool = False) -> dict[str, Any]:
 
 @router.get("")
 def current(
-    who: Principal = Depends(requires("policy.read")), db: Database = Depends(database)
+    who: Principal = Depends(requires("policy.read")), session: Session = Depends(read_session)
 ) -> dict[str, Any]:
     """The policy in force now, with its text."""
-    with db.unit_of_work() as session:
-        return _version(service.get_version(session), include_text=True)
+    return _version(service.get_version(session), include_text=True)
 
 
 @router.get("/versions")
 def versions(
-    who: Principal = Depends(requires("policy.read")), db: Database = Depends(database)
+    who: Principal = Depends(requires("policy.read")), session: Session = Depends(read_session)
 ) -> list[dict[str, Any]]:
-    with db.unit_of_work() as session:
-        return [_version(row) for row in service.list_versions(session)]
+    return [_version(row) for row in service.list_versions(session)]
 
 
 @router.get("/versions/{version}")
 def version(
     version: int,
     who: Principal = Depends(requires("policy.read")),
-    db: Database = Depends(database),
+    session: Session = Depends(read_session),
 ) -> dict[str, Any]:
-    with db.unit_of_work() as session:
-        return _version(service.get_version(session, version), include_text=True)
+    return _version(service.get_version(session, version), include_text=True)
 
 
 @router.post("/validate")
@@ -102,17 +100,16 @@ def rendered(
     format: Literal["md", "html"] = Query(default="html"),
     version: int | None = Query(default=None),
     who: Principal = Depends(requires("policy.read")),
-    db: Database = Depends(database),
+    session: Session = Depends(read_session),
 ) -> Response:
     """The policy as a readable document for employees."""
-    with db.unit_of_work() as session:
-        row = service.get_version(session, version)
-        text = render(
-            PolicyDocument.model_validate(row.parsed),
-            format,
-            row.version,
-            row.effective_from.date().isoformat(),
-        )
+    row = service.get_version(session, version)
+    text = render(
+        PolicyDocument.model_validate(row.parsed),
+        format,
+        row.version,
+        row.effective_from.date().isoformat(),
+    )
     return (
         HTMLResponse(text)
         if format == "html"

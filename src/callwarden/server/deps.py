@@ -6,11 +6,12 @@ still leaves its denial in the audit trail while writing nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
 from callwarden.audit.refusals import RefusalTally
@@ -56,6 +57,17 @@ def client_address(request: Request) -> str:
 
 class PasswordChangeRequired(Forbidden):
     code, title = "password_change_required", "Password change required"
+
+
+def read_session(db: Database = Depends(database)) -> Iterator[Session]:
+    """A read-only transaction for the request, never committed: what GET handlers use.
+
+    On SQLite it is a deferred transaction on the read engine, so it never takes the write lock
+    and a long read (a search, the whole audit chain) blocks no writer; on PostgreSQL it reads
+    one snapshot (see `Database.reading`).
+    """
+    with db.reading() as session:
+        yield session
 
 
 def _authenticate(db: Database, presented: str) -> Principal:

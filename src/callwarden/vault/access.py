@@ -66,6 +66,33 @@ def may_download(principal: Principal, recording: Recording) -> Verdict:
     return allow(f"{principal.role} may export recordings")
 
 
+_PRIVATE = "this recording is flagged private: only its participants and legal may see it"
+
+
+def may_see(principal: Principal, recording: Recording, assigned: bool) -> Verdict:
+    """The reason behind `visible` for one recording (the same rules, in the same order), so a
+    refused look is audited with why, while the caller is told only "not found"."""
+    role = principal.role
+    if reach(principal).everything:
+        return allow(f"{role} sees every recording's metadata")
+    own = _participant(principal, recording)
+    if role is Role.AGENT:
+        return allow("own call") if own else deny("agents see only their own calls")
+    if role is Role.SUPERVISOR and principal.team_id:
+        if own or (not recording.private and recording.team_id == principal.team_id):
+            return allow("own call or own team's call")
+        if recording.team_id == principal.team_id:
+            return deny(_PRIVATE)
+        return deny("supervisors see only their team's calls")
+    if role is Role.QA_REVIEWER and principal.user_id:
+        if recording.private:
+            return deny(_PRIVATE)
+        if assigned:
+            return allow("assigned for review")
+        return deny("QA reviewers see only recordings assigned to them")
+    return deny(f"role {role} sees no recordings")
+
+
 def visible(principal: Principal) -> ColumnElement[bool]:
     """SQL condition: the recordings whose metadata this principal may see.
 

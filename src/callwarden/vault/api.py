@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +13,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from callwarden.config import Settings
 from callwarden.db import Database
@@ -18,13 +21,23 @@ from callwarden.identity.policies import deny
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import Forbidden, InvalidInput
-from callwarden.server.deps import database, principal, record_denial, requires, settings
+from callwarden.server.deps import (
+    database,
+    principal,
+    read_session,
+    record_denial,
+    requires,
+    settings,
+)
 from callwarden.vault import intake, service
 from callwarden.vault.bridge import BodyBridge
+from callwarden.vault.errors import RecordingDamaged
+from callwarden.vault.integrity import INTEGRITY_FAILURES, record_damage
 from callwarden.vault.runtime import vault_for
 from callwarden.vault.views import describe
 
 router = APIRouter(tags=["recordings"])
+log = logging.getLogger(__name__)
 
 
 async def _pieces(request: Request) -> AsyncIterator[bytes]:
@@ -98,7 +111,7 @@ def search(
     ),
     limit: int = Query(default=50, ge=1, le=500),
     who: Principal = Depends(requires("recordings.search")),
-    db: Database = Depends(database),
+    session: Session = Depends(read_session),
 ) -> dict[str, Any]:
     """Recordings you may see, filtered; page with `after=<next_after>`."""
     where = service.SearchFilter(
@@ -114,13 +127,24 @@ def search(
         call_id=call_id,
         after=after,
     )
-    with db.reading() as session:
-        rows = service.search(session, who, where, limit)
-        items = [describe(row) for row in rows]
+    items = [describe(row) for row in service.search(session, who, where, limit)]
     return {
         "recordings": items,
         "next_after": items[-1]["recording_id"] if len(items) == limit else None,
     }
+
+
+@contextmanager
+def denials_audited(db: Database, who: Principal, action: str, recording_id: str) -> Iterator[None]:
+    """Refused looks are audited: a recording out of sight (still answered 404) or forbidden."""
+    try:
+        yield
+    except service.HiddenRecording as hidden:
+        record_denial(db, who, action, f"recording:{recording_id}", deny(hidden.reason))
+        raise
+    except Forbidden as refusal:
+        record_denial(db, who, action, f"recording:{recording_id}", deny(refusal.detail))
+        raise
 
 
 @router.get("/v1/recordings/{recording_id}")
@@ -128,9 +152,33 @@ def metadata(
     recording_id: str,
     who: Principal = Depends(requires("recordings.search")),
     db: Database = Depends(database),
+    session: Session = Depends(read_session),
 ) -> dict[str, Any]:
-    with db.reading() as session:
+    with denials_audited(db, who, "recordings.search", recording_id):
         return describe(service.get_visible(session, who, recording_id))
+
+
+def _sent_and_checked(
+    db: Database, who: Principal, recording_id: str, during: str, body: Iterator[bytes]
+) -> Iterator[bytes]:
+    """The body, counting what leaves; a chunk failing mid-stream is recorded as damage with
+    the bytes actually sent, then ends the stream short (the client never gets a false end)."""
+    sent = 0
+    try:
+        for piece in body:
+            yield piece
+            sent += len(piece)
+    except INTEGRITY_FAILURES as failure:
+        with db.unit_of_work() as session:
+            record_damage(session, who.actor, recording_id, failure, during, bytes_sent=sent)
+        log.error(
+            "recording %s failed its integrity check after %d bytes were sent; the stream is cut "
+            "short and the damage audited: %s",
+            recording_id,
+            sent,
+            failure.detail,
+        )
+        raise
 
 
 def _audio(
@@ -142,31 +190,46 @@ def _audio(
     config: Settings,
     export: bool,
 ) -> StreamingResponse:
+    during = "download" if export else "play"
     try:
-        with db.unit_of_work() as session:
+        with (
+            denials_audited(db, who, f"recordings.{'export' if export else 'play'}", recording_id),
+            db.reading() as session,
+        ):
             playback = service.open_audio(
-                session, vault_for(config), who, recording_id, reason, range_header, export
+                session,
+                vault_for(config),
+                who,
+                recording_id,
+                reason,
+                range_header,
+                export,
+                verify_whole_bytes=config.playback_verify_bytes,
             )
-    except Forbidden as refusal:
-        record_denial(
-            db,
-            who,
-            "recordings.export" if export else "recordings.play",
-            f"recording:{recording_id}",
-            deny(refusal.detail),
-        )
-        raise
+            session.expunge(playback.recording)
+    except INTEGRITY_FAILURES as failure:
+        with db.unit_of_work() as session:
+            record_damage(session, who.actor, recording_id, failure, during, bytes_sent=0)
+        raise RecordingDamaged(
+            f"recording {recording_id} failed its integrity check and was not sent: "
+            f"{failure.detail}. It is marked damaged and the failure is in the audit trail.",
+            recording_id=recording_id,
+            failure=failure.code,
+        ) from failure
+    with db.unit_of_work() as session:  # the write lock only for the access event
+        service.record_playback(session, who, playback)
     recording = playback.recording
+    body = _sent_and_checked(db, who, recording.id, during, playback.body)
     headers = {"Accept-Ranges": "bytes", "Cache-Control": "no-store"}
     if export:
         headers["Content-Disposition"] = f'attachment; filename="{recording.id}.{recording.format}"'
     if playback.selected is None:
         headers["Content-Length"] = str(playback.size)
-        return StreamingResponse(playback.body, media_type=recording.content_type, headers=headers)
+        return StreamingResponse(body, media_type=recording.content_type, headers=headers)
     headers["Content-Range"] = playback.selected.header(playback.size)
     headers["Content-Length"] = str(playback.selected.length)
     return StreamingResponse(
-        playback.body, status_code=206, media_type=recording.content_type, headers=headers
+        body, status_code=206, media_type=recording.content_type, headers=headers
     )
 
 
@@ -211,7 +274,10 @@ def assign(
     who: Principal = Depends(requires("recordings.assign")),
     db: Database = Depends(database),
 ) -> dict[str, Any]:
-    with db.unit_of_work() as session:
+    with (
+        denials_audited(db, who, "recordings.assign", recording_id),
+        db.unit_of_work() as session,
+    ):
         row = service.assign(session, who, recording_id, body.reviewer)
         return {
             "recording_id": row.recording_id,
@@ -234,5 +300,8 @@ def set_private(
     who: Principal = Depends(requires("recordings.flag_private")),
     db: Database = Depends(database),
 ) -> dict[str, Any]:
-    with db.unit_of_work() as session:
+    with (
+        denials_audited(db, who, "recordings.flag_private", recording_id),
+        db.unit_of_work() as session,
+    ):
         return describe(service.flag_private(session, who, recording_id, body.private, body.reason))

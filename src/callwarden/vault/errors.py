@@ -11,9 +11,18 @@ from callwarden.kit.errors import CallwardenError
 
 
 class VaultIntegrityError(CallwardenError):
-    """A stored object does not authenticate: it was altered, truncated, extended or swapped."""
+    """A stored object does not authenticate: it was altered, truncated, extended or swapped.
 
-    status, code, title = 500, "vault_integrity", "Recording failed its integrity check"
+    409, not 500: the request was sound, the stored recording is not, and no retry will fix it.
+    """
+
+    status, code, title = 409, "vault_integrity", "Recording failed its integrity check"
+
+
+class MissingObject(VaultIntegrityError):
+    """The recording's row names an object the store no longer holds."""
+
+    code = "vault_missing_object"
 
 
 class MalformedObject(VaultIntegrityError):
@@ -38,6 +47,13 @@ class TamperedChunk(VaultIntegrityError):
     """One chunk failed authentication; `extra['chunk_index']` says which."""
 
     code = "vault_tampered_chunk"
+
+
+class RecordingDamaged(CallwardenError):
+    """What a player is told when a recording fails its integrity check: the failure was
+    audited and the recording marked damaged (`extra['failure']` names the kind of failure)."""
+
+    status, code, title = 409, "recording_damaged", "Recording damaged"
 
 
 class KeyUnwrapError(CallwardenError):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
@@ -16,22 +16,39 @@ from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from callwarden.models import DataKey, Recording, RecordingAssignment, RecordingParty
-from callwarden.vault.access import may_download, may_play, visible
+from callwarden.vault.access import may_download, may_play, may_see, visible
 from callwarden.vault.playback import ByteRange, parse_range, stream
 from callwarden.vault.runtime import Vault
 
 MIN_REASON = 4
 
 
+class HiddenRecording(NotFound):
+    """A recording that exists but that the caller may not see: answered exactly as a missing
+    one (existence is not disclosed), while `reason` goes to the audit trail as a denial."""
+
+    def __init__(self, recording_id: str, reason: str) -> None:
+        super().__init__(f"no recording {recording_id!r} that you may see")
+        self.reason = reason
+
+
 def get_visible(session: Session, principal: Principal, recording_id: str) -> Recording:
-    """The recording if this principal may see it; otherwise 404 (existence is not disclosed)."""
+    """The recording if this principal may see it; otherwise 404 (existence is not disclosed).
+
+    Raises `HiddenRecording` (a 404) when it exists but is out of the caller's sight, so the
+    route can audit the refused attempt with its reason.
+    """
     require(principal, "recordings.search")
     found = session.execute(
         select(Recording).where(Recording.id == recording_id, visible(principal))
     ).scalar_one_or_none()
-    if found is None:
+    if found is not None:
+        return found
+    hidden = session.get(Recording, recording_id)
+    if hidden is None:
         raise NotFound(f"no recording {recording_id!r} that you may see")
-    return found
+    verdict = may_see(principal, hidden, _assigned(session, principal, hidden.id))
+    raise HiddenRecording(recording_id, verdict.reason)
 
 
 def _assigned(session: Session, principal: Principal, recording_id: str) -> bool:
@@ -58,6 +75,10 @@ class Playback:
     size: int
     selected: ByteRange | None
     body: Iterator[bytes]
+    export: bool
+    reason: str
+    basis: str  # why the caller may listen (or export)
+    verified_whole: bool  # the whole span authenticated before the answer
 
 
 def open_audio(
@@ -68,8 +89,15 @@ def open_audio(
     reason: str | None,
     range_header: str | None,
     export: bool = False,
+    verify_whole_bytes: int = 0,
 ) -> Playback:
-    """Authorise, audit and open a playback (or a whole-file export)."""
+    """Authorise and open a playback (or a whole-file export); `record_playback` audits it.
+
+    This only reads, so the caller can run it in a read transaction: opening and
+    authenticating up to `verify_whole_bytes` of audio never holds SQLite's write lock. What
+    can be checked before the answer (see `playback`) raises a `VaultIntegrityError` here, so
+    the caller records the damage instead of a play that never happened.
+    """
     recording = get_visible(session, principal, recording_id)
     why = _check_reason(reason)
     verdict = (
@@ -84,23 +112,32 @@ def open_audio(
     if key is None or key.wrapped is None or recording.state != "stored":
         raise Conflict(f"recording {recording.id} can no longer be played: its key was destroyed")
     selected = None if export else parse_range(range_header, recording.size)
-    body = stream(vault, recording, key.wrapped, selected)
-    span = selected or ByteRange(0, recording.size)
+    body = stream(vault, recording, key.wrapped, selected, verify_whole_bytes)
+    span_length = selected.length if selected else recording.size
+    verified_whole = span_length <= verify_whole_bytes
+    return Playback(
+        recording, recording.size, selected, body, export, why, verdict.reason, verified_whole
+    )
+
+
+def record_playback(session: Session, principal: Principal, playback: Playback) -> None:
+    """The access event, written before the first byte leaves: who, why, which bytes."""
+    span = playback.selected or ByteRange(0, playback.size)
     audit.record(
         session,
         actor=principal.actor,
-        action="recording.exported" if export else "recording.played",
-        target=f"recording:{recording.id}",
-        reason=why,
+        action="recording.exported" if playback.export else "recording.played",
+        target=f"recording:{playback.recording.id}",
+        reason=playback.reason,
         data={
             "range": [span.start, span.end - 1],
             "bytes": span.length,
-            "whole": selected is None,
+            "whole": playback.selected is None,
             "role": principal.role.value,
-            "basis": verdict.reason,
+            "basis": playback.basis,
+            "verified_before_sending": playback.verified_whole,
         },
     )
-    return Playback(recording, recording.size, selected, body)
 
 
 @dataclass(frozen=True)
@@ -157,14 +194,19 @@ def search(
         query = query.where(Recording.started_at < where.until)
     if where.after:
         query = query.where(Recording.id > where.after)
-    rows = list(
-        session.execute(
-            query.order_by(Recording.id).limit(limit * 4 if where.purpose else limit)
-        ).scalars()
-    )
     if where.purpose:
-        rows = [row for row in rows if where.purpose in row.purposes][:limit]
-    return rows
+        query = query.where(_has_purpose(session, where.purpose))
+    return list(session.execute(query.order_by(Recording.id).limit(limit)).scalars())
+
+
+def _has_purpose(session: Session, purpose: str) -> ColumnElement[bool]:
+    """`purpose` is among the recording's purposes (a JSON list), tested in SQL so that the
+    limit and the cursor count only matching rows."""
+    if session.get_bind().dialect.name == "postgresql":
+        elements = func.json_array_elements_text(Recording.purposes).table_valued("value")
+    else:
+        elements = func.json_each(Recording.purposes).table_valued("value")
+    return exists(select(1).select_from(elements).where(elements.c.value == purpose))
 
 
 def assign(

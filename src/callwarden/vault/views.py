@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from callwarden.models import Recording
+
+
+def _moment(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def describe(recording: Recording) -> dict[str, Any]:
@@ -33,6 +38,9 @@ def describe(recording: Recording) -> dict[str, Any]:
         "jurisdictions": recording.jurisdictions,
         "pauses": recording.pauses,
         "started_at": recording.started_at.isoformat(),
+        "verified_at": _moment(recording.verified_at),
+        "damaged_at": _moment(recording.damaged_at),
+        "damage": recording.damage,
         "parties": [
             {
                 "party": p.party_key,

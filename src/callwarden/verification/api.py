@@ -12,6 +12,7 @@ from callwarden.identity.principal import Principal
 from callwarden.kit.errors import PayloadTooLarge
 from callwarden.server.deps import database, requires, settings
 from callwarden.vault import service as vault_service
+from callwarden.vault.api import denials_audited
 from callwarden.vault.runtime import vault_for
 from callwarden.verification import scripts, service
 
@@ -56,7 +57,7 @@ def recording_findings(
     db: Database = Depends(database),
 ) -> dict[str, Any]:
     """What checking the audio found: notice verified or missing, consent keys, payment leaks."""
-    with db.reading() as session:
+    with denials_audited(db, who, "recordings.search", recording_id), db.reading() as session:
         recording = vault_service.get_visible(session, who, recording_id)
         rows = service.list_findings(session, recording.id)
         return {

@@ -13,6 +13,7 @@ from callwarden.identity.roles import Role
 from callwarden.jobs import JobContext, claim, periodic
 from callwarden.kit.errors import CallwardenError
 from callwarden.models import Recording
+from callwarden.vault import integrity
 from callwarden.vault.runtime import Vault, vault_for
 from callwarden.verification import service
 
@@ -30,9 +31,13 @@ PENDING = (
 )
 
 
-def _failed(message: str) -> Callable[[Session, Recording], None]:
-    def write(_session: Session, row: Recording) -> None:
+def _failed(
+    message: str, damage: CallwardenError | None = None
+) -> Callable[[Session, Recording], None]:
+    def write(session: Session, row: Recording) -> None:
         row.analysis_error = message
+        if damage is not None:  # the audio would not open: damage, kept as playback keeps it
+            integrity.record_damage(session, ANALYST.actor, row.id, damage, "analysis")
 
     return write
 
@@ -66,7 +71,8 @@ def analyse_recordings(context: JobContext) -> int:
                 )
                 # libsndfile's text names the spooled file; its error_string does not.
                 shown = getattr(error, "error_string", None) or getattr(error, "detail", error)
-                claimed.finish(_failed(str(shown)[:1000]))
+                damage = error if isinstance(error, integrity.INTEGRITY_FAILURES) else None
+                claimed.finish(_failed(str(shown)[:1000], damage))
             else:
                 claimed.finish(_kept(vault, outcome))
             done += 1
