@@ -58,7 +58,7 @@ class RootGroup(LazyGroup):
         ),
         "vault": (
             "callwarden.vault.verify_cli:app",
-            "Check that stored recordings are intact (vault verify).",
+            "Check the sealed recordings in the vault.",
         ),
         "analyze": (
             "callwarden.analysis.cli:app",
