@@ -13,9 +13,11 @@ from callwarden.kit.errors import PayloadTooLarge
 from callwarden.server.deps import database, requires, settings
 from callwarden.vault import service as vault_service
 from callwarden.vault.runtime import vault_for
-from callwarden.verification import scripts, service
+from callwarden.verification import findings, scripts, service
+from callwarden.verification.findings_api import router as findings_router
 
 router = APIRouter(tags=["verification"])
+router.include_router(findings_router)
 
 
 @router.post("/v1/scripts/{script_id}/audio", status_code=201)
@@ -63,17 +65,5 @@ def recording_findings(
             "recording_id": recording.id,
             "analysed_at": recording.analysed_at.isoformat() if recording.analysed_at else None,
             "analysis_error": recording.analysis_error,
-            "findings": [
-                {
-                    "kind": f.kind,
-                    "severity": f.severity,
-                    "status": f.status,
-                    "summary": f.summary,
-                    "channel": f.channel,
-                    "start_s": f.start_s,
-                    "end_s": f.end_s,
-                    "detail": f.detail,
-                }
-                for f in rows
-            ],
+            "findings": [findings.describe(f) for f in rows],
         }
