@@ -20,6 +20,7 @@ from callwarden.policy.cli import app as policy_app
 from callwarden.vault.import_cli import app as recordings_app
 from callwarden.vault.keys_cli import app as keys_app
 from callwarden.vault.sweep_cli import sweep_command
+from callwarden.verification.cli import app as findings_app
 
 app = new_app("callwarden: call-recording governance. Not legal advice.")
 db_app = new_app("Database schema.")
@@ -34,6 +35,7 @@ app.add_typer(calls_app, name="calls")
 app.add_typer(recordings_app, name="recordings")
 app.add_typer(keys_app, name="keys")
 app.add_typer(analyze_app, name="analyze")
+app.add_typer(findings_app, name="findings")
 jobs_app = new_app("Background jobs: fetching provider recordings, sweeping the vault.")
 app.add_typer(jobs_app, name="jobs")
 jobs_app.command("sweep")(sweep_command)

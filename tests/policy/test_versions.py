@@ -65,6 +65,11 @@ def test_render_markdown_and_html_for_employees() -> None:
     assert "Version 3, in force from 2026-12-01" in markdown
     assert "Never recorded" in markdown and "not legal advice" in markdown
     assert "notice-de-v2" in markdown
+    assert "whose required notice is not in the consent ledger, the recording is kept" in markdown
+    data = example_data()
+    data["consent"]["missing_notice"] = "refuse"
+    refusing = render(PolicyDocument.model_validate(data), "html")
+    assert "not in the consent ledger, the recording is refused" in refusing
     data = example_data()
     data["scripts"]["en"]["notice"]["text"] = "<script>alert(1)</script> recorded"
     html = render(PolicyDocument.model_validate(data), "html")
