@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from callwarden.cli_support import console, new_app, print_json, unit_of_work
 from callwarden.identity.principal import Principal, cli_principal
@@ -58,7 +58,19 @@ def list_findings(
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "recording", "kind", "severity", "status", "summary")
+    # Ids are never cut (people copy them into `ack` and `resolve`); the summary wraps instead.
+    table = Table(
+        Column("id", no_wrap=True),
+        Column(
+            "recording",
+            no_wrap=True,
+            min_width=max((len(r["recording_id"]) for r in rows), default=9),
+        ),
+        Column("kind", no_wrap=True),
+        "severity",
+        "status",
+        Column("summary", overflow="fold", ratio=1),
+    )
     for row in rows:
         table.add_row(
             str(row["finding_id"]),
