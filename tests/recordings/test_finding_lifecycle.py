@@ -17,7 +17,9 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.jobs import JobContext
 from callwarden.kit import clock
-from callwarden.verification.tasks import analyse_recordings
+from callwarden.vault.runtime import vault_for
+from callwarden.verification import service
+from callwarden.verification.tasks import ANALYST, analyse_recordings
 from tests.recordings.conftest import recorded_call
 from tests.recordings.test_findings import speech, two_channels, upload
 from tests.recordings.test_missing_notice import unannounced_upload
@@ -190,3 +192,25 @@ def test_findings_are_worked_from_the_command_line(
     worked_on = [e for e in trail if e["action"] != "finding.opened"]
     assert [e["action"] for e in worked_on] == ["finding.acknowledged", "finding.resolved"]
     assert all(e["actor"].startswith("cli:") for e in worked_on)
+
+
+def test_a_second_audio_check_supersedes_its_open_findings_and_keeps_worked_ones(
+    api: TestClient, people: Headers, worked: Any, vault_settings: Settings, db: Database
+) -> None:
+    cora = people["cora"]
+    recording_id = worked["keyed"][1]
+    first = listed(api, cora, recording_id=recording_id)
+    [stray] = [row for row in first if row["kind"] == "dtmf_in_recording"]
+    move(api, cora, stray["finding_id"], "acknowledge", reason="card digits: looking")
+    with db.unit_of_work() as session:
+        service.analyse(
+            session, vault_for(vault_settings), ANALYST, recording_id, vault_settings.data_dir
+        )
+    shown = api.get(f"/v1/recordings/{recording_id}/findings", headers=cora).json()["findings"]
+    kept = next(row for row in shown if row["finding_id"] == stray["finding_id"])
+    assert kept["status"] == "acknowledged"  # worked findings are never thrown away
+    earlier_open = {row["finding_id"] for row in first} - {stray["finding_id"]}
+    superseded = listed(api, cora, recording_id=recording_id, status="superseded")
+    assert {row["finding_id"] for row in superseded} == earlier_open
+    assert not earlier_open & {row["finding_id"] for row in shown}
+    assert len(shown) == len(first) + 1  # this run's findings, plus the acknowledged one
