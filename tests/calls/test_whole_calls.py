@@ -206,3 +206,29 @@ def test_a_one_party_call_records_its_notice_too(client: TestClient, pbx: dict[s
     call.ok("notice_played", party="customer", offset_s=0.2)
     assert call.actions() == []
     assert call.consent()["violations"] == []
+
+
+def test_a_newcomer_who_must_consent_pauses_recording_and_the_plan_says_why(
+    client: TestClient, pbx: dict[str, str]
+) -> None:
+    call = CallDriver(
+        client,
+        pbx,
+        {
+            "direction": "inbound",
+            "parties": [{"role": "customer", "jurisdiction": "US-TX"}, TX_AGENT],
+        },
+    )
+    call.ok("recording_started", offset_s=0.0)
+    call.ok("notice_played", party="customer", offset_s=0.2)
+    call.ok(
+        "party_joined", new_party={"key": "berlin", "role": "third_party", "jurisdiction": "DE"}
+    )
+    assert call.actions()[0] == "pause_recording" and "gather_consent" in call.actions()
+    assert "waiting for consent from customer, berlin" in call.plan["steps"][0]["reason"]
+    call.ok("recording_paused", reason="consent", offset_s=20.0)
+    steps = {step["action"]: step for step in call.plan["steps"]}
+    resume = steps["resume_recording"]
+    assert (
+        resume["after"] == "consent" and "until consent from customer, berlin" in resume["reason"]
+    )

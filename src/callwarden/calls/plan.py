@@ -121,7 +121,14 @@ def build(call: Call, policy: CompiledPolicy, notice_language: str | None) -> li
             )
         steps.append(step)
     elif call.recording_state == "paused" and waiting:
-        steps.append({"action": "resume_recording", "after": "consent"})
+        steps.append(
+            {
+                "action": "resume_recording",
+                "after": "consent",
+                "reason": f"recording stays paused until consent from {', '.join(waiting)}: the "
+                f"{call.governing_rule} rule for this call needs explicit consent",
+            }
+        )
     return steps
 
 
