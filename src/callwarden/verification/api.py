@@ -15,6 +15,7 @@ from callwarden.vault import service as vault_service
 from callwarden.vault.runtime import vault_for
 from callwarden.verification import findings, scripts, service
 from callwarden.verification.findings_api import router as findings_router
+from callwarden.verification.schemas import RecordingFindings
 
 router = APIRouter(tags=["verification"])
 router.include_router(findings_router)
@@ -51,7 +52,7 @@ async def upload_script_audio(
         }
 
 
-@router.get("/v1/recordings/{recording_id}/findings")
+@router.get("/v1/recordings/{recording_id}/findings", response_model=RecordingFindings)
 def recording_findings(
     recording_id: str,
     who: Principal = Depends(requires("recordings.search")),

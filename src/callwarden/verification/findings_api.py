@@ -13,6 +13,7 @@ from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
 from callwarden.server.deps import database, requires
 from callwarden.verification import findings
+from callwarden.verification.schemas import FindingOut, FindingPage
 
 router = APIRouter(tags=["findings"])
 MAX_ID = 2**31 - 1  # the findings table's integer key
@@ -32,7 +33,7 @@ class RiskAcceptance(Move):
     )
 
 
-@router.get("/v1/findings")
+@router.get("/v1/findings", response_model=FindingPage)
 def list_findings(
     kind: str | None = Query(default=None, max_length=40),
     severity: str | None = Query(default=None, max_length=16),
@@ -77,7 +78,7 @@ def _moved(
         return findings.describe(row)
 
 
-@router.post("/v1/findings/{finding_id}/acknowledge")
+@router.post("/v1/findings/{finding_id}/acknowledge", response_model=FindingOut)
 def acknowledge(
     body: Move,
     finding_id: int = Path(ge=1, le=MAX_ID),
@@ -88,7 +89,7 @@ def acknowledge(
     return _moved(db, who, finding_id, "acknowledge", body.reason)
 
 
-@router.post("/v1/findings/{finding_id}/resolve")
+@router.post("/v1/findings/{finding_id}/resolve", response_model=FindingOut)
 def resolve(
     body: Move,
     finding_id: int = Path(ge=1, le=MAX_ID),
@@ -99,7 +100,7 @@ def resolve(
     return _moved(db, who, finding_id, "resolve", body.reason)
 
 
-@router.post("/v1/findings/{finding_id}/accept-risk")
+@router.post("/v1/findings/{finding_id}/accept-risk", response_model=FindingOut)
 def accept_risk(
     body: RiskAcceptance,
     finding_id: int = Path(ge=1, le=MAX_ID),
