@@ -131,8 +131,9 @@ def transition(
     return row
 
 
-def supersede(session: Session, actor: str, rows: list[Finding], reason: str) -> int:
-    """Mark a check's earlier open findings as replaced by its new run (no event each)."""
+def supersede(actor: str, rows: list[Finding], reason: str) -> int:
+    """Mark a check's earlier open findings as replaced by its new run; the run's own audit
+    event counts them."""
     now = clock.now()
     for row in rows:
         row.status = "superseded"

@@ -147,7 +147,6 @@ def keep(
     )
     now = clock.now()
     superseded = lifecycle.supersede(
-        session,
         principal.actor,
         [f for f in earlier if f.check_name == "audio" and f.status == "open"],
         f"replaced by the audio check run at {now.isoformat()}",
