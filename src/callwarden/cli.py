@@ -60,6 +60,10 @@ class RootGroup(LazyGroup):
             "callwarden.vault.verify_cli:app",
             "Check the sealed recordings in the vault.",
         ),
+        "findings": (
+            "callwarden.verification.cli:app",
+            "Findings of the compliance checks: list them and work them.",
+        ),
         "analyze": (
             "callwarden.analysis.cli:app",
             "Verify recordings from their audio: announcement, keypresses, speech, redaction.",

@@ -36,6 +36,9 @@ CALL_READERS = frozenset(
     }
 )
 
+FINDING_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL})
+COMPLIANCE = frozenset({Role.COMPLIANCE_OFFICER})
+
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/v1/me"): EVERYONE,
@@ -82,6 +85,10 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ),
     ("GET", "/v1/recordings/{recording_id}/findings"): RECORDING_READERS,
     ("POST", "/v1/scripts/{script_id}/audio"): POLICY_WRITERS,
+    ("GET", "/v1/findings"): FINDING_READERS,
+    ("POST", "/v1/findings/{finding_id}/acknowledge"): COMPLIANCE,
+    ("POST", "/v1/findings/{finding_id}/resolve"): COMPLIANCE,
+    ("POST", "/v1/findings/{finding_id}/accept-risk"): COMPLIANCE,
 }
 PUBLIC = {
     ("GET", "/healthz"),

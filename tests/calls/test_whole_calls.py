@@ -21,15 +21,17 @@ def test_californian_customer_notice_and_implied_consent(
             "parties": [{"role": "customer", "number": "+14155550123"}, TX_AGENT],
         },
     )
-    assert call.actions() == ["play_notice", "start_recording"]
+    # California accepts a notice followed by staying on the line: recording begins with the
+    # notice, so the notice is on the recording and the audio check can prove it.
+    assert call.actions() == ["start_recording", "play_notice"]
+    assert "captured and provable" in call.plan["steps"][0]["reason"]
     assert (
-        call.plan["steps"][0]["script_id"] == "notice-en-v3"
-        and call.plan["steps"][0]["party"] == "customer"
+        call.plan["steps"][1]["script_id"] == "notice-en-v3"
+        and call.plan["steps"][1]["party"] == "customer"
     )
-    call.refused("recording_started", "has not heard the notice")
-    call.ok("notice_played", party="customer", script_id="notice-en-v3", offset_s=0.0)
-    assert call.actions() == ["start_recording"]
     call.ok("recording_started")
+    assert call.actions() == ["play_notice"]
+    call.ok("notice_played", party="customer", script_id="notice-en-v3", offset_s=0.5)
     assert call.actions() == []
     call.ok("call_ended")
     call.refused("recording_stopped", "no events are accepted after call_ended")
@@ -40,7 +42,7 @@ def test_californian_customer_notice_and_implied_consent(
         and customer["notice"]["script_id"] == "notice-en-v3"
     )
     assert customer["jurisdiction"] == "US-CA" and customer["located"] == "presumed"
-    assert [v["kind"] for v in evidence["violations"]] == ["recording_started", "recording_stopped"]
+    assert [v["kind"] for v in evidence["violations"]] == ["recording_stopped"]
 
 
 def test_german_customer_explicit_consent_and_decline(
@@ -55,6 +57,11 @@ def test_german_customer_explicit_consent_and_decline(
         },
     )
     assert call.actions() == ["play_notice", "gather_consent", "start_recording"]
+    waits = call.plan["steps"][2]
+    assert (
+        waits["after"] == "consent"
+        and "must wait for explicit consent from customer" in (waits["reason"])
+    )
     gather = call.plan["steps"][1]
     assert (gather["digit"], gather["language"], gather["method"]) == ("1", "de", "dtmf")
     call.ok("notice_played", party="customer", script_id="notice-de-v2")
@@ -182,3 +189,46 @@ def test_withdrawal_mid_call_stops_and_keeps_prior(client: TestClient, pbx: dict
     assert call.actions() == ["do_not_record"]
     call.refused("recording_started", "consent was withdrawn")
     assert call.consent()["halted"] == "withdrawn"
+
+
+def test_a_one_party_call_records_its_notice_too(client: TestClient, pbx: dict[str, str]) -> None:
+    """Texas needs no notice, but the policy always announces: record it, so it can be proved."""
+    call = CallDriver(
+        client,
+        pbx,
+        {
+            "direction": "inbound",
+            "parties": [{"role": "customer", "jurisdiction": "US-TX"}, TX_AGENT],
+        },
+    )
+    assert call.actions() == ["start_recording", "play_notice"]
+    call.ok("recording_started", offset_s=0.0)
+    call.ok("notice_played", party="customer", offset_s=0.2)
+    assert call.actions() == []
+    assert call.consent()["violations"] == []
+
+
+def test_a_newcomer_who_must_consent_pauses_recording_and_the_plan_says_why(
+    client: TestClient, pbx: dict[str, str]
+) -> None:
+    call = CallDriver(
+        client,
+        pbx,
+        {
+            "direction": "inbound",
+            "parties": [{"role": "customer", "jurisdiction": "US-TX"}, TX_AGENT],
+        },
+    )
+    call.ok("recording_started", offset_s=0.0)
+    call.ok("notice_played", party="customer", offset_s=0.2)
+    call.ok(
+        "party_joined", new_party={"key": "berlin", "role": "third_party", "jurisdiction": "DE"}
+    )
+    assert call.actions()[0] == "pause_recording" and "gather_consent" in call.actions()
+    assert "waiting for consent from customer, berlin" in call.plan["steps"][0]["reason"]
+    call.ok("recording_paused", reason="consent", offset_s=20.0)
+    steps = {step["action"]: step for step in call.plan["steps"]}
+    resume = steps["resume_recording"]
+    assert (
+        resume["after"] == "consent" and "until consent from customer, berlin" in resume["reason"]
+    )

@@ -67,3 +67,15 @@ def test_huge_documents_are_refused() -> None:
 def test_not_a_mapping() -> None:
     [message] = problems_of("- just\n- a list\n")
     assert "must be a YAML mapping" in message
+
+
+def test_missing_notice_choice_is_validated_and_defaults_to_keeping_with_a_violation() -> None:
+    text = EXAMPLE_TEXT.replace("  missing_notice: keep_with_violation", "  missing_notice: shrug")
+    messages = problems_of(text)
+    assert any("consent.missing_notice" in m and "refuse" in m for m in messages), messages
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "missing_notice: shrug" in row)
+    assert any(m.startswith(f"draft.yaml:{line}:") for m in messages)
+    unset = EXAMPLE_TEXT.replace("  missing_notice: keep_with_violation", "")
+    assert parse_policy(unset).consent.missing_notice == "keep_with_violation"
+    chosen = EXAMPLE_TEXT.replace("missing_notice: keep_with_violation", "missing_notice: refuse")
+    assert parse_policy(chosen).consent.missing_notice == "refuse"

@@ -67,6 +67,11 @@ def test_render_markdown_and_html_for_employees() -> None:
     assert "notice-de-v2" in markdown
     assert "| 90 days | 6 months |" in markdown and "| 5 years | 7 years |" in markdown
     assert "P90D" not in markdown and "P5Y" not in markdown  # people read words, not ISO 8601
+    assert "whose required notice is not in the consent ledger, the recording is kept" in markdown
+    data = example_data()
+    data["consent"]["missing_notice"] = "refuse"
+    refusing = render(PolicyDocument.model_validate(data), "html")
+    assert "not in the consent ledger, the recording is refused" in refusing
     data = example_data()
     data["scripts"]["en"]["notice"]["text"] = "<script>alert(1)</script> recorded"
     html = render(PolicyDocument.model_validate(data), "html")

@@ -18,7 +18,7 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.jobs import JobContext
 from callwarden.verification.tasks import analyse_recordings
-from tests.recordings.conftest import objects, recorded_call
+from tests.recordings.conftest import CALIFORNIA, objects, recorded_call
 from tests.support.audio import encode
 from tests.support.calls import CallDriver
 
@@ -105,12 +105,92 @@ def test_notice_missing(
     db: Database,
     with_prompt: None,
 ) -> None:
-    call = recorded_call(api, people["pbx"])
+    call = CallDriver(api, people["pbx"], CALIFORNIA)
+    call.ok("recording_started", offset_s=0.0)
+    call.ok("notice_played", party="customer")  # the ledger says: played while recording
     audio = two_channels(20.0)
     audio[:, 1] = overlay(audio[:, 1], speech(55, 6.0), 1.0)  # the agent talks; no notice
     found = check(api, people, vault_settings, db, upload(api, people["pbx"], call.call_id, audio))
     [missing] = found["notice_missing"]
     assert missing["severity"] == "high" and "notice-en-v3" in missing["summary"]
+
+
+def test_a_notice_played_before_recording_began_is_not_reported_missing(
+    api: TestClient,
+    people: dict[str, dict[str, str]],
+    vault_settings: Settings,
+    db: Database,
+    with_prompt: None,
+) -> None:
+    call = CallDriver(api, people["pbx"], CALIFORNIA)
+    call.ok("notice_played", party="customer", event_id="pbx-notice-1")
+    call.ok("recording_started", seconds=6.0)  # recording began 6 s after the notice
+    audio = two_channels(12.0)
+    audio[:, 1] = overlay(audio[:, 1], speech(55, 6.0), 1.0)  # the agent talks
+    found = check(api, people, vault_settings, db, upload(api, people["pbx"], call.call_id, audio))
+    assert "notice_missing" not in found
+    [before] = found["notice_before_recording"]
+    assert before["severity"] == "info"
+    assert "6.0 s before the recording began" in before["summary"]
+    assert "pbx-notice-1" in before["summary"] and before["detail"]["ledger_at_s"] == -6.0
+    assert not [f for kind in found.values() for f in kind if f["severity"] != "info"]
+
+
+def test_consent_keyed_before_recording_began_is_evidenced_by_the_ledger(
+    api: TestClient, people: dict[str, dict[str, str]], vault_settings: Settings, db: Database
+) -> None:
+    call = CallDriver(
+        api,
+        people["pbx"],
+        {
+            "direction": "inbound",
+            "parties": [
+                {"role": "customer", "jurisdiction": "DE", "language": "de"},
+                {"role": "agent", "jurisdiction": "US-TX"},
+            ],
+        },
+    )
+    call.ok("notice_played", party="customer")
+    call.ok("consent_given", party="customer", method="dtmf", digit="1", event_id="pbx-key-1")
+    call.ok("recording_started")  # consent came first: the keypress is not in the audio
+    audio = two_channels(12.0)
+    audio[:, 1] = overlay(audio[:, 1], speech(56, 5.0), 1.0)
+    found = check(api, people, vault_settings, db, upload(api, people["pbx"], call.call_id, audio))
+    assert "consent_keypress_missing" not in found
+    [before] = found["consent_before_recording"]
+    assert before["severity"] == "info" and before["start_s"] is None
+    assert "1.0 s before the recording began" in before["summary"]
+    assert "-1.0" not in before["summary"]
+    assert "pbx-key-1" in before["summary"]
+
+
+def test_a_secure_pause_is_not_dead_air(
+    api: TestClient, people: dict[str, dict[str, str]], vault_settings: Settings, db: Database
+) -> None:
+    call = CallDriver(
+        api,
+        people["pbx"],
+        {
+            "direction": "inbound",
+            "queue": "payments",
+            "parties": [
+                {"role": "customer", "jurisdiction": "US-TX"},
+                {"role": "agent", "jurisdiction": "US-TX"},
+            ],
+        },
+    )
+    call.ok("notice_played", party="customer")
+    call.ok("recording_started", offset_s=0.0)
+    call.ok("recording_paused", reason="payment", offset_s=9.0)
+    call.ok("recording_resumed", offset_s=29.0, seconds=20.0)
+    audio = two_channels(58.0)
+    audio[:, 1] = overlay(audio[:, 1], speech(57, 5.0), 0.5)  # before the pause (7.4 s)
+    audio[:, 0] = overlay(audio[:, 0], speech(58, 5.0), 29.5)  # after 20 s of paused silence
+    audio[:, 1] = overlay(audio[:, 1], speech(59, 5.0), 50.5)  # ...then 14 s of real dead air
+    found = check(api, people, vault_settings, db, upload(api, people["pbx"], call.call_id, audio))
+    [dead] = found["dead_air"]  # only the silence outside the pause
+    assert dead["start_s"] > 35.0 and dead["end_s"] < 51.0, dead
+    assert "payment_audio_leak" not in found
 
 
 def test_payment_leak_inside_a_secure_pause(

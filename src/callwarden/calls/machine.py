@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from callwarden.calls.plan import present
+from callwarden.calls.plan import present, records_with_notice
 from callwarden.calls.schemas import EventIn
 from callwarden.models import Call, CallParty
 
@@ -157,8 +157,9 @@ def recording_blockers(call: Call) -> list[str]:
     if call.halted:
         return [f"consent was {call.halted}"]
     blockers = []
+    with_notice = records_with_notice(call) or call.notice_must_be_recorded
     for party in present(call):
-        if party.needs_notice and party.notice_at is None and not call.notice_must_be_recorded:
+        if party.needs_notice and party.notice_at is None and not with_notice:
             blockers.append(f"party {party.key!r} has not heard the notice")
         if party.needs_consent and party.consent_status != "given":
             blockers.append(f"party {party.key!r} has not given consent ({party.consent_status})")

@@ -27,6 +27,18 @@ def _language(party: CallParty, policy: CompiledPolicy, fallback: str | None) ->
     return policy.document.default_language
 
 
+def records_with_notice(call: Call) -> bool:
+    """Whether recording may begin with the notice rather than wait for consent.
+
+    Where the decision records with a notice (one-party rules, and all-party rules that accept
+    a notice followed by staying on the line), recording starts first so that the notice is on
+    the recording and the audio check can prove it was played. Where explicit consent is needed,
+    nobody is recorded before agreeing, even where the notice itself must be on the recording
+    (WA, CT): the consent given satisfies those states' affirmative-consent form as well.
+    """
+    return call.record_decision == "yes" and call.consent_level != "explicit"
+
+
 def build(call: Call, policy: CompiledPolicy, notice_language: str | None) -> list[Step]:
     """Steps still to take, in order."""
     if call.state == "ended":
@@ -51,12 +63,22 @@ def build(call: Call, policy: CompiledPolicy, notice_language: str | None) -> li
                 "reason": f"waiting for consent from {', '.join(waiting)}",
             }
         )
-    # Where the notice itself must be on the recording (WA, CT), start first — unless explicit
-    # consent is needed too: then nobody is recorded before agreeing, and the consent given
-    # satisfies those states' affirmative-consent form as well.
-    record_notice = call.notice_must_be_recorded and call.consent_level != "explicit"
+    record_notice = records_with_notice(call)
+    unheard = [p for p in present(call) if p.needs_notice and p.notice_at is None]
     if record_notice and idle:
-        steps.append({"action": "start_recording", "why": "the notice must be on the recording"})
+        why = (
+            "the notice must be on the recording"
+            if call.notice_must_be_recorded
+            else "recording may begin with the notice"
+        )
+        steps.append(
+            {
+                "action": "start_recording",
+                "reason": f"{why}: start first so the notice is captured and provable"
+                if unheard
+                else "the decision is to record",
+            }
+        )
     for party in present(call):
         if party.needs_notice and party.notice_at is None:
             language = _language(party, policy, notice_language)
@@ -90,9 +112,23 @@ def build(call: Call, policy: CompiledPolicy, notice_language: str | None) -> li
                     }
                 )
     if idle and not record_notice:
-        steps.append({"action": "start_recording"})
+        step: Step = {"action": "start_recording", "reason": "consent was given"}
+        if waiting:
+            step["after"] = "consent"
+            step["reason"] = (
+                f"recording must wait for explicit consent from {', '.join(waiting)}: the "
+                f"{call.governing_rule} rule for this call needs it before anyone is recorded"
+            )
+        steps.append(step)
     elif call.recording_state == "paused" and waiting:
-        steps.append({"action": "resume_recording", "after": "consent"})
+        steps.append(
+            {
+                "action": "resume_recording",
+                "after": "consent",
+                "reason": f"recording stays paused until consent from {', '.join(waiting)}: the "
+                f"{call.governing_rule} rule for this call needs explicit consent",
+            }
+        )
     return steps
 
 

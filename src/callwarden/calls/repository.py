@@ -36,6 +36,7 @@ _SNAPSHOT_CALL = select(
     _CALLS.c.record_decision,
     _CALLS.c.halted,
     _CALLS.c.on_withdrawal,
+    _CALLS.c.on_missing_notice,
     _CALLS.c.decision_id,
     _CALLS.c.policy_version,
     _CALLS.c.started_at,
@@ -48,6 +49,8 @@ _SNAPSHOT_PARTIES = (
         _PARTIES.c.jurisdiction,
         _PARTIES.c.needs_consent,
         _PARTIES.c.consent_status,
+        _PARTIES.c.needs_notice,
+        _PARTIES.c.notice_at,
     )
     .where(_PARTIES.c.call_id == bindparam("call_id"))
     .order_by(_PARTIES.c.position)

@@ -79,6 +79,7 @@ def create_call(session: Session, principal: Principal, body: CallCreate) -> Cal
         max_pause_s=document.payment_pause.max_pause_s,
         on_decline=document.consent.on_decline,
         on_withdrawal=document.consent.on_withdrawal,
+        on_missing_notice=document.consent.missing_notice,
         halted=None,
         discard_all=False,
         decision_id=decision.decision_id,
@@ -277,6 +278,40 @@ def record_violation(
         target=target,
         reason=reason,
         data={"kind": event.kind, "event_id": event.event_id, "known_call": call is not None},
+    )
+
+
+def record_recording_violation(
+    session: Session, principal: Principal, call_id: str, recording_id: str, reason: str
+) -> None:
+    """Keep on the call's ledger that a recording was stored in breach of it (e.g. a required
+    notice the ledger never got), in the intake's own transaction."""
+    now = clock.now()
+    repository.add(
+        session,
+        CallEvent(
+            call_id=call_id,
+            client_event_id=f"intake:{recording_id}",
+            kind="recording_stored",
+            occurred_at=now,
+            received_at=now,
+            party_key=None,
+            method=None,
+            script_id=None,
+            offset_s=None,
+            body={"recording_id": recording_id},
+            accepted=True,
+            violation=reason,
+            reported_by=principal.actor,
+        ),
+    )
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="call.violation",
+        target=f"call:{call_id}",
+        reason=reason,
+        data={"kind": "recording_stored", "recording_id": recording_id},
     )
 
 

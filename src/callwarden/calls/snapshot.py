@@ -19,6 +19,8 @@ class PartySnapshot:
     jurisdiction: str | None
     needs_consent: bool
     consent_status: str
+    needs_notice: bool = False
+    notice_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,7 @@ class CallSnapshot:
     record_decision: str
     halted: str | None
     on_withdrawal: str
+    on_missing_notice: str
     decision_id: str
     policy_version: int
     started_at: datetime

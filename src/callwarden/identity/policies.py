@@ -73,6 +73,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "recordings.assign": frozenset({Role.COMPLIANCE_OFFICER, Role.SUPERVISOR}),
     "recordings.flag_private": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL}),
     "scripts.manage": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
+    # Findings: the roles that see every recording read them; a compliance officer works them.
+    "findings.read": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL}),
+    "findings.manage": frozenset({Role.COMPLIANCE_OFFICER}),
     "calls.read": frozenset(
         {
             Role.ADMIN,

@@ -35,6 +35,9 @@ class Call(Base):
     max_pause_s: Mapped[int] = mapped_column(Integer)
     on_decline: Mapped[str] = mapped_column(String(32))
     on_withdrawal: Mapped[str] = mapped_column(String(32))
+    on_missing_notice: Mapped[str] = mapped_column(
+        String(32), default="keep_with_violation", server_default="keep_with_violation"
+    )
     halted: Mapped[str | None] = mapped_column(String(16))
     discard_all: Mapped[bool] = mapped_column(Boolean, default=False)
     decision_id: Mapped[str] = mapped_column(ForeignKey("decisions.id"))

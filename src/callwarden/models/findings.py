@@ -31,7 +31,13 @@ class ScriptAudio(Base):
 
 
 class Finding(Base):
-    """One thing the audio showed: a verified notice, a missing one, a payment leak, dead air."""
+    """One thing a compliance check found, and where working it has got to.
+
+    `check_name` names the check that made it (`audio`: the audio check; `intake`: admission
+    into the vault). Its status moves open → acknowledged → resolved, or to accepted_risk
+    (until `risk_expires_at`, if set), or superseded when a later run replaces it; the last
+    move's reason, who made it and when are kept on the row, every move in the audit trail.
+    """
 
     __tablename__ = "findings"
 
@@ -39,7 +45,12 @@ class Finding(Base):
     recording_id: Mapped[str] = mapped_column(ForeignKey("recordings.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
     severity: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    check_name: Mapped[str] = mapped_column(String(40), default="audio", server_default="audio")
+    status_reason: Mapped[str | None] = mapped_column(String(1000))
+    status_by: Mapped[str | None] = mapped_column(String(120))
+    status_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    risk_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     channel: Mapped[int | None] = mapped_column(Integer)
     start_s: Mapped[float | None] = mapped_column(Float)
     end_s: Mapped[float | None] = mapped_column(Float)

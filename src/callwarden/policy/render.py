@@ -19,6 +19,11 @@ WITHDRAWAL_WORDS = {
     "stop_keep_prior": "recording stops; what was recorded before is kept",
     "stop_discard_all": "recording stops and the whole recording is discarded",
 }
+MISSING_NOTICE_WORDS = {
+    "refuse": "the recording is refused and the refusal is audited",
+    "keep_with_violation": "the recording is kept, with a violation on the call and a high "
+    "finding for compliance to work (cleared if the audio check hears the notice)",
+}
 
 
 def _context(
@@ -61,6 +66,7 @@ def _context(
         "purposes": purposes,
         "decline": DECLINE_WORDS[document.consent.on_decline],
         "withdrawal": WITHDRAWAL_WORDS[document.consent.on_withdrawal],
+        "missing_notice": MISSING_NOTICE_WORDS[document.consent.missing_notice],
         "disclaimer": NOT_LEGAL_ADVICE,
     }
 

@@ -84,6 +84,11 @@ class LanguageScripts(Model):
 class ConsentHandling(Model):
     on_decline: Literal["continue_unrecorded", "end_call"] = "continue_unrecorded"
     on_withdrawal: Literal["stop_keep_prior", "stop_discard_all"] = "stop_keep_prior"
+    missing_notice: Literal["refuse", "keep_with_violation"] = Field(
+        default="keep_with_violation",
+        description="A recording whose call needed a notice the ledger never got: refuse it, or "
+        "keep it with a violation on the call and a high finding the audio check can clear.",
+    )
     minimum: Literal["law", "implied", "explicit"] = Field(
         default="law", description="Ask for more consent than the law needs, never less."
     )

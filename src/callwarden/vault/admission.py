@@ -19,10 +19,16 @@ LEDGER_KINDS = ("recording_started", "consent_withdrawn")  # the events admissio
 
 @dataclass(frozen=True, slots=True)
 class Admission:
+    """What to do with the recording. `violation` (with the parties it concerns in
+    `missing_notice`) is set when it is kept although the ledger lacks a required notice:
+    indexing then records the violation on the call and opens a high finding."""
+
     allowed: bool
     reason: str
     trim_to_s: float | None = None
     discard: bool = False
+    violation: str | None = None
+    missing_notice: tuple[str, ...] = ()
 
 
 def admit(
@@ -37,11 +43,37 @@ def admit(
     ):
         return Admission(False, "a party declined consent to recording on this call")
     if call.halted == "withdrawn":
-        return _withdrawn(call, events, recording_start)
+        return _unheard_notice(call, _withdrawn(call, events, recording_start))
     never = [p.key for p in customer_side if p.needs_consent and p.consent_status not in {"given"}]
     if never:
         return Admission(False, f"explicit consent was never given by {', '.join(never)}")
-    return Admission(True, "the consent ledger allows this recording")
+    return _unheard_notice(call, Admission(True, "the consent ledger allows this recording"))
+
+
+def _unheard_notice(call: CallSnapshot, admission: Admission) -> Admission:
+    """A recording the decision required a notice for, with no notice in the ledger, is not
+    "allowed by the ledger": the policy's `consent.missing_notice` refuses it or keeps it with a
+    violation (which the audio check can clear if it hears the notice after all)."""
+    if not admission.allowed:
+        return admission
+    unheard = tuple(
+        p.key for p in call.parties if p.role != "agent" and p.needs_notice and p.notice_at is None
+    )
+    if not unheard:
+        return admission
+    gap = (
+        f"the decision required a notice for {', '.join(unheard)} but the consent ledger holds none"
+    )
+    if call.on_missing_notice == "refuse":
+        return Admission(False, f"{gap}; the policy (consent.missing_notice: refuse) refuses it")
+    return Admission(
+        True,
+        f"{gap}; kept under consent.missing_notice: keep_with_violation, "
+        "with a violation on the call and a high finding",
+        trim_to_s=admission.trim_to_s,
+        violation=gap,
+        missing_notice=unheard,
+    )
 
 
 def _withdrawn(

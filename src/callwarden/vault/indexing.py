@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
 from callwarden.calls import repository as calls
+from callwarden.calls import service as calls_service
 from callwarden.calls.snapshot import CallSnapshot
 from callwarden.identity import repository as identities
 from callwarden.identity.principal import Principal
@@ -26,6 +27,7 @@ from callwarden.policy import service as policies
 from callwarden.vault.admission import Admission, pause_intervals
 from callwarden.vault.idempotency import request_fields
 from callwarden.vault.wrapping import WrappedKey
+from callwarden.verification import findings
 
 if TYPE_CHECKING:
     from callwarden.vault.intake import IntakeRequest, Stored
@@ -217,9 +219,35 @@ def index(
             "retain_until": prepared.retain_until.isoformat() if prepared.retain_until else None,
         },
     )
+    if admission.violation is not None:
+        _keep_violation(session, principal, recording_id, prepared.call_id, admission)
     recording = Recording(**values)  # a detached copy of the row, for describing it
     recording.parties = [RecordingParty(**party) for party in parties]
     return recording
+
+
+def _keep_violation(
+    session: Session,
+    principal: Principal,
+    recording_id: str,
+    call_id: str,
+    admission: Admission,
+) -> None:
+    """A recording kept in breach of the ledger: a violation on the call, a high finding."""
+    assert admission.violation is not None
+    calls_service.record_recording_violation(
+        session, principal, call_id, recording_id, admission.violation
+    )
+    findings.open_finding(
+        session,
+        principal.actor,
+        recording_id=recording_id,
+        check_name="intake",
+        kind="notice_not_in_ledger",
+        severity="high",
+        summary=f"{admission.violation}; the audio check clears this if it hears the notice",
+        detail={"parties": list(admission.missing_notice)},
+    )
 
 
 def _agent(

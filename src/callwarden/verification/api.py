@@ -14,9 +14,12 @@ from callwarden.server.deps import database, requires, settings
 from callwarden.vault import service as vault_service
 from callwarden.vault.api import denials_audited
 from callwarden.vault.runtime import vault_for
-from callwarden.verification import scripts, service
+from callwarden.verification import findings, scripts, service
+from callwarden.verification.findings_api import router as findings_router
+from callwarden.verification.schemas import RecordingFindings
 
 router = APIRouter(tags=["verification"])
+router.include_router(findings_router)
 
 
 @router.post("/v1/scripts/{script_id}/audio", status_code=201)
@@ -50,7 +53,7 @@ async def upload_script_audio(
         }
 
 
-@router.get("/v1/recordings/{recording_id}/findings")
+@router.get("/v1/recordings/{recording_id}/findings", response_model=RecordingFindings)
 def recording_findings(
     recording_id: str,
     who: Principal = Depends(requires("recordings.search")),
@@ -64,17 +67,5 @@ def recording_findings(
             "recording_id": recording.id,
             "analysed_at": recording.analysed_at.isoformat() if recording.analysed_at else None,
             "analysis_error": recording.analysis_error,
-            "findings": [
-                {
-                    "kind": f.kind,
-                    "severity": f.severity,
-                    "status": f.status,
-                    "summary": f.summary,
-                    "channel": f.channel,
-                    "start_s": f.start_s,
-                    "end_s": f.end_s,
-                    "detail": f.detail,
-                }
-                for f in rows
-            ],
+            "findings": [findings.describe(f) for f in rows],
         }

@@ -4,6 +4,11 @@ The ledger says what should be in the audio (a notice heard by this party, conse
 this digit at about this time, nothing said during a payment pause); the analysis says what
 is. Each rule compares the two and explains itself. Keyed digits are never copied into a
 finding: they may be card data.
+
+What the ledger says happened before the recording began (a notice played, consent keyed while
+the phone system waited to record) cannot be in the audio: such evidence is reported as an
+informational finding that names the ledger's event, never as missing. Silence inside a ledger
+pause is the pause working, not dead air.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from callwarden.analysis import Keypress, RecordingAnalysis
+from callwarden.analysis.spans import Span
 
 CONSENT_TOLERANCE_S = 5.0
 
@@ -29,11 +35,24 @@ class FindingDraft:
 
 
 @dataclass(frozen=True)
+class LedgerEvidence:
+    """An accepted ledger event, placed on the recording's timeline (negative: before it)."""
+
+    event_id: str
+    at_s: float
+    occurred_at: str
+
+    def describe(self) -> str:
+        return f"ledger event {self.event_id!r} at {self.occurred_at}"
+
+
+@dataclass(frozen=True)
 class PartyFacts:
     key: str
     role: str
     needs_notice: bool
     notice_script_id: str | None
+    notice_evidence: LedgerEvidence | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +60,7 @@ class ConsentKeying:
     party: str
     digit: str
     at_s: float
+    evidence: LedgerEvidence | None = None
 
 
 @dataclass(frozen=True)
@@ -71,8 +91,12 @@ def findings(analysis: RecordingAnalysis, ledger: LedgerFacts) -> list[FindingDr
         *_consents(analysis, ledger),
         *_pauses(analysis, ledger),
         *_stray_dtmf(analysis, ledger),
-        *_dead_air(analysis),
+        *_dead_air(analysis, ledger),
     ]
+
+
+def _before_recording(evidence: LedgerEvidence) -> str:
+    return f"{-evidence.at_s:.1f} s before the recording began"
 
 
 def _notices(analysis: RecordingAnalysis, ledger: LedgerFacts) -> Iterator[FindingDraft]:
@@ -115,6 +139,16 @@ def _notices(analysis: RecordingAnalysis, ledger: LedgerFacts) -> Iterator[Findi
                 detail=detail,
             )
             continue
+        before = party.notice_evidence
+        if before is not None and before.at_s < 0:
+            yield FindingDraft(
+                "notice_before_recording",
+                "info",
+                f"notice {script} for {party.key} was played {_before_recording(before)} "
+                f"({before.describe()}); the audio cannot show it, the ledger is the evidence",
+                detail={**detail, "ledger_event": before.event_id, "ledger_at_s": before.at_s},
+            )
+            continue
         elsewhere = [c.channel for c in match.per_channel if c.detected]
         reason = (
             f"found only on channel(s) {elsewhere}, not the one facing {party.key}"
@@ -147,7 +181,19 @@ def _consents(analysis: RecordingAnalysis, ledger: LedgerFacts) -> Iterator[Find
             "ledger_at_s": consent.at_s,
             "tolerance_s": CONSENT_TOLERANCE_S,
         }
-        if found:
+        evidence = consent.evidence
+        if not found and consent.at_s < 0:
+            where = _before_recording(evidence) if evidence else "before the recording began"
+            named = f" ({evidence.describe()})" if evidence else ""
+            yield FindingDraft(
+                "consent_before_recording",
+                "info",
+                f"consent was keyed by {consent.party} {where}{named}; the audio cannot show "
+                "it, the ledger is the evidence",
+                channel,
+                detail={**detail, "ledger_event": evidence.event_id if evidence else None},
+            )
+        elif found:
             yield FindingDraft(
                 "consent_keypress_verified",
                 "info",
@@ -213,8 +259,36 @@ def _stray_dtmf(analysis: RecordingAnalysis, ledger: LedgerFacts) -> Iterator[Fi
         )
 
 
-def _dead_air(analysis: RecordingAnalysis) -> Iterator[FindingDraft]:
-    for span in analysis.speech.dead_air:
+def _outside_pauses(span: Span, ledger: LedgerFacts, duration_s: float) -> list[Span]:
+    """The parts of `span` that no ledger pause covers (an open pause runs to the end)."""
+    pieces = [span]
+    for pause in ledger.pauses:
+        start = pause.get("start_s")
+        if start is None:
+            continue
+        end = pause.get("end_s")
+        end = duration_s if end is None else end
+        pieces = [
+            part
+            for piece in pieces
+            for part in (
+                Span(piece.start_s, min(piece.end_s, start)),
+                Span(max(piece.start_s, end), piece.end_s),
+            )
+            if part.end_s > part.start_s
+        ]
+    return pieces
+
+
+def _dead_air(analysis: RecordingAnalysis, ledger: LedgerFacts) -> Iterator[FindingDraft]:
+    threshold = analysis.speech.dead_air_threshold_s
+    spans = [
+        piece
+        for silent in analysis.speech.dead_air
+        for piece in _outside_pauses(silent, ledger, analysis.duration_s)
+        if piece.duration_s >= threshold
+    ]
+    for span in spans:
         yield FindingDraft(
             "dead_air",
             "medium",

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callwarden.analysis import Prompt, analyse_recording, prepare_prompt
@@ -20,14 +20,16 @@ from callwarden.calls import repository as calls
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import NotFound
-from callwarden.models import Call, DataKey, DecisionRecord, Finding, Recording
+from callwarden.models import Call, CallEvent, DataKey, DecisionRecord, Finding, Recording
 from callwarden.policy import service as policies
 from callwarden.vault.playback import stream
 from callwarden.vault.runtime import Vault
+from callwarden.verification import findings as lifecycle
 from callwarden.verification import redaction, scripts
 from callwarden.verification.checks import (
     ConsentKeying,
     FindingDraft,
+    LedgerEvidence,
     LedgerFacts,
     PartyFacts,
     findings,
@@ -43,29 +45,40 @@ def _played_script(session: Session, call: Call) -> str | None:
     return str(script_id) if script_id else None
 
 
+def _evidence(event: CallEvent, recording: Recording) -> LedgerEvidence:
+    """Where a ledger event falls on the recording's timeline: its offset, else by the clock."""
+    at = event.offset_s
+    if at is None:
+        at = (event.occurred_at - recording.started_at).total_seconds()
+    return LedgerEvidence(event.client_event_id, at, event.occurred_at.isoformat())
+
+
 def ledger_facts(
     session: Session, recording: Recording, call: Call, prompts: Iterable[str]
 ) -> LedgerFacts:
     """What the consent ledger says should be in this recording's audio."""
     fallback = _played_script(session, call)
+    events = [event for event in calls.events(session, call.id) if event.accepted]
+    notices: dict[str | None, LedgerEvidence] = {}
+    for event in events:
+        if event.kind == "notice_played":
+            notices.setdefault(event.party_key, _evidence(event, recording))
     parties = [
         PartyFacts(
-            p.key, p.role, p.needs_notice and p.role != "agent", p.notice_script_id or fallback
+            p.key,
+            p.role,
+            p.needs_notice and p.role != "agent",
+            p.notice_script_id or fallback,
+            notices.get(p.key) or notices.get(None),
         )
         for p in call.parties
     ]
     consents = []
-    for event in calls.events(session, call.id):
-        if (
-            event.accepted
-            and event.kind == "consent_given"
-            and event.method == "dtmf"
-            and event.party_key
-        ):
-            at = event.offset_s
-            if at is None:
-                at = (event.occurred_at - recording.started_at).total_seconds()
-            consents.append(ConsentKeying(event.party_key, event.body.get("digit") or "1", at))
+    for event in events:
+        if event.kind == "consent_given" and event.method == "dtmf" and event.party_key:
+            evidence = _evidence(event, recording)
+            digit = event.body.get("digit") or "1"
+            consents.append(ConsentKeying(event.party_key, digit, evidence.at_s, evidence))
     window = policies.compiled_version(session, call.policy_version).document.notice_window_s
     return LedgerFacts(
         parties,
@@ -122,12 +135,27 @@ def examine(
 def keep(
     session: Session, vault: Vault, principal: Principal, recording: Recording, outcome: Outcome
 ) -> list[Finding]:
-    """Replace the recording's findings with these, and audit the run."""
-    session.execute(delete(Finding).where(Finding.recording_id == recording.id))
+    """Keep this run's findings, supersede the audio check's earlier open ones, and audit it.
+
+    Findings someone has worked (acknowledged, resolved, accepted) stay as they are; a finding
+    another check opened because evidence was missing is cleared when the audio shows it.
+    """
+    earlier = list(
+        session.execute(
+            select(Finding).where(Finding.recording_id == recording.id).with_for_update()
+        ).scalars()
+    )
     now = clock.now()
+    superseded = lifecycle.supersede(
+        principal.actor,
+        [f for f in earlier if f.check_name == "audio" and f.status == "open"],
+        f"replaced by the audio check run at {now.isoformat()}",
+    )
+    _clear_missing_notice(session, principal, earlier, outcome.drafts)
     rows = [
         Finding(
             recording_id=recording.id,
+            check_name="audio",
             kind=d.kind,
             severity=d.severity,
             status="open",
@@ -153,10 +181,28 @@ def keep(
         actor=principal.actor,
         action="recording.analysed",
         target=f"recording:{recording.id}",
-        data={"findings": counts, "duration_s": round(outcome.duration_s, 3)},
+        data={
+            "findings": counts,
+            "duration_s": round(outcome.duration_s, 3),
+            "superseded": superseded,
+        },
     )
     session.flush()
     return rows
+
+
+def _clear_missing_notice(
+    session: Session, principal: Principal, earlier: list[Finding], drafts: list[FindingDraft]
+) -> None:
+    """Resolve admission's "no notice in the ledger" once the audio shows every such notice."""
+    heard = {d.detail.get("party"): d for d in drafts if d.kind == "notice_verified"}
+    for row in earlier:
+        if row.kind != "notice_not_in_ledger" or row.status not in {"open", "acknowledged"}:
+            continue
+        parties = [str(p) for p in row.detail.get("parties", [])]
+        if parties and all(p in heard for p in parties):
+            proof = "; ".join(heard[p].summary for p in parties)
+            lifecycle.clear(session, principal.actor, row, f"the audio check heard it: {proof}")
 
 
 def analyse(
@@ -170,5 +216,10 @@ def analyse(
 
 
 def list_findings(session: Session, recording_id: str) -> list[Finding]:
-    query = select(Finding).where(Finding.recording_id == recording_id).order_by(Finding.id)
+    """The recording's findings, without those a later run of their check replaced."""
+    query = (
+        select(Finding)
+        .where(Finding.recording_id == recording_id, Finding.status != "superseded")
+        .order_by(Finding.id)
+    )
     return list(session.execute(query).scalars())

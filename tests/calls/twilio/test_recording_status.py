@@ -28,7 +28,7 @@ CALIFORNIA = {"FromCountry": "US", "FromState": "CA", "ToState": "TX"}
 
 def recorded_call(twilio: FakeTwilio) -> str:
     call_sid, answer = twilio.voice("+14155550123", BUSINESS_TX, **CALIFORNIA)
-    assert answer.verbs() == ["Say", "Start"]
+    assert answer.verbs() == ["Start", "Say"]  # recording begins with the notice
     return call_sid
 
 

@@ -31,7 +31,9 @@ def test_californian_caller_hears_the_notice_and_is_recorded(
     twilio: FakeTwilio, ledger: Ledger
 ) -> None:
     call_sid, answer = twilio.voice("+14155550123", BUSINESS_TX, **CALIFORNIA)
-    assert answer.verbs() == ["Say", "Start"]
+    # California accepts notice-and-continue: recording begins with the notice, so it is on
+    # the recording and the audio check can prove it was played.
+    assert answer.verbs() == ["Start", "Say"]
     say = answer.find("Say")
     assert (say.text, say.attrib) == (NOTICE_EN, {"language": "en-US"})
     call_id = ledger.call_id(call_sid)
@@ -51,8 +53,8 @@ def test_californian_caller_hears_the_notice_and_is_recorded(
     )
     assert detail["recording_state"] == "recording"
     assert [(e["kind"], e["reported_by"]) for e in detail["events"]] == [
-        ("notice_played", "twilio:webhook"),
         ("recording_started", "twilio:webhook"),
+        ("notice_played", "twilio:webhook"),
     ]
     evidence = ledger.consent(call_sid)
     customer, agent = evidence["parties"]
@@ -72,7 +74,7 @@ def test_a_repeated_webhook_finds_the_same_call_and_gets_the_same_twiml(
     _, again = twilio.voice("+14155550123", BUSINESS_TX, CallSid=call_sid, **CALIFORNIA)
     assert again.response.text == first.response.text
     assert counts(db).events == before.events
-    assert ledger.kinds(call_sid) == ["notice_played", "recording_started"]
+    assert ledger.kinds(call_sid) == ["recording_started", "notice_played"]
 
 
 def test_german_caller_presses_1_and_is_recorded(twilio: FakeTwilio, ledger: Ledger) -> None:
@@ -185,7 +187,7 @@ def test_outbound_call_governs_the_called_party(twilio: FakeTwilio, ledger: Ledg
 def test_next_continues_with_the_customers_own_twiml(twilio: FakeTwilio) -> None:
     routing = "https://pbx.example.com/route?team=support"
     _, answer = twilio.voice("+14155550123", BUSINESS_TX, query=urlencode({"next": routing}))
-    assert answer.verbs() == ["Say", "Start", "Redirect"]
+    assert answer.verbs() == ["Start", "Say", "Redirect"]
     redirect = answer.find("Redirect")
     assert (redirect.text, redirect.attrib) == (routing, {"method": "POST"})
 

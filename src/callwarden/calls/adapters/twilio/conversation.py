@@ -124,8 +124,8 @@ def _perform(
             )
             twiml.say(response, step["text"], step["language"])
         elif action == "start_recording":
-            # The plan can ask to record first (the notice must be on the recording) while the
-            # state machine waits for explicit consent; then recording waits for the consent.
+            # Asked for only when the state machine allows it now: the plan starts recording
+            # first where the notice may be on the recording, and after consent elsewhere.
             blocked = machine.recording_blockers(call)
             if not blocked and report(session, call, event_id, "recording_started"):
                 twiml.start_recording(response, call.id, links)

@@ -1,0 +1,118 @@
+"""`callwarden findings list|ack|resolve|accept`: work findings from the server's shell.
+
+The shell is trusted as it is for every other command; working findings is a compliance
+officer's move, so these commands act in that role, and the audit trail names the OS user.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import typer
+
+from callwarden.cli_support import console, new_app, new_table, print_json, reading, unit_of_work
+from callwarden.identity.principal import Principal, cli_principal
+from callwarden.identity.roles import Role
+from callwarden.kit.clock import as_utc
+from callwarden.verification import findings
+
+app = new_app("Findings of the compliance checks: list them and work them.")
+
+
+def _officer() -> Principal:
+    return Principal(actor=cli_principal().actor, role=Role.COMPLIANCE_OFFICER)
+
+
+@app.command("list")
+def list_findings(
+    kind: str | None = typer.Option(None, help="e.g. notice_missing"),
+    severity: str | None = typer.Option(None, help="info, low, medium, high or critical"),
+    status: str | None = typer.Option(
+        None, help="open (with expired accepted risks), acknowledged, resolved, accepted_risk"
+    ),
+    recording: str | None = typer.Option(None, help="a recording id"),
+    call: str | None = typer.Option(None, help="a call id"),
+    since: datetime | None = typer.Option(None, "--from", help="ISO time, inclusive."),
+    until: datetime | None = typer.Option(None, "--to", help="ISO time, exclusive."),
+    after: int = typer.Option(0, min=0, help="Cursor: the last finding id already seen."),
+    limit: int = typer.Option(100, min=1, max=10000),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Findings across recordings, oldest first."""
+    where = findings.FindingFilter(
+        kind=kind,
+        severity=severity,
+        status=status,
+        recording_id=recording,
+        call_id=call,
+        since=as_utc(since) if since else None,
+        until=as_utc(until) if until else None,
+        after=after,
+    )
+    with reading() as session:
+        rows = [
+            findings.describe(row) for row in findings.search(session, _officer(), where, limit)
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    table = new_table(
+        "id", "recording", "kind", "severity", "status", "summary", keep_whole=("id", "recording")
+    )
+    for row in rows:
+        table.add_row(
+            str(row["finding_id"]),
+            row["recording_id"],
+            row["kind"],
+            row["severity"],
+            row["status"] + (" (expired)" if row["risk_expired"] else ""),
+            row["summary"],
+        )
+    console.print(table)
+
+
+def _show(row: dict[str, Any]) -> None:
+    console.print(
+        f"finding {row['finding_id']} is now {row['status']}: {row['status_reason']}",
+        highlight=False,
+    )
+
+
+@app.command("ack")
+def acknowledge(
+    finding_id: int, reason: str = typer.Option(..., help="Why, e.g. who is looking at it.")
+) -> None:
+    """Acknowledge an open finding: someone is working on it."""
+    with unit_of_work() as session:
+        row = findings.describe(
+            findings.transition(session, _officer(), finding_id, "acknowledge", reason)
+        )
+    _show(row)
+
+
+@app.command("resolve")
+def resolve(
+    finding_id: int, reason: str = typer.Option(..., help="How it was dealt with.")
+) -> None:
+    """Resolve a finding."""
+    with unit_of_work() as session:
+        row = findings.describe(
+            findings.transition(session, _officer(), finding_id, "resolve", reason)
+        )
+    _show(row)
+
+
+@app.command("accept")
+def accept_risk(
+    finding_id: int,
+    reason: str = typer.Option(..., help="Why the risk is accepted."),
+    expires: datetime | None = typer.Option(None, help="ISO time when it needs a new look."),
+) -> None:
+    """Accept a finding as a risk, optionally until a date."""
+    until = as_utc(expires) if expires else None
+    with unit_of_work() as session:
+        row = findings.describe(
+            findings.transition(session, _officer(), finding_id, "accept_risk", reason, until)
+        )
+    _show(row)

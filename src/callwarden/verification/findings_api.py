@@ -1,0 +1,112 @@
+"""Routes for working findings: the cross-recording list, and acknowledge / resolve / accept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from callwarden.db import Database
+from callwarden.identity.principal import Principal
+from callwarden.kit.clock import as_utc
+from callwarden.server.deps import database, requires
+from callwarden.verification import findings
+from callwarden.verification.schemas import FindingOut, FindingPage
+
+router = APIRouter(tags=["findings"])
+MAX_ID = 2**31 - 1  # the findings table's integer key
+
+
+class Move(BaseModel):
+    """Why the finding moves; every move is kept on the finding and in the audit trail."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=findings.MAX_REASON)
+
+
+class RiskAcceptance(Move):
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="When the accepted risk needs looking at again (optional)."
+    )
+
+
+@router.get("/v1/findings", response_model=FindingPage)
+def list_findings(
+    kind: str | None = Query(default=None, max_length=40),
+    severity: str | None = Query(default=None, max_length=16),
+    status: str | None = Query(
+        default=None, max_length=16, description="`open` includes accepted risks past expiry."
+    ),
+    recording_id: str | None = Query(default=None, max_length=40),
+    call_id: str | None = Query(default=None, max_length=40),
+    since: datetime | None = Query(default=None, alias="from", description="Inclusive."),
+    until: datetime | None = Query(default=None, alias="to", description="Exclusive."),
+    after: int = Query(default=0, ge=0, le=MAX_ID, description="Cursor: the last finding id."),
+    limit: int = Query(default=100, ge=1, le=1000),
+    who: Principal = Depends(requires("findings.read")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    """Findings across recordings, oldest first; page with `after=<next_after>`."""
+    where = findings.FindingFilter(
+        kind=kind,
+        severity=severity,
+        status=status,
+        recording_id=recording_id,
+        call_id=call_id,
+        since=as_utc(since) if since else None,
+        until=as_utc(until) if until else None,
+        after=after,
+    )
+    with db.reading() as session:
+        rows = [findings.describe(row) for row in findings.search(session, who, where, limit)]
+    return {"findings": rows, "next_after": rows[-1]["finding_id"] if len(rows) == limit else None}
+
+
+def _moved(
+    db: Database,
+    who: Principal,
+    finding_id: int,
+    move: findings.Transition,
+    reason: str,
+    expires: datetime | None = None,
+) -> dict[str, Any]:
+    with db.unit_of_work() as session:
+        row = findings.transition(session, who, finding_id, move, reason, expires)
+        return findings.describe(row)
+
+
+@router.post("/v1/findings/{finding_id}/acknowledge", response_model=FindingOut)
+def acknowledge(
+    body: Move,
+    finding_id: int = Path(ge=1, le=MAX_ID),
+    who: Principal = Depends(requires("findings.manage")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    """Someone is working on it: open → acknowledged."""
+    return _moved(db, who, finding_id, "acknowledge", body.reason)
+
+
+@router.post("/v1/findings/{finding_id}/resolve", response_model=FindingOut)
+def resolve(
+    body: Move,
+    finding_id: int = Path(ge=1, le=MAX_ID),
+    who: Principal = Depends(requires("findings.manage")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    """Dealt with (say how in the reason)."""
+    return _moved(db, who, finding_id, "resolve", body.reason)
+
+
+@router.post("/v1/findings/{finding_id}/accept-risk", response_model=FindingOut)
+def accept_risk(
+    body: RiskAcceptance,
+    finding_id: int = Path(ge=1, le=MAX_ID),
+    who: Principal = Depends(requires("findings.manage")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    """Knowingly left as it is, for the reason given; optionally until `expires_at`."""
+    expires = as_utc(body.expires_at) if body.expires_at else None
+    return _moved(db, who, finding_id, "accept_risk", body.reason, expires)
