@@ -10,6 +10,7 @@ from typing import Any
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from callwarden import __version__
@@ -28,7 +29,13 @@ from callwarden.migrate import current_revision, head_revision
 from callwarden.policy.api import router as policy_router
 from callwarden.policy.service import active_compiled
 from callwarden.server.deps import database
-from callwarden.server.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from callwarden.server.docs import install_docs
+from callwarden.server.middleware import (
+    AccessLogMiddleware,
+    BodyLimitMiddleware,
+    UnhandledErrorMiddleware,
+)
+from callwarden.server.openapi import install_openapi
 from callwarden.server.problems import install_problem_handlers
 from callwarden.vault.api import router as vault_router
 from callwarden.verification.api import router as verification_router
@@ -41,6 +48,12 @@ DESCRIPTION = (
 
 
 UPLOAD_PATH = re.compile(r"^/v1/(calls/[^/]+/recordings|scripts/[^/]+/audio)$")
+
+
+class Health(BaseModel):
+    status: str = Field(description="`ok`, or `migrations_pending` when the schema is behind.")
+    version: str
+    schema_revision: str | None = Field(alias="schema", description="The database's migration.")
 
 
 def body_limit(path: str, settings: Settings) -> int | None:
@@ -104,10 +117,13 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=_jobs_lifespan(settings, db, run_jobs and settings.jobs_in_process),
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
     install_problem_handlers(app)
+    app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit_for=lambda path: body_limit(path, settings))
     app.add_middleware(AccessLogMiddleware)
     app.include_router(identity_router)
@@ -118,8 +134,10 @@ def create_app(
     app.include_router(twilio_router)
     app.include_router(vault_router)
     app.include_router(verification_router)
+    install_docs(app)
+    install_openapi(app)
 
-    @app.get("/healthz", tags=["service"])
+    @app.get("/healthz", tags=["service"], response_model=Health)
     def healthz(db: Database = Depends(database)) -> dict[str, Any]:
         """Liveness and readiness: the database answers and its schema is current."""
         with db.engine.connect() as connection:

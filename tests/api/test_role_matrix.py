@@ -77,6 +77,7 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/v1/scripts/{script_id}/audio"): POLICY_WRITERS,
 }
 PUBLIC = {
+    ("GET", "/"),
     ("GET", "/healthz"),
     ("POST", "/v1/auth/token"),
     # Authenticated by Twilio's request signature, not a bearer token (tests/calls/twilio).

@@ -26,11 +26,14 @@ from callwarden.identity.schemas import (
 )
 from callwarden.kit.errors import Unauthenticated
 from callwarden.server.deps import database, principal, requires, settings
+from callwarden.server.openapi import problem_responses
 
 router = APIRouter(prefix="/v1", tags=["identity"])
 
 
-@router.post("/auth/token", response_model=TokenIssued, status_code=201)
+@router.post(
+    "/auth/token", response_model=TokenIssued, status_code=201, responses=problem_responses(401)
+)
 def login(
     body: LoginRequest, db: Database = Depends(database), config: Settings = Depends(settings)
 ) -> TokenIssued:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from callwarden.identity.roles import Role
+from callwarden.kit.inputs import WHOLE_NUMBER, RequestModel
 
 
-class UserCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class UserCreate(RequestModel):
     username: str = Field(min_length=2, max_length=64)
-    role: str = Field(max_length=32)
+    role: str = Field(max_length=32, json_schema_extra={"enum": [role.value for role in Role]})
     display_name: str | None = Field(default=None, max_length=200)
     team: str | None = Field(default=None, max_length=120)
     password: str | None = Field(default=None, min_length=12, max_length=200)
@@ -35,15 +35,11 @@ class UserCreated(UserOut):
     initial_password: str | None = Field(description="Shown once when the server generated it.")
 
 
-class DisableRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DisableRequest(RequestModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
-class TeamCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TeamCreate(RequestModel):
     name: str = Field(min_length=1, max_length=120)
 
 
@@ -55,12 +51,10 @@ class TeamOut(BaseModel):
     created_at: datetime
 
 
-class TokenCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TokenCreate(RequestModel):
     name: str = Field(min_length=1, max_length=120)
     user: str | None = Field(default=None, description="Owner username; default yourself.")
-    days: int = Field(default=90, ge=1, le=366)
+    days: Annotated[int, Field(strict=False, ge=1, le=366), WHOLE_NUMBER] = 90
 
 
 class TokenOut(BaseModel):
@@ -79,9 +73,7 @@ class TokenIssued(TokenOut):
     token: str = Field(description="The bearer token. Shown once; store it now.")
 
 
-class LoginRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LoginRequest(RequestModel):
     username: str = Field(max_length=64)
     password: str = Field(max_length=200)
 

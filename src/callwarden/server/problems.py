@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
-from callwarden.kit.errors import CallwardenError
+from callwarden.kit.errors import CallwardenError, Conflict
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("callwarden.api")
+
+# SQLSTATEs (and SQLite's words) of a write that lost a race for a unique key or a row it
+# referred to: the caller's request conflicts with what another request stored meanwhile.
+_CONFLICT_STATES = {"23505", "23503"}
+_SQLITE_CONFLICTS = ("UNIQUE constraint failed", "FOREIGN KEY constraint failed")
+
+
+def lost_a_race(error: IntegrityError) -> bool:
+    """True when the database refused a write because of another request's concurrent write."""
+    state = getattr(error.orig, "sqlstate", None)
+    return state in _CONFLICT_STATES or any(words in str(error.orig) for words in _SQLITE_CONFLICTS)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "__none__"})
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 def problem_response(error: CallwardenError, request: Request) -> JSONResponse:
@@ -46,9 +70,21 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
         return JSONResponse(body, status_code=422, media_type=PROBLEM_JSON)
 
+    @app.exception_handler(IntegrityError)
+    async def _race(request: Request, error: IntegrityError) -> JSONResponse:
+        if not lost_a_race(error):
+            return _internal_error(request, error)
+        conflict = Conflict(
+            "another request changed the same record at the same time; read it again and retry"
+        )
+        return problem_response(conflict, request)
+
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        headers = dict(getattr(error, "headers", None) or {})
+        if error.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
         body = {
             "type": f"https://callwarden.dev/problems/{code}",
             "title": str(error.detail),
@@ -61,18 +97,27 @@ def install_problem_handlers(app: FastAPI) -> None:
             body,
             status_code=error.status_code,
             media_type=PROBLEM_JSON,
-            headers=getattr(error, "headers", None),
+            headers=headers or None,
         )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        body = {
-            "type": "https://callwarden.dev/problems/internal_error",
-            "title": "Internal error",
-            "status": 500,
-            "detail": "an unexpected error occurred; it has been logged",
-            "code": "internal_error",
-            "instance": request.url.path,
-        }
-        return JSONResponse(body, status_code=500, media_type=PROBLEM_JSON)
+        return _internal_error(request, error)
+
+
+def internal_error_body(path: str) -> dict[str, Any]:
+    return {
+        "type": "https://callwarden.dev/problems/internal_error",
+        "title": "Internal error",
+        "status": 500,
+        "detail": "an unexpected error occurred; it has been logged",
+        "code": "internal_error",
+        "instance": path,
+    }
+
+
+def _internal_error(request: Request, error: Exception) -> JSONResponse:
+    log.error("unhandled error", exc_info=error, extra={"path": request.url.path})
+    return JSONResponse(
+        internal_error_body(request.url.path), status_code=500, media_type=PROBLEM_JSON
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
 
 from callwarden.config import Settings
 from callwarden.db import Database
@@ -17,8 +19,50 @@ from callwarden.verification import scripts, service
 
 router = APIRouter(tags=["verification"])
 
+ANNOUNCEMENT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "The announcement audio as the raw body (WAV, FLAC or Ogg Opus).",
+        "content": {
+            kind: {"schema": {"type": "string", "format": "binary"}}
+            for kind in ("audio/wav", "audio/flac", "audio/ogg", "application/octet-stream")
+        },
+    }
+}
 
-@router.post("/v1/scripts/{script_id}/audio", status_code=201)
+
+class ScriptAudioOut(BaseModel):
+    script_id: str
+    language: str
+    sha256: str
+    duration_s: float
+    uploaded_at: datetime
+
+
+class FindingOut(BaseModel):
+    kind: str
+    severity: str
+    status: str
+    summary: str
+    channel: int | None
+    start_s: float | None
+    end_s: float | None
+    detail: dict[str, Any]
+
+
+class RecordingFindings(BaseModel):
+    recording_id: str
+    analysed_at: datetime | None
+    analysis_error: str | None
+    findings: list[FindingOut]
+
+
+@router.post(
+    "/v1/scripts/{script_id}/audio",
+    status_code=201,
+    response_model=ScriptAudioOut,
+    openapi_extra=ANNOUNCEMENT_BODY,
+)
 async def upload_script_audio(
     script_id: str,
     request: Request,
@@ -49,7 +93,7 @@ async def upload_script_audio(
         }
 
 
-@router.get("/v1/recordings/{recording_id}/findings")
+@router.get("/v1/recordings/{recording_id}/findings", response_model=RecordingFindings)
 def recording_findings(
     recording_id: str,
     who: Principal = Depends(requires("recordings.search")),
