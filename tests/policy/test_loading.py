@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from callwarden.policy.loading import MAX_POLICY_BYTES, parse_policy
@@ -67,3 +69,18 @@ def test_huge_documents_are_refused() -> None:
 def test_not_a_mapping() -> None:
     [message] = problems_of("- just\n- a list\n")
     assert "must be a YAML mapping" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "organisation: " + "[" * 5000 + "]" * 5000,
+        "organisation: " + "{a: " * 3000 + "b" + "}" * 3000,
+        "organisation:\n" + "".join("  " * level + "- \n" for level in range(1, 200)),
+    ],
+    ids=["flow-sequences", "flow-mappings", "block-sequences"],
+)
+def test_deep_nesting_is_refused_with_its_line_not_a_recursion_error(text: str) -> None:
+    [message] = problems_of(text)
+    assert "nests deeper than" in message
+    assert re.match(r"draft\.yaml:\d+: ", message)

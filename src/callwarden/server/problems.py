@@ -29,14 +29,18 @@ def lost_a_race(error: IntegrityError) -> bool:
     return state in _CONFLICT_STATES or any(words in str(error.orig) for words in _SQLITE_CONFLICTS)
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
 def _allowed_methods(request: Request) -> str:
-    """Every method some route serves at this path (Starlette names only the first route's)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "__none__"})
-        if match is not Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
-    return ", ".join(sorted(methods))
+    """Every method some route serves at this path (the router names only the first route's)."""
+    served = {
+        method
+        for method in _METHODS
+        for route in request.app.router.routes
+        if route.matches({**request.scope, "method": method})[0] is Match.FULL
+    }
+    return ", ".join(sorted(served))
 
 
 def problem_response(error: CallwardenError, request: Request) -> JSONResponse:
