@@ -238,6 +238,7 @@ REQUIRED_REASON: dict[str, Any] = {
 @router.get(
     "/v1/recordings/{recording_id}/audio",
     response_model=None,
+    response_class=StreamingResponse,
     responses=AUDIO_ANSWER,
     openapi_extra=REQUIRED_REASON,
 )
@@ -259,6 +260,7 @@ def play(
 @router.get(
     "/v1/recordings/{recording_id}/download",
     response_model=None,
+    response_class=StreamingResponse,
     responses=AUDIO_ANSWER,
     openapi_extra=REQUIRED_REASON,
 )
