@@ -14,7 +14,9 @@ from callwarden.vault.reading import open_sealed
 from callwarden.vault.runtime import Vault
 from callwarden.vault.wrapping import WrappedKey
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# At most 19 digits: a position past 2**63 is no byte of any recording (and int() of 5,000
+# digits raises instead of answering).
+_RANGE = re.compile(r"^bytes=(\d{0,19})-(\d{0,19})$")
 
 
 @dataclass(frozen=True, slots=True)
