@@ -56,9 +56,19 @@ class Health(BaseModel):
     schema_revision: str | None = Field(alias="schema", description="The database's migration.")
 
 
+POLICY_PATH = re.compile(r"^/v1/policy/(validate|versions)$")
+# The longest document the API takes, as JSON may write it: every character escaped as a
+# surrogate pair (12 bytes), so a document its schema allows is judged, not cut off with a 413.
+POLICY_BODY_BYTES = 12 * 512 * 1024 + 64 * 1024
+
+
 def body_limit(path: str, settings: Settings) -> int | None:
     """JSON bodies are small; recording uploads stream and are limited by intake itself."""
-    return None if UPLOAD_PATH.match(path) else settings.max_body_bytes
+    if UPLOAD_PATH.match(path):
+        return None
+    if POLICY_PATH.match(path):
+        return max(settings.max_body_bytes, POLICY_BODY_BYTES)
+    return settings.max_body_bytes
 
 
 def _load_what_decisions_need(db: Database) -> None:

@@ -8,6 +8,7 @@ of the path's methods.
 
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -150,3 +151,16 @@ def test_a_write_that_loses_a_race_for_a_unique_name_is_a_409_problem(
             time.sleep(0.01)
     body = assert_problem(racing.result(timeout=20), 409, "conflict")
     assert "at the same time" in str(body["detail"])
+
+
+def test_a_policy_as_long_as_its_schema_allows_is_judged_not_cut_off(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    document = "\U0001f4de" * (512 * 1024)  # within maxLength; 6 MiB as escaped JSON
+    body = json.dumps({"document": document}).encode()
+    response = client.post(
+        "/v1/policy/validate",
+        content=body,
+        headers={**admin, "content-type": "application/json"},
+    )
+    assert_problem(response, 422, "policy_invalid")
