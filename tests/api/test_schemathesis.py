@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from callwarden.app import create_app
@@ -24,6 +25,10 @@ from callwarden.db import Database
 from callwarden.identity.principal import SYSTEM
 from callwarden.policy import service as policies
 from callwarden.vault.keyring import Keyring
+from tests.recordings.conftest import CALIFORNIA
+from tests.support.audio import wav
+from tests.support.calls import CallDriver
+from tests.support.factories import bearer, make_token
 from tests.support.policies import EXAMPLE_TEXT
 from tests.support.server import serving
 
@@ -60,11 +65,28 @@ def server(settings: Settings, db: Database) -> Iterator[str]:
     logging.getLogger().addHandler(errors)
     try:
         with serving(app) as base_url:
+            _seed_a_recording(db, base_url)
             yield base_url
     finally:
         logging.getLogger().removeHandler(errors)
     tracebacks = [f"{r.name}: {r.getMessage()}\n{r.exc_text or ''}" for r in errors.records]
     assert not tracebacks, "the server logged errors:\n" + "\n".join(tracebacks[:5])
+
+
+def _seed_a_recording(db: Database, base_url: str) -> None:
+    """One call with a stored recording, so the recording routes have something to answer with."""
+    pbx = bearer(make_token(db, "integration"))
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        call = CallDriver(http, pbx, CALIFORNIA)  # type: ignore[arg-type]
+        call.ok("notice_played", party="customer")
+        call.ok("recording_started", offset_s=0.0)
+        stored = http.post(
+            f"/v1/calls/{call.call_id}/recordings",
+            content=wav(3.0),
+            headers=pbx,
+            params={"idempotency_key": "seed", "channel_map": "customer,agent"},
+        )
+    assert stored.status_code == 201, stored.text
 
 
 def schemathesis(db: Database, base_url: str, role: str, report: Path, *extra: str) -> None:
