@@ -1,10 +1,12 @@
-"""After an unhandled error the same keep-alive connection still serves the next request."""
+"""Errors no route expected: a 500 problem that keeps the connection, a 422 for late validation."""
 
 from __future__ import annotations
 
 import http.client
 
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, Field
 
 from callwarden.app import create_app
 from callwarden.config import Settings
@@ -38,3 +40,23 @@ def test_an_unhandled_error_does_not_break_the_connection(settings: Settings, db
         healthy.read()
         assert connection.sock is socket_before
         connection.close()
+
+
+def test_a_validation_error_raised_inside_a_handler_is_a_422_problem(
+    settings: Settings, db: Database
+) -> None:
+    app = create_app(settings, db)
+
+    @app.get("/test/revalidated")
+    def revalidated() -> None:
+        PositiveCount.model_validate({"count": -1})
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/test/revalidated")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["location"] == "count"
+
+
+class PositiveCount(BaseModel):
+    count: int = Field(ge=0)

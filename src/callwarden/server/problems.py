@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
@@ -56,8 +57,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _ours(request: Request, error: CallwardenError) -> JSONResponse:
         return problem_response(error, request)
 
+    @app.exception_handler(ValidationError)
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _invalid(
+        request: Request, error: RequestValidationError | ValidationError
+    ) -> JSONResponse:
         problems = [
             {"location": ".".join(str(part) for part in item["loc"]), "message": item["msg"]}
             for item in error.errors()
