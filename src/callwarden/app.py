@@ -11,6 +11,7 @@ from typing import Any
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from callwarden import __version__
@@ -32,7 +33,14 @@ from callwarden.migrate import current_revision, head_revision
 from callwarden.policy.api import router as policy_router
 from callwarden.policy.service import active_compiled
 from callwarden.server.deps import database
-from callwarden.server.middleware import AccessLogMiddleware, BodyLimitMiddleware, Limit
+from callwarden.server.docs import install_docs
+from callwarden.server.middleware import (
+    AccessLogMiddleware,
+    BodyLimitMiddleware,
+    Limit,
+    UnhandledErrorMiddleware,
+)
+from callwarden.server.openapi import install_openapi
 from callwarden.server.problems import install_problem_handlers
 from callwarden.vault.api import router as vault_router
 from callwarden.verification.api import router as verification_router
@@ -47,10 +55,25 @@ DESCRIPTION = (
 UPLOAD_PATH = re.compile(r"^/v1/(calls/[^/]+/recordings|scripts/[^/]+/audio)$")
 
 
+class Health(BaseModel):
+    status: str = Field(description="`ok`, or `migrations_pending` when the schema is behind.")
+    version: str
+    schema_revision: str | None = Field(alias="schema", description="The database's migration.")
+
+
+POLICY_PATH = re.compile(r"^/v1/policy/(validate|versions)$")
+# The longest document the API takes, as JSON may write it: every character escaped as a
+# surrogate pair (12 bytes), so a document its schema allows is judged, not cut off with a 413.
+POLICY_BODY_BYTES = 12 * 512 * 1024 + 64 * 1024
+
+
 def body_limit(path: str, settings: Settings) -> Limit:
-    """JSON bodies are small and buffered; audio uploads stream, up to the largest recording."""
+    """JSON bodies are small and buffered (a policy document may be larger); audio uploads
+    stream, up to the largest recording."""
     if UPLOAD_PATH.match(path):
         return Limit(settings.max_recording_bytes, streamed=True)
+    if POLICY_PATH.match(path):
+        return Limit(max(settings.max_body_bytes, POLICY_BODY_BYTES))
     return Limit(settings.max_body_bytes)
 
 
@@ -127,6 +150,8 @@ def create_app(
         lifespan=_flushing_refusals(
             _jobs_lifespan(settings, db, run_jobs and settings.jobs_in_process)
         ),
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
@@ -137,6 +162,7 @@ def create_app(
     )
     app.state.refusals = RefusalTally(db, timedelta(seconds=settings.refusal_audit_window_seconds))
     install_problem_handlers(app)
+    app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit_for=lambda path: body_limit(path, settings))
     app.add_middleware(AccessLogMiddleware)
     app.include_router(identity_router)
@@ -147,8 +173,10 @@ def create_app(
     app.include_router(twilio_router)
     app.include_router(vault_router)
     app.include_router(verification_router)
+    install_docs(app)
+    install_openapi(app)
 
-    @app.get("/healthz", tags=["service"])
+    @app.get("/healthz", tags=["service"], response_model=Health)
     def healthz(db: Database = Depends(database)) -> dict[str, Any]:
         """Liveness and readiness: the database answers and its schema is current."""
         with db.read_engine.connect() as connection:  # a probe must not take the write lock

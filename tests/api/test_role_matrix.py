@@ -91,6 +91,7 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/v1/findings/{finding_id}/accept-risk"): COMPLIANCE,
 }
 PUBLIC = {
+    ("GET", "/"),
     ("GET", "/healthz"),
     ("POST", "/v1/auth/token"),
     # Authenticated by Twilio's request signature, not a bearer token (tests/calls/twilio).

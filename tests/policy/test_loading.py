@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from callwarden.policy.loading import MAX_POLICY_BYTES, parse_policy
@@ -79,3 +81,18 @@ def test_missing_notice_choice_is_validated_and_defaults_to_keeping_with_a_viola
     assert parse_policy(unset).consent.missing_notice == "keep_with_violation"
     chosen = EXAMPLE_TEXT.replace("missing_notice: keep_with_violation", "missing_notice: refuse")
     assert parse_policy(chosen).consent.missing_notice == "refuse"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "organisation: " + "[" * 5000 + "]" * 5000,
+        "organisation: " + "{a: " * 3000 + "b" + "}" * 3000,
+        "organisation:\n" + "".join("  " * level + "- \n" for level in range(1, 200)),
+    ],
+    ids=["flow-sequences", "flow-mappings", "block-sequences"],
+)
+def test_deep_nesting_is_refused_with_its_line_not_a_recursion_error(text: str) -> None:
+    [message] = problems_of(text)
+    assert "nests deeper than" in message
+    assert re.match(r"draft\.yaml:\d+: ", message)

@@ -1,4 +1,7 @@
-"""A real `callwarden serve` process on a loopback port, for tests that need real sockets."""
+"""Real servers on loopback ports, for tests that need real sockets: a `callwarden serve`
+process (`ServeProcess`), or the app under uvicorn in a thread (`serving`), for keep-alive reuse
+and schemathesis over HTTP, which the in-process test client has no connections for.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,16 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import uvicorn
+from fastapi import FastAPI
 
 from callwarden.bootstrap import initialise
 from callwarden.config import Settings
@@ -80,3 +88,27 @@ class ServeProcess:
 
     def connect(self) -> socket.socket:
         return socket.create_connection(("127.0.0.1", self.port), timeout=30)
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Serve `app` on a free loopback port until the block ends; yields the base URL."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise AssertionError("the test server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(20)
+        listener.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
@@ -13,6 +11,7 @@ from callwarden.audit.schemas import AuditEventOut, AuditPage, ChainStatus
 from callwarden.config import Settings
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
+from callwarden.kit.inputs import MAX_STORED_INT, QueryTimestamp
 from callwarden.server.deps import read_session, requires, settings
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -23,10 +22,10 @@ def list_events(
     actor: str | None = Query(default=None, max_length=120),
     action: str | None = Query(default=None, max_length=80),
     target: str | None = Query(default=None, max_length=200),
-    since: datetime | None = Query(default=None, description="Inclusive, ISO 8601."),
-    until: datetime | None = Query(default=None, description="Exclusive, ISO 8601."),
+    since: QueryTimestamp | None = Query(default=None, description="Inclusive, ISO 8601."),
+    until: QueryTimestamp | None = Query(default=None, description="Exclusive, ISO 8601."),
     after_seq: int = Query(
-        default=0, ge=0, description="Cursor: events after this sequence number."
+        default=0, ge=0, le=MAX_STORED_INT, description="Cursor: events after this sequence number."
     ),
     limit: int = Query(default=100, ge=1, le=1000),
     who: Principal = Depends(requires("audit.read")),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -10,17 +9,31 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from callwarden.calls import ledger, service
-from callwarden.calls.schemas import CallCreate, EventIn
+from callwarden.calls.schemas import (
+    CallCreate,
+    CallCreated,
+    CallDetail,
+    CallSummary,
+    ConsentEvidence,
+    EventAccepted,
+    EventIn,
+)
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import NotFound
+from callwarden.kit.inputs import QueryTimestamp
 from callwarden.server.deps import database, read_session, requires
 
 router = APIRouter(prefix="/v1/calls", tags=["calls"])
 
 
-@router.post("", status_code=201, response_model=None)
+@router.post(
+    "",
+    status_code=201,
+    response_model=CallCreated,
+    responses={200: {"model": CallCreated, "description": "The call this external_id made."}},
+)
 def create_call(
     body: CallCreate,
     who: Principal = Depends(requires("calls.write")),
@@ -41,7 +54,12 @@ def create_call(
     return JSONResponse(content, status_code=201 if view.created else 200)
 
 
-@router.post("/{call_id}/events", response_model=None)
+@router.post(
+    "/{call_id}/events",
+    status_code=201,
+    response_model=EventAccepted,
+    responses={200: {"model": EventAccepted, "description": "A repeat of an event already taken."}},
+)
 def report_event(
     call_id: str,
     event: EventIn,
@@ -70,10 +88,10 @@ def report_event(
     return JSONResponse(content, status_code=200 if result.duplicate else 201)
 
 
-@router.get("")
+@router.get("", response_model=list[CallSummary])
 def list_calls(
-    since: datetime | None = Query(default=None, alias="from"),
-    until: datetime | None = Query(default=None, alias="to"),
+    since: QueryTimestamp | None = Query(default=None, alias="from"),
+    until: QueryTimestamp | None = Query(default=None, alias="to"),
     state: Literal["active", "ended"] | None = Query(default=None),
     limit: int = Query(default=100, ge=1, le=1000),
     who: Principal = Depends(requires("calls.read")),
@@ -92,7 +110,7 @@ def list_calls(
     return [ledger.call_summary(call) for call in calls]
 
 
-@router.get("/{call_id}")
+@router.get("/{call_id}", response_model=CallDetail)
 def get_call(
     call_id: str,
     who: Principal = Depends(requires("calls.read")),
@@ -101,7 +119,7 @@ def get_call(
     return ledger.call_detail(session, service.get_call(session, who, call_id))
 
 
-@router.get("/{call_id}/consent")
+@router.get("/{call_id}/consent", response_model=ConsentEvidence)
 def consent(
     call_id: str,
     who: Principal = Depends(requires("calls.read")),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from callwarden.decisions.facts import CallFactsIn, JurisdictionSource, PartyRole
+from callwarden.kit.inputs import WHOLE_NUMBER, RequestModel, Timestamp
 
 EventKind = Literal[
     "notice_played",
@@ -32,20 +33,20 @@ class CallCreate(CallFactsIn):
     """Call facts plus where the call comes from; `external_id` makes creation idempotent."""
 
     source: str = Field(default="api", max_length=40, pattern=r"^[a-z0-9_-]+$")
-    external_id: str | None = Field(default=None, max_length=200)
+    external_id: str | None = Field(default=None, min_length=1, max_length=200)
     agent: str | None = Field(
         default=None,
         max_length=64,
         description="The agent's callwarden username: the agent and their team's supervisors "
         "may then read the call.",
     )
-    started_at: AwareDatetime | None = Field(
+    started_at: Timestamp | None = Field(
         default=None, description="When the call began on the phone system's clock; default now."
     )
 
 
-class NewParty(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class NewParty(RequestModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
 
     key: str | None = KeyText
     role: PartyRole
@@ -55,16 +56,16 @@ class NewParty(BaseModel):
     jurisdiction_source: JurisdictionSource = "explicit"
 
 
-class EventIn(BaseModel):
+class EventIn(RequestModel):
     """Something that happened on the call, reported by the phone system."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True)
 
     event_id: str = Field(
         min_length=1, max_length=120, description="Client's id; repeats are idempotent."
     )
     kind: EventKind
-    occurred_at: AwareDatetime
+    occurred_at: Timestamp
     party: str | None = KeyText
     method: Method | None = None
     script_id: str | None = Field(default=None, max_length=64)
@@ -73,7 +74,7 @@ class EventIn(BaseModel):
     )
     digit: str | None = Field(default=None, pattern=r"^[0-9*#A-D]$")
     reason: str | None = Field(default=None, max_length=200)
-    max_duration_s: int | None = Field(default=None, ge=1, le=86_400)
+    max_duration_s: Annotated[int, Field(strict=False, ge=1, le=86_400), WHOLE_NUMBER] | None = None
     new_party: NewParty | None = None
     queue: str | None = Field(default=None, max_length=120)
 
@@ -113,3 +114,63 @@ class EventOut(BaseModel):
     accepted: bool
     violation: str | None
     reported_by: str
+
+
+class _Open(BaseModel):
+    """A response whose nested parts are documented where they are defined (the plan, the
+    decision); fields not named here may be added without breaking clients."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class CallCreated(_Open):
+    call_id: str
+    state: str
+    decision: dict[str, Any]
+    plan: dict[str, Any]
+
+
+class EventAccepted(_Open):
+    accepted: bool
+    duplicate: bool
+    message: str
+    plan_changed: bool
+    plan: dict[str, Any]
+    state: str
+    recording_state: str
+
+
+class CallSummary(BaseModel):
+    call_id: str
+    direction: str
+    state: str
+    record: str
+    recording_state: str
+    started_at: datetime
+    external_id: str | None
+
+
+class CallDetail(_Open):
+    call_id: str
+    source: str
+    external_id: str | None
+    direction: str
+    state: str
+    recording_state: str
+    parties: list[dict[str, Any]]
+    decision: dict[str, Any]
+    plan: dict[str, Any]
+    events: list[dict[str, Any]]
+    pauses: list[dict[str, Any]]
+    violations: int
+
+
+class ConsentEvidence(_Open):
+    call_id: str
+    decision_id: str
+    policy_version: int
+    governing_rule: str
+    record: str
+    parties: list[dict[str, Any]]
+    pauses: list[dict[str, Any]]
+    violations: list[dict[str, Any]]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from callwarden.db import Database
@@ -17,7 +19,30 @@ from callwarden.server.deps import database, read_session, requires
 router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
 
 
-@router.post("", status_code=201, response_model=None)
+class DecisionOut(BaseModel):
+    """The decision; its parts are described in the guide and keep their names across versions."""
+
+    model_config = ConfigDict(extra="allow")
+
+    decision_id: str
+    record: str
+    governing_rule: str
+    consent: str
+    notice: dict[str, Any]
+    reasons: list[Any]
+    policy_version: int
+    law_version: str
+    disclaimer: str
+
+
+class StoredDecision(BaseModel):
+    decision: dict[str, Any]
+    facts: dict[str, Any]
+    requested_by: str
+    created_at: datetime
+
+
+@router.post("", status_code=201, response_model=DecisionOut)
 def make_decision(
     facts: CallFactsIn,
     explain: bool = Query(default=False),
@@ -40,7 +65,7 @@ def make_decision(
     return JSONResponse(decision.as_dict(include_trace=explain), status_code=201)
 
 
-@router.get("/{decision_id}")
+@router.get("/{decision_id}", response_model=StoredDecision)
 def get_decision(
     decision_id: str,
     who: Principal = Depends(requires("decisions.read")),

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from callwarden.kit.inputs import RequestModel
 
 Direction = Literal["inbound", "outbound", "internal"]
 PartyRole = Literal["customer", "agent", "third_party"]
@@ -39,8 +41,8 @@ class CallFacts:
     call_id: str | None = None
 
 
-class PartyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class PartyIn(RequestModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
 
     role: PartyRole
     number: str | None = Field(default=None, max_length=32, description="E.164, e.g. +14155550123")
@@ -64,10 +66,10 @@ class PartyIn(BaseModel):
         )
 
 
-class CallFactsIn(BaseModel):
+class CallFactsIn(RequestModel):
     """Facts about a call at setup, as a phone system sends them."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True)
 
     direction: Direction
     parties: list[PartyIn] = Field(min_length=1, max_length=50)

@@ -45,11 +45,14 @@ from callwarden.server.deps import (
     settings,
     signin_throttle,
 )
+from callwarden.server.openapi import problem_responses
 
 router = APIRouter(prefix="/v1", tags=["identity"])
 
 
-@router.post("/auth/token", response_model=SignedIn, status_code=201)
+@router.post(
+    "/auth/token", response_model=SignedIn, status_code=201, responses=problem_responses(401)
+)
 def login(
     request: Request,
     body: LoginRequest,

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from callwarden.identity.roles import Role
+from callwarden.kit.inputs import WHOLE_NUMBER, RequestModel
 
 
-class UserCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class UserCreate(RequestModel):
     username: str = Field(min_length=2, max_length=64)
-    role: str = Field(max_length=32)
+    role: str = Field(max_length=32, json_schema_extra={"enum": [role.value for role in Role]})
     display_name: str | None = Field(default=None, max_length=200)
     team: str | None = Field(default=None, max_length=120)
     password: str | None = Field(default=None, min_length=12, max_length=200)
@@ -39,37 +39,27 @@ class UserCreated(UserOut):
     initial_password: str | None = Field(description="Shown once when the server generated it.")
 
 
-class DisableRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DisableRequest(RequestModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
-class Reason(BaseModel):
+class Reason(RequestModel):
     """Why an administrator changes an account (kept in the audit trail)."""
 
-    model_config = ConfigDict(extra="forbid")
-
     reason: str | None = Field(default=None, max_length=500)
 
 
-class RoleChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RoleChange(RequestModel):
     role: str = Field(max_length=32)
     reason: str | None = Field(default=None, max_length=500)
 
 
-class ServiceIdentityCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ServiceIdentityCreate(RequestModel):
     name: str = Field(min_length=2, max_length=64, description="Its username, e.g. `pbx`.")
     display_name: str | None = Field(default=None, max_length=200)
 
 
-class PasswordChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PasswordChange(RequestModel):
     current_password: str = Field(max_length=200)
     new_password: str = Field(min_length=12, max_length=200)
 
@@ -84,9 +74,7 @@ class PasswordReset(BaseModel):
     temporary_password: str = Field(description="Shown once; it only allows choosing a new one.")
 
 
-class TeamCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TeamCreate(RequestModel):
     name: str = Field(min_length=1, max_length=120)
 
 
@@ -98,16 +86,14 @@ class TeamOut(BaseModel):
     created_at: datetime
 
 
-class TokenCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TokenCreate(RequestModel):
     name: str = Field(min_length=1, max_length=120)
     user: str | None = Field(
         default=None,
         max_length=64,
         description="Owner: yourself (the default) or, for administrators, a service identity.",
     )
-    days: int = Field(default=90, ge=1, le=366)
+    days: Annotated[int, Field(strict=False, ge=1, le=366), WHOLE_NUMBER] = 90
 
 
 class TokenOut(BaseModel):
@@ -133,9 +119,7 @@ class SignedIn(TokenIssued):
     )
 
 
-class LoginRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LoginRequest(RequestModel):
     username: str = Field(max_length=64)
     password: str = Field(max_length=200)
 

@@ -7,12 +7,13 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
+from callwarden.kit.inputs import QueryTimestamp, RequestModel, StoredInt
 from callwarden.models import PolicyVersion
 from callwarden.policy import service
 from callwarden.policy.render import render
@@ -22,12 +23,36 @@ from callwarden.server.deps import database, read_session, requires
 router = APIRouter(prefix="/v1/policy", tags=["policy"])
 
 
-class PolicySubmission(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PolicySubmission(RequestModel):
     document: str = Field(description="The policy YAML text.", max_length=512 * 1024)
     source: str = Field(default="api", max_length=200)
-    effective_from: datetime | None = None
+    effective_from: QueryTimestamp | None = Field(
+        default=None,
+        strict=False,
+        description="When it takes effect; default now (UTC if no zone).",
+    )
+
+
+class PolicyVersionOut(BaseModel):
+    version: int
+    content_hash: str
+    source: str
+    applied_by: str
+    applied_at: datetime
+    effective_from: datetime
+    law_version: str
+    warnings: list[dict[str, Any]]
+    document: str | None = Field(default=None, description="The YAML text (single versions).")
+    policy: dict[str, Any] | None = Field(default=None, description="The parsed document.")
+
+
+class AppliedVersion(PolicyVersionOut):
+    created: bool = Field(description="False when this exact text was already in force.")
+
+
+class DraftChecked(BaseModel):
+    valid: bool
+    warnings: list[dict[str, Any]]
 
 
 def _version(row: PolicyVersion, include_text: bool = False) -> dict[str, Any]:
@@ -46,7 +71,7 @@ def _version(row: PolicyVersion, include_text: bool = False) -> dict[str, Any]:
     return body
 
 
-@router.get("")
+@router.get("", response_model=PolicyVersionOut)
 def current(
     who: Principal = Depends(requires("policy.read")), session: Session = Depends(read_session)
 ) -> dict[str, Any]:
@@ -54,23 +79,23 @@ def current(
     return _version(service.get_version(session), include_text=True)
 
 
-@router.get("/versions")
+@router.get("/versions", response_model=list[PolicyVersionOut])
 def versions(
     who: Principal = Depends(requires("policy.read")), session: Session = Depends(read_session)
 ) -> list[dict[str, Any]]:
     return [_version(row) for row in service.list_versions(session)]
 
 
-@router.get("/versions/{version}")
+@router.get("/versions/{version}", response_model=PolicyVersionOut)
 def version(
-    version: int,
+    version: StoredInt,
     who: Principal = Depends(requires("policy.read")),
     session: Session = Depends(read_session),
 ) -> dict[str, Any]:
     return _version(service.get_version(session, version), include_text=True)
 
 
-@router.post("/validate")
+@router.post("/validate", response_model=DraftChecked)
 def validate(
     body: PolicySubmission, who: Principal = Depends(requires("policy.apply"))
 ) -> dict[str, Any]:
@@ -79,7 +104,12 @@ def validate(
     return {"valid": True, "warnings": [problem.as_dict() for problem in validated.warnings]}
 
 
-@router.post("/versions", status_code=201)
+@router.post(
+    "/versions",
+    status_code=201,
+    response_model=AppliedVersion,
+    responses={200: {"model": AppliedVersion, "description": "This text is already in force."}},
+)
 def apply(
     body: PolicySubmission,
     response: Response,
@@ -95,10 +125,19 @@ def apply(
         return {**_version(applied.version), "created": applied.created}
 
 
-@router.get("/rendered", response_class=PlainTextResponse)
+@router.get(
+    "/rendered",
+    response_class=PlainTextResponse,
+    responses={
+        200: {
+            "description": "The policy as HTML (`format=html`) or Markdown (`format=md`).",
+            "content": {"text/html": {}, "text/markdown": {}},
+        }
+    },
+)
 def rendered(
     format: Literal["md", "html"] = Query(default="html"),
-    version: int | None = Query(default=None),
+    version: StoredInt | None = Query(default=None),
     who: Principal = Depends(requires("policy.read")),
     session: Session = Depends(read_session),
 ) -> Response:

@@ -18,6 +18,8 @@ from callwarden.policy.problems import PolicyInvalid, Problem
 from callwarden.policy.schema import PolicyDocument
 
 MAX_POLICY_BYTES = 512 * 1024
+# A real policy nests a handful of levels; hundreds only exhaust the parser's recursion.
+MAX_NESTING = 32
 Path_ = tuple[str | int, ...]
 
 
@@ -39,6 +41,7 @@ def read_policy(text: str, source: str = "policy") -> tuple[PolicyDocument, dict
             ],
             source,
         )
+    _refuse_deep_nesting(text, source)
     node = _compose(text, source)
     lines = line_index(node)
     try:
@@ -64,6 +67,34 @@ def read_policy(text: str, source: str = "policy") -> tuple[PolicyDocument, dict
         return PolicyDocument.model_validate(raw), lines
     except ValidationError as error:
         raise PolicyInvalid([_problem(item, lines) for item in error.errors()], source) from None
+
+
+def _refuse_deep_nesting(text: str, source: str) -> None:
+    """Refuse nesting deeper than MAX_NESTING before anything recursive reads the document.
+
+    The event stream is read without recursion, so depth is counted before composing.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise PolicyInvalid(
+                        [
+                            Problem(
+                                "",
+                                f"the document nests deeper than {MAX_NESTING} levels",
+                                "flatten the structure; a policy needs only a few levels",
+                                line=event.start_mark.line + 1 if event.start_mark else None,
+                            )
+                        ],
+                        source,
+                    )
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # composing reports the syntax error with its line
 
 
 def _compose(text: str, source: str) -> yaml.Node | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from callwarden.kit.errors import PayloadTooLarge
+from callwarden.server.problems import internal_error_body
 
 log = logging.getLogger("callwarden.access")
 
@@ -164,3 +165,47 @@ class AccessLogMiddleware:
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )
+
+
+class UnhandledErrorMiddleware:
+    """Answer an unhandled error with a 500 problem and keep the connection usable.
+
+    Starlette's outermost error handler answers 500 and then re-raises, and uvicorn closes a
+    connection whose application raised after answering: the client's next request on that
+    keep-alive connection then fails. Here the error ends with the answer. An error after the
+    answer began (a stream cut short) still propagates: that connection cannot carry on.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            if started:
+                raise
+            log.error("unhandled error", exc_info=True, extra={"path": scope["path"]})
+            body = json.dumps(internal_error_body(scope["path"])).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", b"application/problem+json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})

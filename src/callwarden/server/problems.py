@@ -3,16 +3,45 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
-from callwarden.kit.errors import CallwardenError
+from callwarden.kit.errors import CallwardenError, Conflict
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("callwarden.api")
+
+# SQLSTATEs (and SQLite's words) of a write that lost a race for a unique key or a row it
+# referred to: the caller's request conflicts with what another request stored meanwhile.
+_CONFLICT_STATES = {"23505", "23503"}
+_SQLITE_CONFLICTS = ("UNIQUE constraint failed", "FOREIGN KEY constraint failed")
+
+
+def lost_a_race(error: IntegrityError) -> bool:
+    """True when the database refused a write because of another request's concurrent write."""
+    state = getattr(error.orig, "sqlstate", None)
+    return state in _CONFLICT_STATES or any(words in str(error.orig) for words in _SQLITE_CONFLICTS)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (the router names only the first route's)."""
+    served = {
+        method
+        for method in _METHODS
+        for route in request.app.router.routes
+        if route.matches({**request.scope, "method": method})[0] is Match.FULL
+    }
+    return ", ".join(sorted(served))
 
 
 MISCONFIGURED = "the service is not configured correctly; its log tells the operator what to fix"
@@ -55,8 +84,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _ours(request: Request, error: CallwardenError) -> JSONResponse:
         return problem_response(error, request)
 
+    @app.exception_handler(ValidationError)
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _invalid(
+        request: Request, error: RequestValidationError | ValidationError
+    ) -> JSONResponse:
         problems = [
             {"location": ".".join(str(part) for part in item["loc"]), "message": item["msg"]}
             for item in error.errors()
@@ -73,9 +105,21 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
         return JSONResponse(body, status_code=422, media_type=PROBLEM_JSON)
 
+    @app.exception_handler(IntegrityError)
+    async def _race(request: Request, error: IntegrityError) -> JSONResponse:
+        if not lost_a_race(error):
+            return _internal_error(request, error)
+        conflict = Conflict(
+            "another request changed the same record at the same time; read it again and retry"
+        )
+        return problem_response(conflict, request)
+
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        headers = dict(getattr(error, "headers", None) or {})
+        if error.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
         body = {
             "type": f"https://callwarden.dev/problems/{code}",
             "title": str(error.detail),
@@ -88,18 +132,27 @@ def install_problem_handlers(app: FastAPI) -> None:
             body,
             status_code=error.status_code,
             media_type=PROBLEM_JSON,
-            headers=getattr(error, "headers", None),
+            headers=headers or None,
         )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        body = {
-            "type": "https://callwarden.dev/problems/internal_error",
-            "title": "Internal error",
-            "status": 500,
-            "detail": "an unexpected error occurred; it has been logged",
-            "code": "internal_error",
-            "instance": request.url.path,
-        }
-        return JSONResponse(body, status_code=500, media_type=PROBLEM_JSON)
+        return _internal_error(request, error)
+
+
+def internal_error_body(path: str) -> dict[str, Any]:
+    return {
+        "type": "https://callwarden.dev/problems/internal_error",
+        "title": "Internal error",
+        "status": 500,
+        "detail": "an unexpected error occurred; it has been logged",
+        "code": "internal_error",
+        "instance": path,
+    }
+
+
+def _internal_error(request: Request, error: Exception) -> JSONResponse:
+    log.error("unhandled error", exc_info=error, extra={"path": request.url.path})
+    return JSONResponse(
+        internal_error_body(request.url.path), status_code=500, media_type=PROBLEM_JSON
+    )

@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from callwarden.config import Settings
@@ -21,6 +20,7 @@ from callwarden.identity.policies import deny
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import Forbidden, InvalidInput
+from callwarden.kit.inputs import QueryTimestamp, RequestModel
 from callwarden.server.deps import (
     database,
     principal,
@@ -29,15 +29,64 @@ from callwarden.server.deps import (
     requires,
     settings,
 )
+from callwarden.server.openapi import problem_responses
 from callwarden.vault import intake, service
 from callwarden.vault.bridge import BodyBridge
 from callwarden.vault.errors import RecordingDamaged
 from callwarden.vault.integrity import INTEGRITY_FAILURES, record_damage
 from callwarden.vault.runtime import vault_for
+from callwarden.vault.schemas import AssignmentOut, RecordingOut, RecordingPage
 from callwarden.vault.views import describe
 
 router = APIRouter(tags=["recordings"])
 log = logging.getLogger(__name__)
+
+AUDIO_TYPES = ("audio/wav", "audio/x-wav", "audio/flac", "audio/ogg", "application/octet-stream")
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "The recording itself as the raw body (WAV, FLAC or Ogg Opus), streamed.",
+        "content": {
+            kind: {"schema": {"type": "string", "format": "binary"}} for kind in AUDIO_TYPES
+        },
+    },
+    "parameters": [
+        {
+            "name": "idempotency_key",
+            "in": "query",
+            "required": True,
+            "description": "Your id for this upload; repeating it returns the stored recording. "
+            "May be sent as the `Idempotency-Key` header instead.",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+        }
+    ],
+}
+AUDIO_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The audio.",
+        "content": {"audio/*": {"schema": {"type": "string", "format": "binary"}}},
+    },
+    206: {
+        "description": "The requested byte range.",
+        "content": {"audio/*": {"schema": {"type": "string", "format": "binary"}}},
+    },
+    **problem_responses(416),
+}
+
+
+def idempotency_key(
+    query: str | None = Query(
+        default=None, alias="idempotency_key", max_length=200, include_in_schema=False
+    ),
+    header: str | None = Header(
+        default=None, alias="Idempotency-Key", max_length=200, include_in_schema=False
+    ),
+) -> str:
+    """The upload's idempotency key, from the query or the header (documented in UPLOAD_BODY)."""
+    key = query or header
+    if not key:
+        raise InvalidInput("send an idempotency key (Idempotency-Key header or ?idempotency_key=)")
+    return key
 
 
 async def _pieces(request: Request) -> AsyncIterator[bytes]:
@@ -45,21 +94,26 @@ async def _pieces(request: Request) -> AsyncIterator[bytes]:
         yield chunk
 
 
-@router.post("/v1/calls/{call_id}/recordings", status_code=201, response_model=None)
+@router.post(
+    "/v1/calls/{call_id}/recordings",
+    status_code=201,
+    response_model=RecordingOut,
+    responses={200: {"model": RecordingOut, "description": "Already stored under this key."}},
+    openapi_extra=UPLOAD_BODY,
+)
 async def upload(
     call_id: str,
     request: Request,
-    idempotency_key: str | None = Query(default=None, max_length=200),
-    idempotency_header: str | None = Header(default=None, alias="Idempotency-Key", max_length=200),
     channel_map: str | None = Query(
         default=None, max_length=400, description="Party keys, e.g. customer,agent"
     ),
-    started_at: datetime | None = Query(
+    started_at: QueryTimestamp | None = Query(
         default=None, description="When the first sample was captured."
     ),
     agent: str | None = Query(default=None, max_length=64, description="The agent's username."),
     private: bool = Query(default=False),
     who: Principal = Depends(requires("recordings.ingest")),
+    key: str = Depends(idempotency_key),
     db: Database = Depends(database),
     config: Settings = Depends(settings),
 ) -> JSONResponse:
@@ -69,9 +123,6 @@ async def upload(
     decides whether it may be kept: refused uploads are answered 409 and the refusal is audited.
     Repeating an idempotency key returns the recording already stored (200).
     """
-    key = idempotency_key or idempotency_header
-    if not key:
-        raise InvalidInput("send an idempotency key (Idempotency-Key header or ?idempotency_key=)")
     if started_at is not None and started_at.tzinfo is None:
         raise InvalidInput("started_at needs a time zone, e.g. 2026-11-27T10:00:00Z")
     wanted = intake.IntakeRequest(
@@ -94,15 +145,15 @@ async def upload(
     return JSONResponse(result.recording, status_code=201 if result.created else 200)
 
 
-@router.get("/v1/recordings")
+@router.get("/v1/recordings", response_model=RecordingPage)
 def search(
     number: str | None = Query(default=None, max_length=32),
     agent: str | None = Query(default=None, max_length=64),
     team: str | None = Query(default=None, max_length=120),
     queue: str | None = Query(default=None, max_length=120),
     jurisdiction: str | None = Query(default=None, max_length=10),
-    since: datetime | None = Query(default=None, alias="from"),
-    until: datetime | None = Query(default=None, alias="to"),
+    since: QueryTimestamp | None = Query(default=None, alias="from"),
+    until: QueryTimestamp | None = Query(default=None, alias="to"),
     purpose: str | None = Query(default=None, max_length=64),
     retention_class: str | None = Query(default=None, max_length=64),
     call_id: str | None = Query(default=None, max_length=40),
@@ -147,7 +198,7 @@ def denials_audited(db: Database, who: Principal, action: str, recording_id: str
         raise
 
 
-@router.get("/v1/recordings/{recording_id}")
+@router.get("/v1/recordings/{recording_id}", response_model=RecordingOut)
 def metadata(
     recording_id: str,
     who: Principal = Depends(requires("recordings.search")),
@@ -233,10 +284,30 @@ def _audio(
     )
 
 
-@router.get("/v1/recordings/{recording_id}/audio", response_model=None)
+REASON = Query(default=None, max_length=500, include_in_schema=False)
+REQUIRED_REASON: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "reason",
+            "in": "query",
+            "required": True,
+            "description": "Why you open it (at least 4 characters); kept in the audit trail.",
+            "schema": {"type": "string", "minLength": 4, "maxLength": 500},
+        }
+    ]
+}
+
+
+@router.get(
+    "/v1/recordings/{recording_id}/audio",
+    response_model=None,
+    response_class=StreamingResponse,
+    responses=AUDIO_ANSWER,
+    openapi_extra=REQUIRED_REASON,
+)
 def play(
     recording_id: str,
-    reason: str | None = Query(default=None, max_length=500),
+    reason: str | None = REASON,
     range_header: str | None = Header(default=None, alias="Range"),
     who: Principal = Depends(principal),
     db: Database = Depends(database),
@@ -249,10 +320,16 @@ def play(
     return _audio(recording_id, reason, range_header, who, db, config, export=False)
 
 
-@router.get("/v1/recordings/{recording_id}/download", response_model=None)
+@router.get(
+    "/v1/recordings/{recording_id}/download",
+    response_model=None,
+    response_class=StreamingResponse,
+    responses=AUDIO_ANSWER,
+    openapi_extra=REQUIRED_REASON,
+)
 def download(
     recording_id: str,
-    reason: str | None = Query(default=None, max_length=500),
+    reason: str | None = REASON,
     who: Principal = Depends(principal),
     db: Database = Depends(database),
     config: Settings = Depends(settings),
@@ -261,13 +338,13 @@ def download(
     return _audio(recording_id, reason, None, who, db, config, export=True)
 
 
-class Assignment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Assignment(RequestModel):
     reviewer: str = Field(max_length=64)
 
 
-@router.post("/v1/recordings/{recording_id}/assignments", status_code=201)
+@router.post(
+    "/v1/recordings/{recording_id}/assignments", status_code=201, response_model=AssignmentOut
+)
 def assign(
     recording_id: str,
     body: Assignment,
@@ -286,14 +363,12 @@ def assign(
         }
 
 
-class PrivateFlag(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PrivateFlag(RequestModel):
     private: bool
     reason: str = Field(min_length=4, max_length=500)
 
 
-@router.post("/v1/recordings/{recording_id}/private")
+@router.post("/v1/recordings/{recording_id}/private", response_model=RecordingOut)
 def set_private(
     recording_id: str,
     body: PrivateFlag,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
 
 from callwarden.config import Settings
 from callwarden.db import Database
@@ -21,8 +23,32 @@ from callwarden.verification.schemas import RecordingFindings
 router = APIRouter(tags=["verification"])
 router.include_router(findings_router)
 
+ANNOUNCEMENT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "The announcement audio as the raw body (WAV, FLAC or Ogg Opus).",
+        "content": {
+            kind: {"schema": {"type": "string", "format": "binary"}}
+            for kind in ("audio/wav", "audio/flac", "audio/ogg", "application/octet-stream")
+        },
+    }
+}
 
-@router.post("/v1/scripts/{script_id}/audio", status_code=201)
+
+class ScriptAudioOut(BaseModel):
+    script_id: str
+    language: str
+    sha256: str
+    duration_s: float
+    uploaded_at: datetime
+
+
+@router.post(
+    "/v1/scripts/{script_id}/audio",
+    status_code=201,
+    response_model=ScriptAudioOut,
+    openapi_extra=ANNOUNCEMENT_BODY,
+)
 async def upload_script_audio(
     script_id: str,
     request: Request,

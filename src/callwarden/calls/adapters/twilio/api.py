@@ -21,12 +21,29 @@ from callwarden.calls.adapters.twilio.twiml import PREFIX, Links
 from callwarden.calls.adapters.twilio.webhook import SignedRequest, verified
 from callwarden.db import Database
 from callwarden.server.deps import database
+from callwarden.server.openapi import problem_responses
 
-router = APIRouter(prefix=PREFIX, tags=["twilio"])
+# Every webhook refuses a missing or forged signature (403) and answers 503 until configured.
+router = APIRouter(prefix=PREFIX, tags=["twilio"], responses=problem_responses(403, 503))
 TWIML = "application/xml"
 TWIML_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {TWIML: {}}, "description": "TwiML for Twilio to execute."}
 }
+
+
+class CallStatusOut(BaseModel):
+    call_id: str | None
+    call_status: str
+    call_ended: bool
+
+
+class RecordingStatusOut(BaseModel):
+    call_id: str | None
+    recording_sid: str
+    status: str
+    duplicate: bool
+    event: str | None
+    event_accepted: bool | None
 
 
 class ConsentQuery(BaseModel):
@@ -76,7 +93,7 @@ def consent(
     return Response(xml, media_type=TWIML)
 
 
-@router.post("/call-status", response_model=None)
+@router.post("/call-status", response_model=CallStatusOut)
 def call_status(
     signed: SignedRequest = Depends(verified), db: Database = Depends(database)
 ) -> JSONResponse:
@@ -88,7 +105,12 @@ def call_status(
     return JSONResponse({"call_id": call_id, "call_status": state, "call_ended": ended})
 
 
-@router.post("/recording-status", response_model=None)
+@router.post(
+    "/recording-status",
+    status_code=201,
+    response_model=RecordingStatusOut,
+    responses={200: {"model": RecordingStatusOut, "description": "A replay; nothing written."}},
+)
 def recording_status(
     signed: SignedRequest = Depends(verified), db: Database = Depends(database)
 ) -> JSONResponse:
