@@ -19,10 +19,9 @@ from sqlalchemy import select
 
 from callwarden.config import Settings
 from callwarden.db import Database
-from callwarden.jobs import JobContext
+from callwarden.jobs import Runner
 from callwarden.kit import clock
 from callwarden.models import AuditEvent, ProviderRecording, Recording
-from callwarden.vault.tasks import fetch_recordings
 from tests.recordings.conftest import CALIFORNIA, objects, recorded_call
 from tests.support.audio import wav
 from tests.support.calls import CallDriver
@@ -134,9 +133,11 @@ def row(db: Database, sid: str) -> ProviderRecording:
 
 
 def run(settings: Settings, db: Database) -> int:
-    handled = fetch_recordings(JobContext(settings, db))
-    assert isinstance(handled, int)
-    return handled
+    """One in-process run of the scan and the downloads it queued (retries due soon included);
+    returns how many downloads the scan queued."""
+    scan, *_downloads = Runner(settings, db, only=["twilio.fetch_recordings"]).run_once()
+    assert scan.error is None and isinstance(scan.result, int)
+    return scan.result
 
 
 def actions(db: Database) -> list[str]:
