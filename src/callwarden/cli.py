@@ -116,16 +116,30 @@ def serve(
 
 @jobs_app.command("run")
 def jobs_run(
-    once: bool = typer.Option(False, help="Run each job once, then exit."),
-    only: list[str] = typer.Option([], help="Run only this job (repeatable)."),
+    once: bool = typer.Option(False, help="Run each job once (and what it queues), then exit."),
+    only: list[str] = typer.Option([], help="Run only this periodic job (repeatable)."),
 ) -> None:
-    """Run the jobs in the foreground: a worker beside the servers (stop with Ctrl-C or TERM)."""
+    """Run the jobs in the foreground: a worker beside the servers (stop with Ctrl-C or TERM).
+
+    With CALLWARDEN_JOBS_BACKEND=procrastinate this is a procrastinate worker (start as many as
+    you like); otherwise the in-process runner (one per SQLite database)."""
     import signal
 
     from callwarden.jobs import Runner
     from callwarden.runtime import open_database
 
     settings = load_settings()
+    if settings.jobs_backend == "procrastinate":
+        from callwarden.jobs_queue import require_postgres, run_worker
+
+        require_postgres(settings)  # before opening anything: one clear line
+        db = open_database(settings)
+        try:
+            console.print("procrastinate worker on queue 'callwarden'")
+            run_worker(settings, db, once=once, only=only or None)
+        finally:
+            db.dispose()
+        return
     db = open_database(settings)
     try:
         runner = Runner(settings, db, only=only or None)
@@ -151,15 +165,25 @@ def jobs_run(
 
 @jobs_app.command("list")
 def jobs_list() -> None:
-    """The registered jobs and how often each runs."""
+    """The registered jobs, how often each runs, and (procrastinate) the newest runs."""
     from rich.table import Table
 
-    from callwarden.jobs import describe
+    from callwarden.jobs_api import jobs_view
 
-    table = Table("job", "every (s)", "what it does")
-    for job in describe(load_settings()):
-        table.add_row(job["name"], f"{job['every_s']:g}", job["summary"])
+    view = jobs_view(load_settings(), None)
+    table = Table("job", "every (s)", "attempts", "what it does")
+    for job in view.jobs:
+        every = "deferred" if job.every_s is None else f"{job.every_s:g}"
+        table.add_row(job.name, every, str(job.attempts), job.summary)
     console.print(table)
+    if view.backend == "procrastinate":
+        runs = Table("id", "job", "status", "attempts", "at", "arguments")
+        for run in view.runs[:50]:
+            when = run.at.isoformat(timespec="seconds") if run.at else ""
+            runs.add_row(
+                str(run.id), run.name, run.status, str(run.attempts), when, str(run.arguments)
+            )
+        console.print(runs)
 
 
 def main() -> None:
