@@ -6,7 +6,7 @@ import base64
 import hashlib
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -45,6 +45,7 @@ class FakeMedia:
     base: str = ""
     replies: dict[str, list[Reply]] = field(default_factory=dict)
     seen: list[dict[str, Any]] = field(default_factory=list)
+    during: list[Callable[[], None]] = field(default_factory=list)  # run while serving a body
 
     def script(self, sid: str, *replies: Reply) -> None:
         self.replies[f"/2010-04-01/Accounts/{ACCOUNT}/Recordings/{sid}.wav"] = list(replies)
@@ -67,6 +68,8 @@ def media() -> Iterator[FakeMedia]:
                     "auth": self.headers.get("Authorization"),
                 }
             )
+            for step in fake.during:
+                step()
             queue = fake.replies.get(parts.path) or [Reply(404)]
             reply = queue.pop(0) if len(queue) > 1 else queue[0]
             self.send_response(reply.status)
@@ -292,3 +295,30 @@ def test_nothing_is_fetched_without_credentials_or_to_a_foreign_host(
     assert row(db, sid).fetch_error == (
         "final: refusing to send the Twilio credentials to '127.0.0.1'"
     )
+
+
+def test_no_row_lock_is_held_while_the_audio_downloads(
+    api: TestClient,
+    people: dict[str, dict[str, str]],
+    db: Database,
+    job_settings: Settings,
+    media: FakeMedia,
+) -> None:
+    call = recorded_call(api, people["pbx"])
+    sid = provider_row(db, media, call.call_id)
+    media.script(sid, Reply(body=wav(1.0, seed=5)))
+    seen: list[tuple[int, object]] = []
+
+    def lock_it_meanwhile() -> None:  # another worker (or the API) writing the row right now
+        lock = select(ProviderRecording).where(ProviderRecording.recording_sid == sid)
+        with db.unit_of_work() as session:
+            if not db.is_sqlite:
+                lock = lock.with_for_update(nowait=True)  # fails at once if the row is locked
+            found = session.execute(lock).scalar_one()
+            seen.append((found.fetch_attempts, found.fetch_claimed_until))
+
+    media.during.append(lock_it_meanwhile)
+    assert run(job_settings, db) == 1
+    [(attempts, leased_until)] = seen
+    assert attempts == 0 and leased_until is not None  # leased, committed, not locked
+    assert row(db, sid).fetched_recording_id is not None
