@@ -8,8 +8,10 @@ import hashlib
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect
+from typer.testing import CliRunner
 
 from callwarden.app import create_app
+from callwarden.cli import app as cli
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.jobs_queue import cron_for, recent_runs, require_postgres, run_worker
@@ -85,3 +87,29 @@ def test_schedules_become_cron_lines() -> None:
     assert cron_for(5) == "* * * * * */5"
     assert cron_for(900) == "*/15 * * * *"
     assert cron_for(7200) == "0 */2 * * *"
+
+
+@pytest.mark.parametrize("vault_settings", ["filesystem"], indirect=True)
+def test_jobs_run_is_a_worker_and_jobs_list_shows_its_runs(
+    vault_settings: Settings, db: Database
+) -> None:
+    env = {
+        "CALLWARDEN_DATA_DIR": str(vault_settings.data_dir),
+        "CALLWARDEN_DATABASE_URL": db.url,
+        "CALLWARDEN_JOBS_BACKEND": "procrastinate",
+    }
+    worked = CliRunner().invoke(cli, ["jobs", "run", "--once"], env=env)
+    if db.is_sqlite:
+        assert worked.exit_code == 1
+        assert worked.output.strip().splitlines() == [
+            "error: CALLWARDEN_JOBS_BACKEND=procrastinate needs a PostgreSQL "
+            "CALLWARDEN_DATABASE_URL (this is sqlite); use jobs_backend=inprocess with SQLite"
+        ]
+        return
+    assert worked.exit_code == 0, worked.output
+    listed = CliRunner().invoke(cli, ["jobs", "list"], env={**env, "COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    assert "twilio.fetch_recording " in listed.output and "deferred" in listed.output
+    ran = [line for line in listed.output.splitlines() if "succeeded" in line]
+    for name in ("analyse_recordings", "audit.checkpoint", "twilio.fetch_recordings"):
+        assert any(f" {name} " in line for line in ran), listed.output  # (a tick may add more)
