@@ -169,8 +169,14 @@ def jobs_list() -> None:
     from rich.table import Table
 
     from callwarden.jobs_api import jobs_view
+    from callwarden.runtime import open_database
 
-    view = jobs_view(load_settings(), None)
+    settings = load_settings()
+    db = open_database(settings)
+    try:
+        view = jobs_view(settings, db, None)
+    finally:
+        db.dispose()
     table = Table("job", "every (s)", "attempts", "what it does")
     for job in view.jobs:
         every = "deferred" if job.every_s is None else f"{job.every_s:g}"

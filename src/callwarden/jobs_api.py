@@ -14,9 +14,10 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from callwarden.config import Settings
+from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.jobs import Runner, describe
-from callwarden.server.deps import requires, settings
+from callwarden.server.deps import database, requires, settings
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
@@ -44,13 +45,13 @@ class JobsView(BaseModel):
     runs: list[JobRunOut] = Field(description="Newest first.")
 
 
-def jobs_view(current: Settings, runner: Runner | None) -> JobsView:
+def jobs_view(current: Settings, db: Database, runner: Runner | None) -> JobsView:
     """What `GET /v1/jobs` and `callwarden jobs list` show."""
     jobs = [JobOut(**job) for job in describe(current)]
     if current.jobs_backend == "procrastinate":
         from callwarden.jobs_queue import recent_runs
 
-        queued = [JobRunOut(**run) for run in recent_runs(current)]
+        queued = [JobRunOut(**run) for run in recent_runs(db)]
         return JobsView(backend="procrastinate", jobs=jobs, runs=queued)
     runs = [
         JobRunOut(
@@ -71,6 +72,7 @@ def list_jobs(
     request: Request,
     who: Principal = Depends(requires("jobs.read")),
     current: Settings = Depends(settings),
+    db: Database = Depends(database),
 ) -> JobsView:
     """The jobs, their schedules and retry limits, and the newest runs."""
-    return jobs_view(current, getattr(request.app.state, "job_runner", None))
+    return jobs_view(current, db, getattr(request.app.state, "job_runner", None))

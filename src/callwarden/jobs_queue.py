@@ -36,6 +36,8 @@ from callwarden.kit.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
 QUEUE = "callwarden"
+KEEP_SUCCEEDED_HOURS = 24
+PRUNE = "callwarden.prune_queue"
 
 
 def require_postgres(settings: Settings) -> str:
@@ -107,6 +109,8 @@ def build_app(settings: Settings, db: Database) -> procrastinate.App:
         )(_body(job, context))
         if job.every:
             app.periodic(cron=cron_for(job.every(settings)), periodic_id=job.name)(task)
+    pruning = app.task(name=PRUNE, queue=QUEUE, pass_context=True)(_prune)
+    app.periodic(cron="17 * * * *", periodic_id=PRUNE)(pruning)
     return app
 
 
@@ -124,29 +128,26 @@ def run_worker(
     app.run_worker(queues=[QUEUE], wait=not once, install_signal_handlers=not once)
 
 
-def recent_runs(settings: Settings, limit: int = 100) -> list[dict[str, Any]]:
-    """The newest jobs on the queue, newest first: what ran, failed, waits to be retried."""
-    app = build_app_for_reading(settings)
-    with app.open():
-        jobs = app.job_manager.list_jobs(queue=QUEUE)
-    newest = sorted(jobs, key=lambda job: job.id or 0, reverse=True)[:limit]
+RUNS = text(
+    "SELECT id, task_name AS name, status, attempts, scheduled_at AS at, args AS arguments"
+    " FROM procrastinate_jobs WHERE queue_name = :queue ORDER BY id DESC LIMIT :limit"
+)
+
+
+def recent_runs(db: Database, limit: int = 100) -> list[dict[str, Any]]:
+    """The newest jobs on the queue, newest first: what ran, failed, waits to be retried.
+    Read with one query (procrastinate's own listing has no limit)."""
+    with db.reading() as session:
+        rows = session.execute(RUNS, {"queue": QUEUE, "limit": limit}).mappings().all()
     return [
-        {
-            "id": job.id,
-            "name": job.task_name,
-            "status": job.status or "todo",
-            "attempts": job.attempts,
-            "at": job.scheduled_at,
-            "arguments": {k: v for k, v in job.task_kwargs.items() if k != "timestamp"},
-        }
-        for job in newest
+        {**row, "arguments": {k: v for k, v in row["arguments"].items() if k != "timestamp"}}
+        for row in rows
     ]
 
 
-def build_app_for_reading(settings: Settings) -> procrastinate.App:
-    return procrastinate.App(
-        connector=procrastinate.PsycopgConnector(conninfo=require_postgres(settings))
-    )
+async def _prune(context: procrastinate.JobContext, timestamp: int) -> None:
+    """Forget succeeded jobs after a day (failed ones stay until someone looks)."""
+    await context.app.job_manager.delete_old_jobs(nb_hours=KEEP_SUCCEEDED_HOURS, queue=QUEUE)
 
 
 def apply_schema(connection: Connection) -> bool:
