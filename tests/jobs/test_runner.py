@@ -17,7 +17,7 @@ from callwarden.jobs import JobContext, Retry, RetryLater, Runner, claim, period
 from callwarden.kit.errors import InvalidInput
 from callwarden.models import User
 from callwarden.vault.keyring import Keyring
-from tests.support.factories import make_user
+from tests.support.factories import bearer, make_token, make_user
 
 
 @pytest.fixture
@@ -100,6 +100,17 @@ def test_the_app_runs_jobs_only_when_asked(settings: Settings, db: Database) -> 
     with TestClient(embedded) as client:
         runner: Runner = embedded.state.job_runner
         assert runner.running and client.get("/healthz").status_code == 200
+        for _ in range(3000):  # until its first run is in the history
+            if runner.history:
+                break
+            time.sleep(0.01)
+        assert runner.stop(timeout=30)
+        shown = client.get("/v1/jobs", headers=bearer(make_token(db, "admin")))
+        assert shown.status_code == 200, shown.text
+        view = shown.json()
+        assert view["backend"] == "inprocess" and view["runs"]
+        assert {run["name"] for run in view["runs"]} <= {job["name"] for job in view["jobs"]}
+        assert {run["status"] for run in view["runs"]} == {"succeeded"}
     assert not runner.running
     switched_off = create_app(
         settings.model_copy(update={"jobs_in_process": False}), db, run_jobs=True
