@@ -91,6 +91,10 @@ def serve(
     from callwarden.runtime import open_database
 
     settings = load_settings()
+    if settings.jobs_backend == "procrastinate":  # its workers run the jobs; PostgreSQL only
+        from callwarden.jobs_queue import require_postgres
+
+        require_postgres(settings)
     open_database(settings).dispose()  # refuse to start on a missing or stale schema
     if workers > 1 and settings.resolved_database_url.startswith("sqlite"):
         console.print("SQLite serves from one worker; use PostgreSQL for more.")

@@ -100,11 +100,13 @@ def test_jobs_run_is_a_worker_and_jobs_list_shows_its_runs(
     }
     worked = CliRunner().invoke(cli, ["jobs", "run", "--once"], env=env)
     if db.is_sqlite:
-        assert worked.exit_code == 1
-        assert worked.output.strip().splitlines() == [
-            "error: CALLWARDEN_JOBS_BACKEND=procrastinate needs a PostgreSQL "
-            "CALLWARDEN_DATABASE_URL (this is sqlite); use jobs_backend=inprocess with SQLite"
-        ]
+        served = CliRunner().invoke(cli, ["serve"], env=env)
+        for refused in (worked, served):
+            assert refused.exit_code == 1
+            assert refused.output.strip().splitlines() == [
+                "error: CALLWARDEN_JOBS_BACKEND=procrastinate needs a PostgreSQL "
+                "CALLWARDEN_DATABASE_URL (this is sqlite); use jobs_backend=inprocess with SQLite"
+            ]
         return
     assert worked.exit_code == 0, worked.output
     listed = CliRunner().invoke(cli, ["jobs", "list"], env={**env, "COLUMNS": "200"})
