@@ -322,3 +322,25 @@ def test_no_row_lock_is_held_while_the_audio_downloads(
     [(attempts, leased_until)] = seen
     assert attempts == 0 and leased_until is not None  # leased, committed, not locked
     assert row(db, sid).fetched_recording_id is not None
+
+
+def test_a_leased_row_waits_for_its_worker_and_a_lapsed_lease_is_taken_over(
+    api: TestClient,
+    people: dict[str, dict[str, str]],
+    db: Database,
+    job_settings: Settings,
+    media: FakeMedia,
+) -> None:
+    call = recorded_call(api, people["pbx"])
+    sid = provider_row(db, media, call.call_id)
+    media.script(sid, Reply(body=wav(1.0, seed=6)))
+    with db.unit_of_work() as session:  # another worker took it, then crashed
+        taken = session.execute(
+            select(ProviderRecording).where(ProviderRecording.recording_sid == sid)
+        ).scalar_one()
+        taken.fetch_claimed_until = clock.now() + timedelta(minutes=15)
+    assert run(job_settings, db) == 0 and media.seen == []
+    with clock.frozen_at(clock.now() + timedelta(minutes=16)):
+        assert run(job_settings, db) == 1
+    fetched = row(db, sid)
+    assert fetched.fetched_recording_id is not None and fetched.fetch_claimed_until is None
