@@ -6,8 +6,9 @@ hours), so across any number of workers each tick runs once. A failure is retrie
 `Retry` (exponential wait, or the wait a `RetryLater` names) by procrastinate, which keeps the
 retry, its time and the attempt count in `procrastinate_jobs`. A job deferred with a key gets it
 as its queueing lock and lock: one waits at a time, one runs at a time (one download per
-provider recording). Finished jobs are kept, so `callwarden jobs list` and `GET /v1/jobs` show
-what ran, what failed and what waits.
+provider recording). Finished jobs are kept (succeeded ones for a day, pruned by a periodic queue
+task; failed ones until removed), so `callwarden jobs list` and `GET /v1/jobs` show what ran,
+what failed and what waits.
 
 procrastinate's own schema lives in the same database: `callwarden db upgrade` applies it on
 PostgreSQL when it is missing (`apply_schema`), whichever backend is configured, so switching to
