@@ -26,6 +26,7 @@ from callwarden.decisions.api import router as decisions_router
 from callwarden.identity.api import router as identity_router
 from callwarden.identity.throttle import SignInThrottle
 from callwarden.jobs import Runner
+from callwarden.jobs_api import router as jobs_router
 from callwarden.kit.errors import NotFound
 from callwarden.kit.logs import configure_logging
 from callwarden.law.knowledge import load_knowledge_base
@@ -143,6 +144,11 @@ def create_app(
     db = db or Database(settings.resolved_database_url, background_checkpoints=True)
     configure_logging(settings.log_format, settings.log_level)
     attach_checkpoints(db, settings)
+    if settings.jobs_backend == "procrastinate":  # its workers run the jobs, not this process
+        from callwarden.jobs_queue import require_postgres
+
+        require_postgres(settings)
+        run_jobs = False
     app = FastAPI(
         title="callwarden",
         version=__version__,
@@ -167,6 +173,7 @@ def create_app(
     app.add_middleware(AccessLogMiddleware)
     app.include_router(identity_router)
     app.include_router(audit_router)
+    app.include_router(jobs_router)
     app.include_router(policy_router)
     app.include_router(decisions_router)
     app.include_router(calls_router)

@@ -178,6 +178,10 @@ def _serve(settings: Settings, workers: int) -> None:
 
     from callwarden.runtime import open_database
 
+    if settings.jobs_backend == "procrastinate":  # its workers run the jobs; PostgreSQL only
+        from callwarden.jobs_queue import require_postgres
+
+        require_postgres(settings)
     open_database(settings).dispose()  # refuse to start on a missing or stale schema
     if workers > 1 and settings.resolved_database_url.startswith("sqlite"):
         console.print("SQLite serves from one worker; use PostgreSQL for more.")
@@ -204,10 +208,13 @@ def _serve(settings: Settings, workers: int) -> None:
 
 @jobs_app.command("run")
 def jobs_run(
-    once: bool = typer.Option(False, help="Run each job once, then exit."),
-    only: list[str] = typer.Option([], help="Run only this job (repeatable)."),
+    once: bool = typer.Option(False, help="Run each job once (and what it queues), then exit."),
+    only: list[str] = typer.Option([], help="Run only this periodic job (repeatable)."),
 ) -> None:
-    """Run the jobs in the foreground: a worker beside the servers (stop with Ctrl-C or TERM)."""
+    """Run the jobs in the foreground: a worker beside the servers (stop with Ctrl-C or TERM).
+
+    With CALLWARDEN_JOBS_BACKEND=procrastinate this is a procrastinate worker (start as many as
+    you like); otherwise the in-process runner (one per SQLite database)."""
     import signal
 
     from callwarden.config import load_settings
@@ -215,6 +222,17 @@ def jobs_run(
     from callwarden.runtime import open_database
 
     settings = load_settings()
+    if settings.jobs_backend == "procrastinate":
+        from callwarden.jobs_queue import require_postgres, run_worker
+
+        require_postgres(settings)  # before opening anything: one clear line
+        db = open_database(settings)
+        try:
+            console.print("procrastinate worker on queue 'callwarden'")
+            run_worker(settings, db, once=once, only=only or None)
+        finally:
+            db.dispose()
+        return
     db = open_database(settings)
     try:
         runner = Runner(settings, db, only=only or None)
@@ -240,15 +258,31 @@ def jobs_run(
 
 @jobs_app.command("list")
 def jobs_list() -> None:
-    """The registered jobs and how often each runs."""
+    """The registered jobs, how often each runs, and (procrastinate) the newest runs."""
     from callwarden.cli_support import new_table
     from callwarden.config import load_settings
-    from callwarden.jobs import describe
+    from callwarden.jobs_api import jobs_view
+    from callwarden.runtime import open_database
 
-    table = new_table("job", "every (s)", "what it does", keep_whole=("job",))
-    for job in describe(load_settings()):
-        table.add_row(job["name"], f"{job['every_s']:g}", job["summary"])
+    settings = load_settings()
+    db = open_database(settings)
+    try:
+        view = jobs_view(settings, db, None)
+    finally:
+        db.dispose()
+    table = new_table("job", "every (s)", "attempts", "what it does", keep_whole=("job",))
+    for job in view.jobs:
+        every = "deferred" if job.every_s is None else f"{job.every_s:g}"
+        table.add_row(job.name, every, str(job.attempts), job.summary)
     console.print(table)
+    if view.backend == "procrastinate":
+        runs = new_table("id", "job", "status", "attempts", "at", "arguments", keep_whole=("id",))
+        for run in view.runs[:50]:
+            when = run.at.isoformat(timespec="seconds") if run.at else ""
+            runs.add_row(
+                str(run.id), run.name, run.status, str(run.attempts), when, str(run.arguments)
+            )
+        console.print(runs)
 
 
 def main() -> None:

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
         description="Run background jobs in the server process (the embedded default); turn it "
         "off when `callwarden jobs run` workers do them.",
     )
+    jobs_backend: Literal["inprocess", "procrastinate"] = Field(
+        default="inprocess",
+        description="Who runs background jobs: the in-process runner, or procrastinate "
+        "workers (`callwarden jobs run`) on PostgreSQL.",
+    )
     jobs_poll_seconds: float = Field(
         default=5.0, gt=0, le=3600, description="How often queue-driven jobs look for work."
     )

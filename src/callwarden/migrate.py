@@ -23,11 +23,16 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(db: Database, revision: str = "head") -> None:
-    """Bring the schema to `revision`; a no-op when it is already there."""
+    """Bring the schema to `revision`; a no-op when it is already there. On PostgreSQL the job
+    queue's tables (procrastinate's schema) come with it, so either jobs backend can run."""
     config = alembic_config(db.url)
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        if not db.is_sqlite:
+            from callwarden.jobs_queue import apply_schema
+
+            apply_schema(connection)
 
 
 def current_revision(db: Database) -> str | None:

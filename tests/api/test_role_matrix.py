@@ -58,6 +58,7 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("DELETE", "/v1/tokens/{token_id}"): EVERYONE,
     ("GET", "/v1/audit/events"): AUDIT_READERS,
     ("GET", "/v1/audit/verify"): AUDIT_READERS,
+    ("GET", "/v1/jobs"): ADMIN,
     ("GET", "/v1/policy"): EVERYONE,
     ("GET", "/v1/policy/versions"): EVERYONE,
     ("GET", "/v1/policy/versions/{version}"): EVERYONE,

@@ -13,11 +13,11 @@ from callwarden import jobs
 from callwarden.app import create_app
 from callwarden.config import Settings
 from callwarden.db import Database
-from callwarden.jobs import JobContext, Runner, claim, periodic, registered
+from callwarden.jobs import JobContext, Retry, RetryLater, Runner, claim, periodic, registered, task
 from callwarden.kit.errors import InvalidInput
 from callwarden.models import User
 from callwarden.vault.keyring import Keyring
-from tests.support.factories import make_user
+from tests.support.factories import bearer, make_token, make_user
 
 
 @pytest.fixture
@@ -41,7 +41,10 @@ def own_registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
 
 
 def test_the_built_in_jobs_are_registered() -> None:
-    assert {"twilio.fetch_recordings", "vault.sweep_orphans"} <= set(registered())
+    assert {"twilio.fetch_recordings", "twilio.fetch_recording", "vault.sweep_orphans"} <= set(
+        registered()
+    )
+    assert registered()["twilio.fetch_recording"].every is None  # deferred by the scan
 
 
 def test_a_name_is_registered_once(own_registry: dict[str, list[str]]) -> None:
@@ -97,6 +100,17 @@ def test_the_app_runs_jobs_only_when_asked(settings: Settings, db: Database) -> 
     with TestClient(embedded) as client:
         runner: Runner = embedded.state.job_runner
         assert runner.running and client.get("/healthz").status_code == 200
+        for _ in range(3000):  # until its first run is in the history
+            if runner.history:
+                break
+            time.sleep(0.01)
+        assert runner.stop(timeout=30)
+        shown = client.get("/v1/jobs", headers=bearer(make_token(db, "admin")))
+        assert shown.status_code == 200, shown.text
+        view = shown.json()
+        assert view["backend"] == "inprocess" and view["runs"]
+        assert {run["name"] for run in view["runs"]} <= {job["name"] for job in view["jobs"]}
+        assert {run["status"] for run in view["runs"]} == {"succeeded"}
     assert not runner.running
     switched_off = create_app(
         settings.model_copy(update={"jobs_in_process": False}), db, run_jobs=True
@@ -132,3 +146,40 @@ def test_a_claimed_row_is_not_handed_to_another_worker(db: Database) -> None:
     with db.reading() as session:
         shown = session.execute(select(User.display_name).where(User.username == "first"))
         assert shown.scalar_one() == "claimed"
+
+
+def test_deferred_jobs_run_once_per_key_and_failures_are_retried_with_backoff(
+    own_registry: dict[str, list[str]], settings: Settings, db: Database
+) -> None:
+    tries: dict[str, int] = {}
+
+    @task("tests.flaky", retry=Retry(attempts=3, base_s=0.0))
+    def flaky(context: JobContext, item: str) -> str:
+        """Fails the first time for each item, and always for "doomed"."""
+        tries[item] = tries.get(item, 0) + 1
+        if item == "doomed" or tries[item] == 1:
+            raise RetryLater(f"{item} not yet", after_s=0.0 if item != "later" else 3600.0)
+        return item
+
+    @periodic("tests.feeder", every=lambda settings: 3600.0)
+    def feeder(context: JobContext) -> int:
+        """Defers one job per item; a second deferral of a waiting key is refused."""
+        items = ["a", "a", "doomed", "later"]
+        return sum(context.defer("tests.flaky", key=f"item:{item}", item=item) for item in items)
+
+    runner = Runner(settings, db, only=["tests.feeder"])
+    runs = runner.run_once(wait_s=1.0)
+    assert runs[0].result == 3  # "a" was queued once
+    outcomes = [(run.name, run.status, run.attempt) for run in runs[1:]]
+    assert outcomes == [
+        ("tests.flaky", "retrying", 1),  # a
+        ("tests.flaky", "retrying", 1),  # doomed
+        ("tests.flaky", "retrying", 1),  # later: its retry is an hour away, left queued
+        ("tests.flaky", "succeeded", 2),  # a
+        ("tests.flaky", "retrying", 2),  # doomed
+        ("tests.flaky", "failed", 3),  # doomed: three tries in all
+    ]
+    assert tries == {"a": 2, "doomed": 3, "later": 1}
+    assert [run.status for run in runner.history][-1] == "failed"
+    with pytest.raises(RuntimeError, match="no job backend"):
+        JobContext(settings, db).defer("tests.flaky", item="x")

@@ -6,7 +6,7 @@ import base64
 import hashlib
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,10 +19,9 @@ from sqlalchemy import select
 
 from callwarden.config import Settings
 from callwarden.db import Database
-from callwarden.jobs import JobContext
+from callwarden.jobs import Runner
 from callwarden.kit import clock
 from callwarden.models import AuditEvent, ProviderRecording, Recording
-from callwarden.vault.tasks import fetch_recordings
 from tests.recordings.conftest import CALIFORNIA, objects, recorded_call
 from tests.support.audio import wav
 from tests.support.calls import CallDriver
@@ -46,6 +45,7 @@ class FakeMedia:
     base: str = ""
     replies: dict[str, list[Reply]] = field(default_factory=dict)
     seen: list[dict[str, Any]] = field(default_factory=list)
+    during: list[Callable[[], None]] = field(default_factory=list)  # run while serving a body
 
     def script(self, sid: str, *replies: Reply) -> None:
         self.replies[f"/2010-04-01/Accounts/{ACCOUNT}/Recordings/{sid}.wav"] = list(replies)
@@ -68,6 +68,8 @@ def media() -> Iterator[FakeMedia]:
                     "auth": self.headers.get("Authorization"),
                 }
             )
+            for step in fake.during:
+                step()
             queue = fake.replies.get(parts.path) or [Reply(404)]
             reply = queue.pop(0) if len(queue) > 1 else queue[0]
             self.send_response(reply.status)
@@ -134,9 +136,11 @@ def row(db: Database, sid: str) -> ProviderRecording:
 
 
 def run(settings: Settings, db: Database) -> int:
-    handled = fetch_recordings(JobContext(settings, db))
-    assert isinstance(handled, int)
-    return handled
+    """One in-process run of the scan and the downloads it queued (retries due soon included);
+    returns how many downloads the scan queued."""
+    scan, *_downloads = Runner(settings, db, only=["twilio.fetch_recordings"]).run_once()
+    assert scan.error is None and isinstance(scan.result, int)
+    return scan.result
 
 
 def actions(db: Database) -> list[str]:
@@ -291,3 +295,52 @@ def test_nothing_is_fetched_without_credentials_or_to_a_foreign_host(
     assert row(db, sid).fetch_error == (
         "final: refusing to send the Twilio credentials to '127.0.0.1'"
     )
+
+
+def test_no_row_lock_is_held_while_the_audio_downloads(
+    api: TestClient,
+    people: dict[str, dict[str, str]],
+    db: Database,
+    job_settings: Settings,
+    media: FakeMedia,
+) -> None:
+    call = recorded_call(api, people["pbx"])
+    sid = provider_row(db, media, call.call_id)
+    media.script(sid, Reply(body=wav(1.0, seed=5)))
+    seen: list[tuple[int, object]] = []
+
+    def lock_it_meanwhile() -> None:  # another worker (or the API) writing the row right now
+        lock = select(ProviderRecording).where(ProviderRecording.recording_sid == sid)
+        with db.unit_of_work() as session:
+            if not db.is_sqlite:
+                lock = lock.with_for_update(nowait=True)  # fails at once if the row is locked
+            found = session.execute(lock).scalar_one()
+            seen.append((found.fetch_attempts, found.fetch_claimed_until))
+
+    media.during.append(lock_it_meanwhile)
+    assert run(job_settings, db) == 1
+    [(attempts, leased_until)] = seen
+    assert attempts == 0 and leased_until is not None  # leased, committed, not locked
+    assert row(db, sid).fetched_recording_id is not None
+
+
+def test_a_leased_row_waits_for_its_worker_and_a_lapsed_lease_is_taken_over(
+    api: TestClient,
+    people: dict[str, dict[str, str]],
+    db: Database,
+    job_settings: Settings,
+    media: FakeMedia,
+) -> None:
+    call = recorded_call(api, people["pbx"])
+    sid = provider_row(db, media, call.call_id)
+    media.script(sid, Reply(body=wav(1.0, seed=6)))
+    with db.unit_of_work() as session:  # another worker took it, then crashed
+        taken = session.execute(
+            select(ProviderRecording).where(ProviderRecording.recording_sid == sid)
+        ).scalar_one()
+        taken.fetch_claimed_until = clock.now() + timedelta(minutes=15)
+    assert run(job_settings, db) == 0 and media.seen == []
+    with clock.frozen_at(clock.now() + timedelta(minutes=16)):
+        assert run(job_settings, db) == 1
+    fetched = row(db, sid)
+    assert fetched.fetched_recording_id is not None and fetched.fetch_claimed_until is None

@@ -33,6 +33,7 @@ def deny(reason: str) -> Verdict:
 # Which roles may take each action. Actions are named `<domain>.<verb>`.
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({Role.ADMIN}),
+    "jobs.read": frozenset({Role.ADMIN}),
     "users.read": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR}),
     "teams.manage": frozenset({Role.ADMIN}),
     "teams.read": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.SUPERVISOR, Role.AUDITOR}),

@@ -31,4 +31,6 @@ class ProviderRecording(Base):
     fetched_recording_id: Mapped[str | None] = mapped_column(String(40))
     fetch_attempts: Mapped[int] = mapped_column(Integer, default=0)
     fetch_error: Mapped[str | None] = mapped_column(String(1000))
+    # Set while one worker downloads the row; expires so that a crashed worker's row is retried.
+    fetch_claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -1,11 +1,15 @@
 """The vault's background jobs: fetch recordings providers hold for us, and sweep orphans.
 
-Fetching: a Twilio recording-status callback leaves a `ProviderRecording` row; this job streams
-its audio with the account's credentials through `intake.ingest`, so the consent ledger decides
-as for an upload. Transport errors, 5xx, 429 and auth failures are retried with exponential
-backoff, each HTTP attempt counted in `fetch_attempts` (short waits within a run; after longer
-ones the row is due once `received_at` plus the schedule has passed). A 404, a refusal or audio
-intake rejects is final: `fetch_error` starts with `final:` and the row is not tried again.
+Fetching: a Twilio recording-status callback leaves a `ProviderRecording` row. The scan
+`twilio.fetch_recordings` defers one `twilio.fetch_recording` per row that is due; that job leases
+the row in a short transaction (`fetch_claimed_until`, so no other worker takes it and no row lock
+is held), streams the audio with the account's credentials through `intake.ingest`, so the
+consent ledger decides as for an upload, and writes the outcome in another short transaction.
+One HTTP attempt per run, counted in `fetch_attempts`: transport errors, 5xx, 429 and auth
+failures raise `RetryLater`, and the job backend tries again after the exponential backoff (a
+lost in-memory retry is found again by the scan once `received_at` plus the waits has passed).
+A 404, a refusal or audio intake rejects is final: `fetch_error` starts with `final:` and the row
+is not tried again.
 
 Sweeping: objects whose row never committed (a crash between store and commit) and stale
 unfinished writes go once older than the grace period; each batch removed is audited.
@@ -22,7 +26,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
@@ -32,7 +36,7 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
-from callwarden.jobs import JobContext, claim, periodic
+from callwarden.jobs import JobContext, Retry, RetryLater, periodic, task
 from callwarden.kit import clock
 from callwarden.kit.errors import CallwardenError
 from callwarden.models import ProviderRecording, Recording
@@ -45,7 +49,8 @@ log = logging.getLogger(__name__)
 FETCHER = Principal(actor="job:twilio-fetch", role=Role.INTEGRATION)
 SWEEPER_ACTOR = "job:vault-sweeper"
 FINAL = "final: "
-WAIT_IN_RUN_S = 10.0  # longer backoffs release the row to a later run
+FETCH_ONE = "twilio.fetch_recording"
+LEASE = timedelta(minutes=15)  # a crashed worker's row is free again after this
 RETRYABLE_STATUS = frozenset({401, 403, 408, 425, 429})  # 401/403: fixed by configuration
 OBJECT_PREFIX = "recordings/"
 AUDIT_BATCH = 500
@@ -73,6 +78,7 @@ def claimable(settings: Settings) -> list[ColumnElement[bool]]:
         row.fetched_recording_id.is_(None),
         row.fetch_attempts < settings.fetch_max_attempts,
         or_(row.fetch_error.is_(None), ~row.fetch_error.startswith(FINAL)),
+        or_(row.fetch_claimed_until.is_(None), row.fetch_claimed_until < clock.now()),
     ]
 
 
@@ -82,8 +88,10 @@ class Outcome:
     recording_id: str | None = None
     error: str | None = None
     final: bool = False
+    retry_in: float | None = None  # seconds until the next attempt, when there is one
 
     def write(self, session: Session, row: ProviderRecording) -> None:
+        row.fetch_claimed_until = None
         row.fetch_attempts += self.attempts
         row.fetched_recording_id = self.recording_id
         row.fetch_error = None if self.error is None else (FINAL * self.final + self.error)[:1000]
@@ -100,25 +108,47 @@ class Outcome:
 
 @periodic("twilio.fetch_recordings", every=lambda settings: settings.jobs_poll_seconds)
 def fetch_recordings(context: JobContext) -> int:
-    """Download completed Twilio recordings into the vault, through intake."""
-    settings, db = context.settings, context.db
+    """Queue a download of each completed Twilio recording that is due (one job per row)."""
+    settings = context.settings
     if not settings.twilio_account_sid or not settings.twilio_auth_token:
         return 0  # nothing can be fetched until the account is configured; rows wait
-    auth, handled = (settings.twilio_account_sid, settings.twilio_auth_token), 0
-    timeout = httpx.Timeout(settings.fetch_timeout_seconds)
-    with httpx.Client(auth=auth, timeout=timeout, follow_redirects=True) as client:
-        for row_id in _due(db, settings):
-            if context.stopping:
-                break
-            query = select(ProviderRecording).where(
-                ProviderRecording.id == row_id, *claimable(settings)
-            )
-            with claim(db, query) as claimed:
-                if claimed is None:
-                    continue  # another worker has it, or finished it meanwhile
-                claimed.finish(fetch_one(context, client, claimed.row).write)
-            handled += 1
-    return handled
+    due = _due(context.db, settings)
+    return sum(
+        context.defer(FETCH_ONE, key=f"{FETCH_ONE}:{row_id}", row_id=row_id) for row_id in due
+    )
+
+
+@task(FETCH_ONE, retry=Retry(attempts=lambda settings: settings.fetch_max_attempts))
+def fetch_recording(context: JobContext, row_id: int) -> str:
+    """Download one completed Twilio recording into the vault, through intake."""
+    settings, db = context.settings, context.db
+    if not settings.twilio_account_sid or not settings.twilio_auth_token:
+        return "not configured"
+    row = _lease(db, settings, row_id)
+    if row is None:
+        return "taken"  # another worker has it, or it was finished meanwhile
+    outcome = fetch_one(settings, db, row)
+    with db.unit_of_work() as session:
+        current = session.get(ProviderRecording, row_id)
+        if current is not None:
+            outcome.write(session, current)
+    if outcome.retry_in is not None:
+        raise RetryLater(outcome.error or "retry", after_s=outcome.retry_in)
+    return outcome.recording_id or (outcome.error or "")
+
+
+def _lease(db: Database, settings: Settings, row_id: int) -> ProviderRecording | None:
+    """Take the row for one attempt in a short transaction, if it is still to be fetched."""
+    take = (
+        update(ProviderRecording)
+        .where(ProviderRecording.id == row_id, *claimable(settings))
+        .values(fetch_claimed_until=clock.now() + LEASE)
+    )
+    with db.unit_of_work() as session:
+        taken: CursorResult[tuple[()]] = session.execute(take)  # type: ignore[assignment]
+        if taken.rowcount != 1:
+            return None
+        return session.get(ProviderRecording, row_id)
 
 
 def _due(db: Database, settings: Settings, limit: int = 200) -> list[int]:
@@ -137,42 +167,38 @@ def _due(db: Database, settings: Settings, limit: int = 200) -> list[int]:
     return [row.id for row in rows if due_at(row.received_at, row.fetch_attempts) <= now]
 
 
-def fetch_one(context: JobContext, client: httpx.Client, row: ProviderRecording) -> Outcome:
-    """Bring one provider recording into the vault, retrying while it is worth it."""
-    settings, db = context.settings, context.db
+def fetch_one(settings: Settings, db: Database, row: ProviderRecording) -> Outcome:
+    """One attempt at bringing a provider recording into the vault; no database lock is held."""
     prepared = _prepare(settings, db, row)
     if isinstance(prepared, Outcome):
         return prepared
     request, url = prepared
-    spool, vault, made = settings.data_dir / "spool", vault_for(settings), 0
-    while True:
-        made += 1
-        try:
-            with client.stream("GET", url) as response:
-                _check(response)
-                pieces = response.iter_bytes()
-                result = intake.ingest(db, vault, FETCHER, request, pieces, spool)
-            return Outcome(made, recording_id=result.recording["recording_id"])
-        except Final as failure:
-            return Outcome(made, error=str(failure), final=True)
-        except CallwardenError as error:  # refused, bad audio, too large: the same next time
-            if error.status < 500:
-                why = (
-                    "refused" if isinstance(error, intake.RecordingRefused) else "intake refused it"
-                )
-                return Outcome(made, error=f"{why}: {error.detail}", final=True)
-            failure_text = error.detail
-        except Exception as failure:  # transport, 5xx/429, store or database: try again
-            if not isinstance(failure, Retryable | httpx.TransportError):
-                log.warning("fetching %s failed", row.recording_sid, exc_info=True)
-            failure_text = f"{type(failure).__name__}: {failure}".rstrip(": ")
-        total = row.fetch_attempts + made
-        if total >= settings.fetch_max_attempts:
-            gave_up = f"gave up after {total} attempts: {failure_text}"
-            return Outcome(made, error=gave_up, final=True)
-        delay = backoff(settings, total)
-        if delay > WAIT_IN_RUN_S or not context.sleep(delay):
-            return Outcome(made, error=failure_text)
+    spool, vault = settings.data_dir / "spool", vault_for(settings)
+    auth = (settings.twilio_account_sid or "", settings.twilio_auth_token or "")
+    timeout = httpx.Timeout(settings.fetch_timeout_seconds)
+    try:
+        with (
+            httpx.Client(auth=auth, timeout=timeout, follow_redirects=True) as client,
+            client.stream("GET", url) as response,
+        ):
+            _check(response)
+            result = intake.ingest(db, vault, FETCHER, request, response.iter_bytes(), spool)
+        return Outcome(1, recording_id=result.recording["recording_id"])
+    except Final as failure:
+        return Outcome(1, error=str(failure), final=True)
+    except CallwardenError as error:  # refused, bad audio, too large: the same next time
+        if error.status < 500:
+            why = "refused" if isinstance(error, intake.RecordingRefused) else "intake refused it"
+            return Outcome(1, error=f"{why}: {error.detail}", final=True)
+        failure_text = error.detail
+    except Exception as failure:  # transport, 5xx/429, store or database: try again
+        if not isinstance(failure, Retryable | httpx.TransportError):
+            log.warning("fetching %s failed", row.recording_sid, exc_info=True)
+        failure_text = f"{type(failure).__name__}: {failure}".rstrip(": ")
+    total = row.fetch_attempts + 1
+    if total >= settings.fetch_max_attempts:
+        return Outcome(1, error=f"gave up after {total} attempts: {failure_text}", final=True)
+    return Outcome(1, error=failure_text, retry_in=backoff(settings, total))
 
 
 def _prepare(settings: Settings, db: Database, row: ProviderRecording) -> Prepared | Outcome:
