@@ -1,4 +1,8 @@
-"""`callwarden recordings import PATH... --call ID`: bulk import with a progress bar."""
+"""Recording commands: `recordings import`, `keys rotate|public|status` and `vault verify`.
+
+Three groups of the root command (`callwarden.cli.RootGroup`), each imported only when one of
+its commands runs. `jobs sweep` stays in `sweep_cli`, which the root imports for its help.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 
-from callwarden.cli_support import console, new_app
+from callwarden.cli_support import console, new_app, unit_of_work
 from callwarden.config import load_settings
 from callwarden.identity.principal import cli_principal
 from callwarden.kit.errors import CallwardenError, InvalidInput
+from callwarden.recordings import intake, integrity, service
+from callwarden.recordings.upload import IntakeRequest
 from callwarden.runtime import open_database
-from callwarden.vault import intake
-from callwarden.vault.runtime import vault_for
+from callwarden.vault.runtime import forget_cached_vaults, open_keyring, vault_for
+from callwarden.vault.wrapping import SCHEMES
 
 app = new_app("Import recordings into the vault.")
+keys_app = new_app("Rotate and inspect the vault's key-encryption keys.")
+vault_app = new_app("Check the sealed recordings in the vault.")
 PIECE = 1 << 20
 
 
@@ -65,7 +81,7 @@ def import_files(
                 "importing", total=sum(path.stat().st_size for path in paths)
             )
             for path in paths:
-                request = intake.IntakeRequest(
+                request = IntakeRequest(
                     call_id=call,
                     idempotency_key=f"import:{_digest(path)}",
                     source="import",
@@ -96,3 +112,103 @@ def import_files(
     console.print(f"{stored} stored, {refused} refused")
     if refused:
         raise typer.Exit(1)
+
+
+@keys_app.command("rotate")
+def rotate(
+    scheme: str | None = typer.Option(None, help=f"One of {', '.join(SCHEMES)}; default: same."),
+) -> None:
+    """Add a key-encryption key version and re-wrap every data key under it (audio untouched)."""
+    keyring = open_keyring(load_settings())
+    version = keyring.rotate(scheme=scheme)
+    forget_cached_vaults()
+    with unit_of_work() as session, Progress(console=console, transient=True) as progress:
+        task = progress.add_task("re-wrapping data keys", total=None)
+
+        def advanced(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        moved = service.rewrap_data_keys(
+            session, keyring, version, cli_principal().actor, scheme, on_progress=advanced
+        )
+    console.print(f"key-encryption key version {version} is current; re-wrapped {moved} data keys")
+
+
+@keys_app.command("public")
+def public() -> None:
+    """Print the public key for intake-only nodes (set it as CALLWARDEN_VAULT_PUBLIC_KEY there)."""
+    typer.echo(open_keyring(load_settings()).public_wrapper().to_text())
+
+
+@keys_app.command("status")
+def status() -> None:
+    """Each key-encryption key version, and how many data keys it wraps."""
+    keyring = open_keyring(load_settings())
+    with unit_of_work() as session:
+        counts = service.data_keys_by_version(session)
+    for kek in keyring.versions:
+        marker = " (current)" if kek.version == keyring.current_version else ""
+        console.print(
+            f"version {kek.version}{marker}: {kek.scheme}, {counts.get(kek.version, 0)} data keys",
+            highlight=False,
+        )
+
+
+# `callwarden vault verify`: each bad recording is named with what is wrong with it, marked
+# damaged and audited; the command exits 1 if any was bad, so a cron job or CI can alert on it.
+@vault_app.command("verify")
+def verify(
+    every: bool = typer.Option(False, "--all", help="Every recording (the default)."),
+    sample: int | None = typer.Option(
+        None,
+        "--sample",
+        min=1,
+        help="The N recordings verified longest ago (never-verified ones first).",
+    ),
+    recording: list[str] = typer.Option(
+        [], "--recording", help="This recording (repeatable); with --all or --sample, as well."
+    ),
+) -> None:
+    """Decrypt and re-hash recordings; name each damaged one; exit 1 if any is damaged."""
+    if every and sample is not None:
+        raise InvalidInput("choose --all or --sample N, not both")
+    settings = load_settings()
+    db = open_database(settings)
+    try:
+        with db.reading() as session:
+            chosen: list[str] = []
+            if every or (sample is None and not recording):
+                chosen = integrity.every_recording(session)
+            elif sample is not None:
+                chosen = integrity.least_recently_verified(session, sample)
+        ids = list(dict.fromkeys([*recording, *chosen]))
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("verifying recordings", total=len(ids))
+
+            def checked(recording_id: str, bad: integrity.Bad | None) -> None:
+                if bad is not None:
+                    progress.console.print(
+                        f"[red]DAMAGED[/] {recording_id}: {bad.reason} ({bad.failure})",
+                        highlight=False,
+                    )
+                progress.advance(task)
+
+            report = integrity.verify_recordings(
+                db, vault_for(settings), ids, cli_principal().actor, on_checked=checked
+            )
+    finally:
+        db.dispose()
+    for recording_id in report.skipped:
+        console.print(f"skipped {recording_id}: no such recording, or its key was destroyed")
+    summary = f"{report.checked} recording(s) verified, {len(report.bad)} damaged"
+    if report.ok:
+        console.print(f"[green]{summary}[/]", highlight=False)
+        return
+    typer.echo(summary, err=True)
+    raise typer.Exit(1)

@@ -1,60 +1,50 @@
-"""The vault's background jobs: fetch recordings providers hold for us, and sweep orphans.
+"""Fetching the recordings Twilio holds for us, one HTTP attempt at a time.
 
-Fetching: a Twilio recording-status callback leaves a `ProviderRecording` row. The scan
-`twilio.fetch_recordings` defers one `twilio.fetch_recording` per row that is due; that job leases
-the row in a short transaction (`fetch_claimed_until`, so no other worker takes it and no row lock
-is held), streams the audio with the account's credentials through `intake.ingest`, so the
-consent ledger decides as for an upload, and writes the outcome in another short transaction.
+A Twilio recording-status callback leaves a `ProviderRecording` row. The scan
+`twilio.fetch_recordings` (registered in `recordings.tasks`) defers one `twilio.fetch_recording`
+per row that is due (`due_rows`); that job leases the row in a short transaction
+(`fetch_claimed_until`, so no other worker takes it and no row lock is held), streams the audio
+with the account's credentials through recordings intake, so the consent ledger decides as for
+an upload, and writes the attempt in another short transaction (`fetch_recording`).
 One HTTP attempt per run, counted in `fetch_attempts`: transport errors, 5xx, 429 and auth
 failures raise `RetryLater`, and the job backend tries again after the exponential backoff (a
 lost in-memory retry is found again by the scan once `received_at` plus the waits has passed).
 A 404, a refusal or audio intake rejects is final: `fetch_error` starts with `final:` and the row
 is not tried again.
-
-Sweeping: objects whose row never committed (a crash between store and commit) and stale
-unfinished writes go once older than the grace period; each batch removed is audited.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 import httpx
-from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
-from callwarden.calls import repository as calls
+from callwarden.calls import service as calls
+from callwarden.calls.adapters.twilio import repository
 from callwarden.calls.snapshot import CallSnapshot
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
-from callwarden.jobs import JobContext, Retry, RetryLater, periodic, task
 from callwarden.kit import clock
 from callwarden.kit.errors import CallwardenError
-from callwarden.models import ProviderRecording, Recording
-from callwarden.vault import indexing, intake
-from callwarden.vault.admission import LEDGER_KINDS, admit, recording_start_time
+from callwarden.models import ProviderRecording
+from callwarden.recordings import intake
+from callwarden.recordings.upload import IntakeRequest
 from callwarden.vault.runtime import vault_for
-from callwarden.vault.stores import sweep_orphans
 
 log = logging.getLogger(__name__)
 FETCHER = Principal(actor="job:twilio-fetch", role=Role.INTEGRATION)
-SWEEPER_ACTOR = "job:vault-sweeper"
-FINAL = "final: "
-FETCH_ONE = "twilio.fetch_recording"
+FINAL = repository.FINAL
 LEASE = timedelta(minutes=15)  # a crashed worker's row is free again after this
 RETRYABLE_STATUS = frozenset({401, 403, 408, 425, 429})  # 401/403: fixed by configuration
-OBJECT_PREFIX = "recordings/"
-AUDIT_BATCH = 500
-Prepared = tuple[intake.IntakeRequest, httpx.URL]
+FetchPlan = tuple[IntakeRequest, httpx.URL]  # what to ask intake for, and where the audio is
 
 
 class Retryable(Exception): ...  # another attempt may succeed
@@ -69,21 +59,10 @@ def backoff(settings: Settings, attempts: int) -> float:
     return float(min(delay, settings.fetch_backoff_max_seconds))
 
 
-def claimable(settings: Settings) -> list[ColumnElement[bool]]:
-    """The fetch queue: completed recordings not fetched, not given up, attempts left."""
-    row = ProviderRecording
-    return [
-        row.provider == "twilio",
-        row.status == "completed",
-        row.fetched_recording_id.is_(None),
-        row.fetch_attempts < settings.fetch_max_attempts,
-        or_(row.fetch_error.is_(None), ~row.fetch_error.startswith(FINAL)),
-        or_(row.fetch_claimed_until.is_(None), row.fetch_claimed_until < clock.now()),
-    ]
-
-
 @dataclass(frozen=True)
-class Outcome:
+class FetchAttempt:
+    """How one try at fetching a row went, and what to write on the row for it."""
+
     attempts: int
     recording_id: str | None = None
     error: str | None = None
@@ -91,6 +70,8 @@ class Outcome:
     retry_in: float | None = None  # seconds until the next attempt, when there is one
 
     def write(self, session: Session, row: ProviderRecording) -> None:
+        """Release the lease and keep the result (a final failure other than a refusal is
+        audited: a refusal was audited by intake already)."""
         row.fetch_claimed_until = None
         row.fetch_attempts += self.attempts
         row.fetched_recording_id = self.recording_id
@@ -106,73 +87,44 @@ class Outcome:
             )
 
 
-@periodic("twilio.fetch_recordings", every=lambda settings: settings.jobs_poll_seconds)
-def fetch_recordings(context: JobContext) -> int:
-    """Queue a download of each completed Twilio recording that is due (one job per row)."""
-    settings = context.settings
+def due_rows(settings: Settings, db: Database) -> list[int]:
+    """The rows to fetch now: still to be fetched, and past their backoff; none until the
+    account is configured (the rows wait)."""
     if not settings.twilio_account_sid or not settings.twilio_auth_token:
-        return 0  # nothing can be fetched until the account is configured; rows wait
-    due = _due(context.db, settings)
-    return sum(
-        context.defer(FETCH_ONE, key=f"{FETCH_ONE}:{row_id}", row_id=row_id) for row_id in due
-    )
-
-
-@task(FETCH_ONE, retry=Retry(attempts=lambda settings: settings.fetch_max_attempts))
-def fetch_recording(context: JobContext, row_id: int) -> str:
-    """Download one completed Twilio recording into the vault, through intake."""
-    settings, db = context.settings, context.db
-    if not settings.twilio_account_sid or not settings.twilio_auth_token:
-        return "not configured"
-    row = _lease(db, settings, row_id)
-    if row is None:
-        return "taken"  # another worker has it, or it was finished meanwhile
-    outcome = fetch_one(settings, db, row)
-    with db.unit_of_work() as session:
-        current = session.get(ProviderRecording, row_id)
-        if current is not None:
-            outcome.write(session, current)
-    if outcome.retry_in is not None:
-        raise RetryLater(outcome.error or "retry", after_s=outcome.retry_in)
-    return outcome.recording_id or (outcome.error or "")
-
-
-def _lease(db: Database, settings: Settings, row_id: int) -> ProviderRecording | None:
-    """Take the row for one attempt in a short transaction, if it is still to be fetched."""
-    take = (
-        update(ProviderRecording)
-        .where(ProviderRecording.id == row_id, *claimable(settings))
-        .values(fetch_claimed_until=clock.now() + LEASE)
-    )
-    with db.unit_of_work() as session:
-        taken: CursorResult[tuple[()]] = session.execute(take)  # type: ignore[assignment]
-        if taken.rowcount != 1:
-            return None
-        return session.get(ProviderRecording, row_id)
-
-
-def _due(db: Database, settings: Settings, limit: int = 200) -> list[int]:
-    """Rows whose backoff has run out: `received_at` plus the waits for the attempts made."""
-
-    def due_at(received_at: datetime, attempts: int) -> datetime:
-        waited = sum(backoff(settings, n) for n in range(1, attempts + 1))
-        return clock.as_utc(received_at) + timedelta(seconds=waited)
-
-    now = clock.now()
-    query = select(
-        ProviderRecording.id, ProviderRecording.received_at, ProviderRecording.fetch_attempts
-    ).where(*claimable(settings))
+        return []
     with db.reading() as session:
-        rows = session.execute(query.order_by(ProviderRecording.id).limit(limit)).all()
-    return [row.id for row in rows if due_at(row.received_at, row.fetch_attempts) <= now]
+        rows = repository.fetchable(session, settings.fetch_max_attempts)
+    now = clock.now()
+    return [row_id for row_id, received, tries in rows if due_at(settings, received, tries) <= now]
 
 
-def fetch_one(settings: Settings, db: Database, row: ProviderRecording) -> Outcome:
+def due_at(settings: Settings, received_at: datetime, attempts: int) -> datetime:
+    """When a row may be tried again: `received_at` plus the waits for the attempts made."""
+    waited = sum(backoff(settings, n) for n in range(1, attempts + 1))
+    return clock.as_utc(received_at) + timedelta(seconds=waited)
+
+
+def fetch_recording(settings: Settings, db: Database, row_id: int) -> FetchAttempt | None:
+    """Lease the row, make one attempt and write it; None when another worker has the row or
+    it was finished meanwhile. Needs the account configured (the caller checks)."""
+    with db.unit_of_work() as session:
+        row = repository.lease(session, row_id, settings.fetch_max_attempts, clock.now() + LEASE)
+    if row is None:
+        return None
+    attempt = fetch_one(settings, db, row)
+    with db.unit_of_work() as session:
+        current = repository.provider_recording(session, row_id)
+        if current is not None:
+            attempt.write(session, current)
+    return attempt
+
+
+def fetch_one(settings: Settings, db: Database, row: ProviderRecording) -> FetchAttempt:
     """One attempt at bringing a provider recording into the vault; no database lock is held."""
-    prepared = _prepare(settings, db, row)
-    if isinstance(prepared, Outcome):
-        return prepared
-    request, url = prepared
+    plan = _plan(settings, db, row)
+    if isinstance(plan, FetchAttempt):
+        return plan
+    request, url = plan
     spool, vault = settings.data_dir / "spool", vault_for(settings)
     auth = (settings.twilio_account_sid or "", settings.twilio_auth_token or "")
     timeout = httpx.Timeout(settings.fetch_timeout_seconds)
@@ -183,13 +135,13 @@ def fetch_one(settings: Settings, db: Database, row: ProviderRecording) -> Outco
         ):
             _check(response)
             result = intake.ingest(db, vault, FETCHER, request, response.iter_bytes(), spool)
-        return Outcome(1, recording_id=result.recording["recording_id"])
+        return FetchAttempt(1, recording_id=result.recording["recording_id"])
     except Final as failure:
-        return Outcome(1, error=str(failure), final=True)
+        return FetchAttempt(1, error=str(failure), final=True)
     except CallwardenError as error:  # refused, bad audio, too large: the same next time
         if error.status < 500:
             why = "refused" if isinstance(error, intake.RecordingRefused) else "intake refused it"
-            return Outcome(1, error=f"{why}: {error.detail}", final=True)
+            return FetchAttempt(1, error=f"{why}: {error.detail}", final=True)
         failure_text = error.detail
     except Exception as failure:  # transport, 5xx/429, store or database: try again
         if not isinstance(failure, Retryable | httpx.TransportError):
@@ -197,36 +149,35 @@ def fetch_one(settings: Settings, db: Database, row: ProviderRecording) -> Outco
         failure_text = f"{type(failure).__name__}: {failure}".rstrip(": ")
     total = row.fetch_attempts + 1
     if total >= settings.fetch_max_attempts:
-        return Outcome(1, error=f"gave up after {total} attempts: {failure_text}", final=True)
-    return Outcome(1, error=failure_text, retry_in=backoff(settings, total))
+        return FetchAttempt(1, error=f"gave up after {total} attempts: {failure_text}", final=True)
+    return FetchAttempt(1, error=failure_text, retry_in=backoff(settings, total))
 
 
-def _prepare(settings: Settings, db: Database, row: ProviderRecording) -> Prepared | Outcome:
+def _plan(settings: Settings, db: Database, row: ProviderRecording) -> FetchPlan | FetchAttempt:
     """The intake request and media URL, or an outcome reached without downloading."""
     key = f"twilio:{row.recording_sid}"
     with db.reading() as session:
-        existing = indexing.by_idempotency_key(session, row.call_id, key)
+        existing = intake.stored_under(session, row.call_id, key)
         if existing is not None:  # stored by an earlier attempt whose bookkeeping was lost
-            return Outcome(0, recording_id=existing.id)
-        call = calls.snapshot(session, row.call_id)
-        if call is None:
-            return Outcome(0, error=f"no call {row.call_id!r}", final=True)
-        events = calls.accepted_events(session, call.id, LEDGER_KINDS)
-        admission = admit(call, events, recording_start_time(events, None, call.started_at))
+            return FetchAttempt(0, recording_id=existing)
+        ledger = calls.admit_recording(session, row.call_id, None)
+        if ledger is None:
+            return FetchAttempt(0, error=f"no call {row.call_id!r}", final=True)
+        call = ledger.call
         mapped, started = channel_map(call, row.channels), _started_at(row)
-        request = intake.IntakeRequest(call.id, key, "twilio", mapped, started)
-    if not admission.allowed:  # refused through intake (audited there), nothing downloaded
+        request = IntakeRequest(call.id, key, "twilio", mapped, started)
+    if not ledger.admission.allowed:  # refused through intake (audited there), nothing downloaded
         try:
             spool = settings.data_dir / "spool"
             intake.ingest(db, vault_for(settings), FETCHER, request, (), spool)
         except intake.RecordingRefused as refusal:
-            return Outcome(0, error=f"refused: {refusal.detail}", final=True)
+            return FetchAttempt(0, error=f"refused: {refusal.detail}", final=True)
         except CallwardenError:
             pass  # the ledger changed in between and now admits it: download after all
     try:
         return request, media_url(settings, row)
     except Final as failure:
-        return Outcome(0, error=str(failure), final=True)
+        return FetchAttempt(0, error=str(failure), final=True)
 
 
 def _check(response: httpx.Response) -> None:
@@ -274,51 +225,3 @@ def _started_at(row: ProviderRecording) -> datetime | None:
         moment = parsedate_to_datetime(str((row.raw or {}).get("RecordingStartTime", "")))
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return None
-
-
-@periodic("vault.sweep_orphans", every=lambda settings: settings.sweep_every_minutes * 60)
-def sweep_orphans_job(context: JobContext) -> int:
-    """Remove vault objects whose recording row never committed, after the grace period."""
-    settings = context.settings
-    return len(sweep(settings, context.db, timedelta(minutes=settings.orphan_grace_minutes)))
-
-
-def sweep(
-    settings: Settings, db: Database, grace: timedelta, actor: str = SWEEPER_ACTOR
-) -> list[str]:
-    """Sweep orphans and stale writes older than `grace`; audit what went. Returns the keys."""
-
-    def committed(key: str) -> bool:  # a fresh read per key: never an old snapshot
-        with db.reading() as session:
-            found = session.execute(select(Recording.id).where(Recording.object_key == key))
-            return found.first() is not None
-
-    store = vault_for(settings).store
-    deleted = sweep_orphans(store, committed, older_than=grace, prefix=OBJECT_PREFIX)
-    spooled = _sweep_spool(settings.data_dir / "spool", grace)
-    for start in range(0, len(deleted), AUDIT_BATCH):
-        batch = deleted[start : start + AUDIT_BATCH]
-        with db.unit_of_work() as session:
-            audit.record(
-                session,
-                actor=actor,
-                action="vault.orphans_swept",
-                target=f"vault:{settings.vault_store}",
-                reason=f"no committed recording refers to them after {grace} (crashed intake)",
-                data={"keys": batch, "count": len(batch), "spool_dirs_removed": spooled},
-            )
-    return deleted
-
-
-def _sweep_spool(spool: Path, grace: timedelta) -> int:
-    """Working directories of trimmed intakes whose process died (untouched for `grace`)."""
-    cutoff, removed = (clock.now() - grace).timestamp(), 0
-    for work in spool.glob(".intake-*") if spool.is_dir() else ():
-        try:
-            touched = max(path.stat().st_mtime for path in [work, *work.iterdir()])
-        except OSError:  # its intake just finished and removed it
-            continue
-        if touched < cutoff:
-            shutil.rmtree(work, ignore_errors=True)
-            removed += 1
-    return removed
