@@ -44,6 +44,9 @@ class RecordingOut(BaseModel):
     jurisdictions: list[str]
     pauses: list[dict[str, Any]]
     started_at: datetime
+    verified_at: datetime | None
+    damaged_at: datetime | None
+    damage: str | None
     parties: list[RecordingParty]
 
 
