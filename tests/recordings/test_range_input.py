@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from callwarden.kit.errors import CallwardenError
-from callwarden.vault.playback import parse_range
+from callwarden.recordings.playback import parse_range
 
 
 @pytest.mark.parametrize(

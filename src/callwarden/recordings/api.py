@@ -1,4 +1,4 @@
-"""Routes for the vault: upload (streamed), search, metadata, playback with Range, export."""
+"""Routes for recordings: upload (streamed), search, metadata, playback with Range, export."""
 
 from __future__ import annotations
 
@@ -21,6 +21,17 @@ from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import Forbidden, InvalidInput
 from callwarden.kit.inputs import QueryTimestamp, RequestModel
+from callwarden.recordings import intake, service
+from callwarden.recordings.bridge import BodyBridge
+from callwarden.recordings.integrity import INTEGRITY_FAILURES, RecordingDamaged, record_damage
+from callwarden.recordings.schemas import (
+    AssignmentOut,
+    RecordingOut,
+    RecordingPage,
+    SearchFilter,
+    describe,
+)
+from callwarden.recordings.upload import IntakeRequest
 from callwarden.server.deps import (
     database,
     principal,
@@ -30,13 +41,7 @@ from callwarden.server.deps import (
     settings,
 )
 from callwarden.server.openapi import problem_responses
-from callwarden.vault import intake, service
-from callwarden.vault.bridge import BodyBridge
-from callwarden.vault.errors import RecordingDamaged
-from callwarden.vault.integrity import INTEGRITY_FAILURES, record_damage
 from callwarden.vault.runtime import vault_for
-from callwarden.vault.schemas import AssignmentOut, RecordingOut, RecordingPage
-from callwarden.vault.views import describe
 
 router = APIRouter(tags=["recordings"])
 log = logging.getLogger(__name__)
@@ -125,7 +130,7 @@ async def upload(
     """
     if started_at is not None and started_at.tzinfo is None:
         raise InvalidInput("started_at needs a time zone, e.g. 2026-11-27T10:00:00Z")
-    wanted = intake.IntakeRequest(
+    wanted = IntakeRequest(
         call_id=call_id,
         idempotency_key=key,
         channel_map=tuple(part.strip() for part in channel_map.split(",")) if channel_map else (),
@@ -165,7 +170,7 @@ def search(
     session: Session = Depends(read_session),
 ) -> dict[str, Any]:
     """Recordings you may see, filtered; page with `after=<next_after>`."""
-    where = service.SearchFilter(
+    where = SearchFilter(
         number=number,
         agent=agent,
         team=team,
