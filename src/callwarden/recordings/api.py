@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from callwarden.calls import service as calls
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.policies import deny
@@ -130,6 +131,9 @@ async def upload(
     """
     if started_at is not None and started_at.tzinfo is None:
         raise InvalidInput("started_at needs a time zone, e.g. 2026-11-27T10:00:00Z")
+    # Uploads are scoped like every other look at a call: an integration reaches only the calls
+    # it created, and another source's call is answered as not there, before a byte is read.
+    await anyio.to_thread.run_sync(lambda: _reachable_call(db, who, call_id))
     wanted = IntakeRequest(
         call_id=call_id,
         idempotency_key=key,
@@ -148,6 +152,11 @@ async def upload(
     finally:
         await body.stop()
     return JSONResponse(result.recording, status_code=201 if result.created else 200)
+
+
+def _reachable_call(db: Database, who: Principal, call_id: str) -> None:
+    with db.reading() as session:
+        calls.get_call(session, who, call_id)
 
 
 @router.get("/v1/recordings", response_model=RecordingPage)
