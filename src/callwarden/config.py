@@ -119,7 +119,23 @@ class Settings(BaseSettings):
     audit_checkpoint_lock_days: int = Field(
         default=3653, ge=1, description="S3 Object Lock retention of each checkpoint object."
     )
+    # Process tuning (applied by `tuning.py`, which says what measurement chose each default).
     request_threads: int = Field(default=8, ge=1, le=200, description="Threads for blocking work.")
+    switch_interval_seconds: float = Field(
+        default=0.0005,
+        gt=0,
+        le=1,
+        description="How often the interpreter lets another thread run (Python's default 0.005).",
+    )
+    gc_thresholds: tuple[int, int, int] = Field(
+        default=(50_000, 50, 1_000),
+        description="The garbage collector's generation thresholds in the server, as JSON "
+        "(`[700, 10, 10]` is Python's default).",
+    )
+    gc_freeze: bool = Field(
+        default=True,
+        description="Move what start-up loaded out of the garbage collector's reach.",
+    )
     token_ttl_hours: int = Field(
         default=12, ge=1, le=24 * 366, description="Lifetime of login tokens."
     )
