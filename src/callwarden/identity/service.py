@@ -158,6 +158,16 @@ def _team(session: Session, name: str | None) -> Team | None:
     return found
 
 
+def find_user(session: Session, username: str) -> User | None:
+    """The user called `username`, or None (for other domains, which read no identity table)."""
+    return repository.user_by_username(session, username)
+
+
+def find_team(session: Session, name: str) -> Team | None:
+    """The team called `name`, or None."""
+    return repository.team_by_name(session, name)
+
+
 def user_named(session: Session, username: str) -> User:
     """The user called `username`, or NotFound."""
     user = repository.user_by_username(session, username)
