@@ -10,6 +10,7 @@ from pathlib import Path
 import anyio
 import anyio.to_thread
 import pytest
+from pydantic import ValidationError
 
 from callwarden.config import Settings
 from callwarden.tuning import apply_tuning, limit_request_threads, settle_heap
@@ -52,11 +53,17 @@ def test_settle_heap_can_leave_the_heap_unfrozen(tmp_path: Path, restored: None)
 def test_the_thresholds_are_read_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("CALLWARDEN_GC_THRESHOLDS", "[700, 10, 10]")
+    monkeypatch.setenv("CALLWARDEN_GC_THRESHOLDS", "700,10,10")
     monkeypatch.setenv("CALLWARDEN_SWITCH_INTERVAL_SECONDS", "0.005")
     settings = Settings(data_dir=tmp_path)
     assert settings.gc_thresholds == (700, 10, 10)
     assert settings.switch_interval_seconds == 0.005
+    for written in ("[700, 10, 10]", "(700, 10, 10)"):  # JSON, or a tuple printed by Python
+        monkeypatch.setenv("CALLWARDEN_GC_THRESHOLDS", written)
+        assert Settings(data_dir=tmp_path).gc_thresholds == (700, 10, 10)
+    monkeypatch.setenv("CALLWARDEN_GC_THRESHOLDS", "700,10")
+    with pytest.raises(ValidationError):
+        Settings(data_dir=tmp_path)
 
 
 def test_limit_request_threads_caps_anyio_worker_threads(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from callwarden.kit.errors import ConfigurationError
 
@@ -127,10 +127,10 @@ class Settings(BaseSettings):
         le=1,
         description="How often the interpreter lets another thread run (Python's default 0.005).",
     )
-    gc_thresholds: tuple[int, int, int] = Field(
+    gc_thresholds: Annotated[tuple[int, int, int], NoDecode] = Field(
         default=(50_000, 50, 1_000),
-        description="The garbage collector's generation thresholds in the server, as JSON "
-        "(`[700, 10, 10]` is Python's default).",
+        description="The garbage collector's generation thresholds in the server, three "
+        "numbers (`700,10,10` is Python's default).",
     )
     gc_freeze: bool = Field(
         default=True,
@@ -164,6 +164,14 @@ class Settings(BaseSettings):
         if url is not None and url.startswith("postgresql://"):
             return "postgresql+psycopg://" + url.removeprefix("postgresql://")
         return url
+
+    @field_validator("gc_thresholds", mode="before")
+    @classmethod
+    def _three_numbers(cls, value: object) -> object:
+        """`50000,50,1000` from the environment; brackets as in JSON or Python are accepted."""
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.strip("[]() ").split(","))
+        return value
 
     @cached_property
     def resolved_database_url(self) -> str:
