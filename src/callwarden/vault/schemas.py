@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class RecordingParty(BaseModel):
@@ -41,6 +41,9 @@ class RecordingOut(BaseModel):
     pauses: list[dict[str, Any]]
     started_at: datetime
     parties: list[RecordingParty]
+    verified_at: datetime | None = Field(description="The last full integrity check.")
+    damaged_at: datetime | None = Field(description="When an integrity failure was first met.")
+    damage: str | None = Field(description="What failed, while the recording is marked damaged.")
 
 
 class RecordingPage(BaseModel):
