@@ -26,9 +26,11 @@ run: $(STAMP)
 ## Lint, type-check and run the whole suite (PostgreSQL and S3 tests start their own servers).
 test: $(STAMP) lint typecheck pytest
 
+## Style, formatting, and the import contracts in pyproject.toml (dependencies point down).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

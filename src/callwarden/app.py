@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -44,6 +43,7 @@ from callwarden.server.middleware import (
 )
 from callwarden.server.openapi import install_openapi
 from callwarden.server.problems import install_problem_handlers
+from callwarden.tuning import limit_request_threads, settle_heap
 from callwarden.verification.api import router as verification_router
 
 DESCRIPTION = (
@@ -89,18 +89,9 @@ def _jobs_lifespan(settings: Settings, db: Database, enabled: bool) -> Any:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Few request threads: each holds the GIL for its Python work, and with SQLite's single
-        # writer more threads only add contention (the writer loses the GIL to readers).
-        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
-        # Everything loaded at start-up (the law, the policy, the modules) lives for the whole
-        # process: loading it now spares the first request, and moving it out of the
-        # collector's reach keeps full collections short.
+        limit_request_threads(settings)  # tuning.py says why each of these
         await anyio.to_thread.run_sync(_load_what_decisions_need, db)
-        gc.collect()
-        gc.freeze()
-        # Requests make short-lived objects by the thousand; collecting the young generation
-        # less often, and the old one rarely, keeps pauses out of the latency tail.
-        gc.set_threshold(50_000, 50, 1_000)
+        settle_heap(settings)
         if not enabled:
             yield
             return

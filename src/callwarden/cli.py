@@ -8,7 +8,6 @@ import what they use inside their bodies.
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 import typer
@@ -177,6 +176,7 @@ def _serve(settings: Settings, workers: int) -> None:
     import uvicorn
 
     from callwarden.runtime import open_database
+    from callwarden.tuning import apply_tuning
 
     if settings.jobs_backend == "procrastinate":  # its workers run the jobs; PostgreSQL only
         from callwarden.jobs_queue import require_postgres
@@ -191,9 +191,7 @@ def _serve(settings: Settings, workers: int) -> None:
         f"(API docs at /docs; stop with Ctrl-C)",
         highlight=False,
     )
-    # Request threads hand the GIL back and forth; a shorter switch interval keeps a thread that
-    # holds the database's write lock from waiting 5 ms for the interpreter.
-    sys.setswitchinterval(0.0005)
+    apply_tuning(settings)  # the interpreter's switch interval (tuning.py says why)
     uvicorn.run(
         "callwarden.app:create_app",
         factory=True,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from callwarden.kit.errors import ConfigurationError
 
@@ -119,7 +119,23 @@ class Settings(BaseSettings):
     audit_checkpoint_lock_days: int = Field(
         default=3653, ge=1, description="S3 Object Lock retention of each checkpoint object."
     )
+    # Process tuning (applied by `tuning.py`, which says what measurement chose each default).
     request_threads: int = Field(default=8, ge=1, le=200, description="Threads for blocking work.")
+    switch_interval_seconds: float = Field(
+        default=0.0005,
+        gt=0,
+        le=1,
+        description="How often the interpreter lets another thread run (Python's default 0.005).",
+    )
+    gc_thresholds: Annotated[tuple[int, int, int], NoDecode] = Field(
+        default=(50_000, 50, 1_000),
+        description="The garbage collector's generation thresholds in the server, three "
+        "numbers (`700,10,10` is Python's default).",
+    )
+    gc_freeze: bool = Field(
+        default=True,
+        description="Move what start-up loaded out of the garbage collector's reach.",
+    )
     token_ttl_hours: int = Field(
         default=12, ge=1, le=24 * 366, description="Lifetime of login tokens."
     )
@@ -148,6 +164,14 @@ class Settings(BaseSettings):
         if url is not None and url.startswith("postgresql://"):
             return "postgresql+psycopg://" + url.removeprefix("postgresql://")
         return url
+
+    @field_validator("gc_thresholds", mode="before")
+    @classmethod
+    def _three_numbers(cls, value: object) -> object:
+        """`50000,50,1000` from the environment; brackets as in JSON or Python are accepted."""
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.strip("[]() ").split(","))
+        return value
 
     @cached_property
     def resolved_database_url(self) -> str:

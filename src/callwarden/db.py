@@ -1,4 +1,4 @@
-"""Database engine and the unit of work.
+"""Database engine and the unit of work (and, by name, the separate one kept on failure).
 
 SQLite runs in WAL mode. Writing transactions begin IMMEDIATE, so concurrent writers queue on
 the database lock instead of failing half-way (the audit chain relies on writers being
@@ -73,6 +73,7 @@ class Database:
         self._writer: AbstractContextManager[Any] = (
             threading.Lock() if self.is_sqlite else nullcontext()
         )
+        self._open_here = threading.local()  # units of work this thread has open
         self._read_engine = (
             make_engine(url, immediate=False, auto_checkpoint=not background, **options)
             if self.is_sqlite
@@ -112,6 +113,8 @@ class Database:
         """
         with self._writer:
             session = self._sessions()
+            depth = getattr(self._open_here, "depth", 0)
+            self._open_here.depth = depth + 1
             try:
                 yield session
                 session.commit()
@@ -119,12 +122,31 @@ class Database:
                 session.rollback()
                 raise
             finally:
+                self._open_here.depth = depth
                 session.close()
         for hook in self.after_commit:
             try:
                 hook(session.info)
             except Exception:  # the unit of work has committed: never report it as failed
                 log.exception("after-commit hook %s failed", getattr(hook, "__name__", hook))
+
+    @contextmanager
+    def separate_unit_of_work(self, reason: str) -> Iterator[Session]:
+        """A unit of work of its own, kept whatever becomes of the request that needed it.
+
+        For what must stay written while the caller's work fails: a refused attempt
+        (`access.denied`), a refused call event kept as a violation, unauthenticated refusals
+        and their counts, a provider callback for an unknown call. The API route, CLI command
+        or job opens it (services never do), after its own unit of work has ended: opened
+        inside one on the same thread it would wait for the write lock (SQLite) or the audit
+        chain's head (PostgreSQL) that the caller holds, so that is refused at once.
+        `reason` says why the write stands apart; it is kept in the session's `info`.
+        """
+        if getattr(self._open_here, "depth", 0):
+            raise RuntimeError(f"a separate unit of work ({reason}) inside an open one")
+        with self.unit_of_work() as session:
+            session.info["separate_because"] = reason
+            yield session
 
     @property
     def read_engine(self) -> Engine:

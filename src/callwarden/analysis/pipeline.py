@@ -17,19 +17,22 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from callwarden.analysis import dtmf, notice, speech
 from callwarden.analysis.audio import Audio, Source, at_analysis_rate, decode, from_array
-from callwarden.analysis.dtmf import DtmfSettings, Keypress
+from callwarden.analysis.dtmf import DtmfSettings, Keypress, detect_channel
 from callwarden.analysis.features import Spectrogram, spectrogram
-from callwarden.analysis.fingerprint import CHUNK, FRAME_S
+from callwarden.analysis.fingerprint import CHUNK, FRAME_S, fingerprint
 from callwarden.analysis.notice import (
     DEFAULT_THRESHOLD,
     TOLERANCE,
     NoticeMatch,
     Prompt,
+    RecordingIndex,
+    index_recording,
+    match_features,
     prepare_prompt,
 )
 from callwarden.analysis.speech import SpeechReport, SpeechSettings
+from callwarden.analysis.speech import report as speech_report
 from callwarden.kit.errors import InvalidInput
 
 
@@ -86,14 +89,14 @@ def _match_prompts(
     if latest_start_s is not None:  # only the start of the call can hold a prompt that counts
         longest = max(prompt.lead_s + prompt.length * FRAME_S for prompt in prepared.values())
         frames = int((latest_start_s + longest) / FRAME_S) + TOLERANCE + 2
-    features = [notice.fingerprint(spec.head(frames)) for spec in spectra]
-    indexes: dict[int, list[notice.RecordingIndex]] = {}
+    features = [fingerprint(spec.head(frames)) for spec in spectra]
+    indexes: dict[int, list[RecordingIndex]] = {}
     matches = {}
     for name, prompt in prepared.items():
         chunk = min(CHUNK, prompt.length)
         if chunk not in indexes:
-            indexes[chunk] = [notice.index_recording(channel, chunk) for channel in features]
-        matches[name] = notice.match_features(
+            indexes[chunk] = [index_recording(channel, chunk) for channel in features]
+        matches[name] = match_features(
             indexes[chunk], prompt, threshold=threshold, latest_start_s=latest_start_s
         )
     return matches
@@ -121,9 +124,9 @@ def analyse_recording(
     spectra = [spectrogram(column) for column in columns]
     keypresses: list[Keypress] = []
     for channel, (column, spec) in enumerate(zip(columns, spectra, strict=True)):
-        keypresses += dtmf.detect_channel(column, channel, spec, dtmf_settings)
+        keypresses += detect_channel(column, channel, spec, dtmf_settings)
     keypresses.sort(key=lambda press: (press.start_s, press.channel))
-    activity = speech.report(spectra, audio.duration_s, speech_settings)
+    activity = speech_report(spectra, audio.duration_s, speech_settings)
     matches = _match_prompts(spectra, prompts or {}, notice_threshold, notice_latest_start_s)
     return RecordingAnalysis(
         duration_s=audio.duration_s,

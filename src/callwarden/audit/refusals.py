@@ -46,6 +46,9 @@ class _Window:
     subjects: set[str] = field(default_factory=set)
 
 
+KEPT_WHILE_REFUSED = "an unauthenticated refusal is kept while the request fails"
+
+
 class RefusalTally:
     """Writes the first refusal per source and window, and a count of the rest."""
 
@@ -88,7 +91,7 @@ class RefusalTally:
                     window.subjects.add(subject[:64])
         if first is None and not closed:
             return
-        with self.db.unit_of_work() as session:
+        with self.db.separate_unit_of_work(KEPT_WHILE_REFUSED) as session:
             for done in closed:
                 _write_summary(session, done)
             if first is not None:
@@ -101,7 +104,7 @@ class RefusalTally:
         with self._lock:
             closed = self._take_closed(clock.now(), everything=everything)
         if closed:
-            with self.db.unit_of_work() as session:
+            with self.db.separate_unit_of_work(KEPT_WHILE_REFUSED) as session:
                 for done in closed:
                     _write_summary(session, done)
 

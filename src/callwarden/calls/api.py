@@ -82,7 +82,8 @@ def report_event(
     except (service.EventRefused, NotFound) as refusal:
         repeated = refusal.extra.get("repeated", False)
         if not repeated:
-            with db.unit_of_work() as session:
+            kept = "a refused event is kept as a violation while the request fails"
+            with db.separate_unit_of_work(kept) as session:
                 service.record_violation(session, who, call_id, event, refusal.detail)
         raise
     return JSONResponse(content, status_code=200 if result.duplicate else 201)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from callwarden.identity import repository as identities
+from callwarden.identity import service as identities
 from callwarden.kit.errors import InvalidInput
 
 
@@ -20,11 +20,11 @@ def agent_and_team(
     agent_user_id: str | None = None
     team_id: str | None = None
     if agent:
-        user = identities.user_by_username(session, agent)
+        user = identities.find_user(session, agent)
         if user is None:
             raise InvalidInput(f"unknown agent {agent!r}: no such user")
         agent_user_id, team_id = user.id, user.team_id
     if team_id is None and agent_team:
-        team = identities.team_by_name(session, agent_team)
+        team = identities.find_team(session, agent_team)
         team_id = team.id if team is not None else None
     return agent_user_id, team_id

@@ -323,6 +323,16 @@ def record_recording_violation(
     )
 
 
+def find_call(session: Session, call_id: str) -> Call | None:
+    """The call, or None, whoever may see it: for checks the system runs, not for people."""
+    return repository.get(session, call_id)
+
+
+def ledger_events(session: Session, call_id: str) -> list[CallEvent]:
+    """Every event reported on the call, accepted or refused, in the order they came."""
+    return repository.events(session, call_id)
+
+
 def get_call(session: Session, principal: Principal, call_id: str) -> Call:
     """The call if the principal may read it; one out of reach is answered as not there."""
     require(principal, "calls.read")

@@ -158,22 +158,22 @@ def _team(session: Session, name: str | None) -> Team | None:
     return found
 
 
+def find_user(session: Session, username: str) -> User | None:
+    """The user called `username`, or None (for other domains, which read no identity table)."""
+    return repository.user_by_username(session, username)
+
+
+def find_team(session: Session, name: str) -> Team | None:
+    """The team called `name`, or None."""
+    return repository.team_by_name(session, name)
+
+
 def user_named(session: Session, username: str) -> User:
     """The user called `username`, or NotFound."""
     user = repository.user_by_username(session, username)
     if user is None:
         raise NotFound(f"no user named {username!r}")
     return user
-
-
-def find_user(session: Session, username: str) -> User | None:
-    """The user called `username`, if there is one (for filters and lookups that allow none)."""
-    return repository.user_by_username(session, username)
-
-
-def find_team(session: Session, name: str) -> Team | None:
-    """The team called `name`, if there is one."""
-    return repository.team_by_name(session, name)
 
 
 def list_users(session: Session, principal: Principal) -> list[User]:

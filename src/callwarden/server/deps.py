@@ -103,7 +103,7 @@ async def principal(who: Principal = Depends(principal_changing_password)) -> Pr
 
 def record_denial(db: Database, who: Principal, action: str, target: str, verdict: Verdict) -> None:
     """Keep a refused attempt in the audit trail, committed on its own."""
-    with db.unit_of_work() as session:
+    with db.separate_unit_of_work("a refused attempt is kept while the request fails") as session:
         audit.record(
             session,
             actor=who.actor,

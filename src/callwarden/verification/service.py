@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from callwarden.analysis import Prompt, analyse_recording, prepare_prompt
 from callwarden.audit import service as audit
-from callwarden.calls import repository as calls
+from callwarden.calls import service as calls
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import NotFound
@@ -58,7 +58,7 @@ def ledger_facts(
 ) -> LedgerFacts:
     """What the consent ledger says should be in this recording's audio."""
     fallback = _played_script(session, call)
-    events = [event for event in calls.events(session, call.id) if event.accepted]
+    events = [event for event in calls.ledger_events(session, call.id) if event.accepted]
     notices: dict[str | None, LedgerEvidence] = {}
     for event in events:
         if event.kind == "notice_played":
@@ -102,7 +102,7 @@ def examine(
 ) -> Outcome:
     """Decrypt, analyse and compare with the ledger; optionally redact keypresses left in."""
     recording = session.get(Recording, recording_id)
-    call = calls.get(session, recording.call_id) if recording else None
+    call = calls.find_call(session, recording.call_id) if recording else None
     key = session.get(DataKey, recording_id)
     if recording is None or call is None or key is None or key.wrapped is None:
         raise NotFound(f"no analysable recording {recording_id!r}")

@@ -124,7 +124,9 @@ def recording_status(
         with db.unit_of_work() as session:
             outcome = recordings.record_status(session, status, signed.params)
     except recordings.UnknownCall as unknown:
-        recordings.audit_unknown_call(db, status, unknown.detail)
+        kept = "a callback for an unknown call is kept while it is refused"
+        with db.separate_unit_of_work(kept) as session:
+            recordings.audit_unknown_call(session, status, unknown.detail)
         raise
     except IntegrityError:
         with db.reading() as session:  # two deliveries at once: the other one stored it

@@ -21,7 +21,6 @@ from callwarden.calls.adapters.twilio.conversation import report
 from callwarden.calls.adapters.twilio.params import RecordingStatusIn
 from callwarden.calls.adapters.twilio.webhook import TWILIO
 from callwarden.calls.schemas import EventKind
-from callwarden.db import Database
 from callwarden.kit import clock
 from callwarden.kit.errors import NotFound
 from callwarden.models import Call, ProviderRecording
@@ -117,14 +116,14 @@ def _why(status: RecordingStatusIn) -> str | None:
     return None
 
 
-def audit_unknown_call(db: Database, status: RecordingStatusIn, reason: str) -> None:
-    """A signed callback for a call we never saw: keep it where an auditor looks."""
-    with db.unit_of_work() as session:
-        audit.record(
-            session,
-            actor=TWILIO.actor,
-            action="twilio.unknown_call",
-            target=f"twilio-call:{status.call_sid}",
-            reason=reason,
-            data={"recording_sid": status.recording_sid, "status": status.status},
-        )
+def audit_unknown_call(session: Session, status: RecordingStatusIn, reason: str) -> None:
+    """A signed callback for a call we never saw: keep it where an auditor looks (the route
+    writes it in a separate unit of work, as the callback itself is refused)."""
+    audit.record(
+        session,
+        actor=TWILIO.actor,
+        action="twilio.unknown_call",
+        target=f"twilio-call:{status.call_sid}",
+        reason=reason,
+        data={"recording_sid": status.recording_sid, "status": status.status},
+    )

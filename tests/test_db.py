@@ -1,0 +1,45 @@
+"""The separate unit of work: kept while the caller fails, never opened inside the caller's."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from callwarden.audit import service as audit
+from callwarden.db import Database
+from callwarden.models import AuditEvent
+
+
+class RequestFailed(Exception):
+    pass
+
+
+def _events(db: Database) -> int:
+    with db.reading() as session:
+        return int(session.execute(select(func.count()).select_from(AuditEvent)).scalar_one())
+
+
+def test_a_separate_unit_of_work_is_kept_while_the_request_fails(db: Database) -> None:
+    before = _events(db)
+    with pytest.raises(RequestFailed):
+        try:
+            with db.unit_of_work() as session:
+                audit.record(session, actor="test", action="test.attempt", target="t:1")
+                raise RequestFailed
+        except RequestFailed:
+            with db.separate_unit_of_work("the refusal is kept") as session:
+                assert session.info["separate_because"] == "the refusal is kept"
+                audit.record(session, actor="test", action="access.denied", target="t:1")
+            raise
+    assert _events(db) == before + 1  # the refusal, not the attempt
+
+
+def test_a_separate_unit_of_work_inside_an_open_one_is_refused(db: Database) -> None:
+    with (
+        db.unit_of_work(),
+        pytest.raises(RuntimeError, match="inside an open one"),
+        db.separate_unit_of_work("would wait for the caller's lock"),
+    ):
+        pass
+    with db.separate_unit_of_work("after it ended, it opens"):
+        pass
