@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
+from callwarden.kit.inputs import QueryTimestamp
 from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.server.deps import database, requires
 from callwarden.server.paging import Cursor, Limit
@@ -44,8 +45,8 @@ def list_findings(
     ),
     recording_id: str | None = Query(default=None, max_length=40),
     call_id: str | None = Query(default=None, max_length=40),
-    since: datetime | None = Query(default=None, alias="from", description="Inclusive."),
-    until: datetime | None = Query(default=None, alias="to", description="Exclusive."),
+    since: QueryTimestamp | None = Query(default=None, alias="from", description="Inclusive."),
+    until: QueryTimestamp | None = Query(default=None, alias="to", description="Exclusive."),
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
     who: Principal = Depends(requires("findings.read")),
