@@ -47,7 +47,8 @@ from callwarden.db import Database
 from callwarden.identity import service as identity
 from callwarden.identity.principal import SYSTEM
 from callwarden.kit import clock
-from callwarden.vault import intake
+from callwarden.recordings import intake
+from callwarden.recordings.upload import IntakeRequest
 from callwarden.vault.format import new_data_key
 from callwarden.vault.media import MediaSniffer
 from callwarden.vault.runtime import vault_for
@@ -100,7 +101,7 @@ def library(settings: Settings, size: int, block: bytes, repeat: int) -> float:
     vault, call_id, runs = vault_for(settings), make_call(db), iter(range(repeat))
 
     def ingest() -> None:
-        request = intake.IntakeRequest(call_id, idempotency_key=f"lib-{next(runs)}")
+        request = IntakeRequest(call_id, idempotency_key=f"lib-{next(runs)}")
         spool = settings.data_dir / "spool"
         intake.ingest(db, vault, SYSTEM, request, wav_stream(size, block), spool)
 

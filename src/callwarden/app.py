@@ -33,6 +33,7 @@ from callwarden.law.knowledge import load_knowledge_base
 from callwarden.migrate import current_revision, head_revision
 from callwarden.policy.api import router as policy_router
 from callwarden.policy.service import active_compiled
+from callwarden.recordings.api import router as recordings_router
 from callwarden.server.deps import database
 from callwarden.server.docs import install_docs
 from callwarden.server.middleware import (
@@ -43,7 +44,6 @@ from callwarden.server.middleware import (
 )
 from callwarden.server.openapi import install_openapi
 from callwarden.server.problems import install_problem_handlers
-from callwarden.vault.api import router as vault_router
 from callwarden.verification.api import router as verification_router
 
 DESCRIPTION = (
@@ -178,7 +178,7 @@ def create_app(
     app.include_router(decisions_router)
     app.include_router(calls_router)
     app.include_router(twilio_router)
-    app.include_router(vault_router)
+    app.include_router(recordings_router)
     app.include_router(verification_router)
     install_docs(app)
     install_openapi(app)

@@ -21,7 +21,7 @@ from callwarden.cli_support import (
     new_app,
     print_page,
 )
-from callwarden.vault.sweep_cli import sweep_command
+from callwarden.recordings.sweep_cli import sweep_command
 
 if TYPE_CHECKING:
     from callwarden.config import Settings
@@ -58,13 +58,13 @@ class RootGroup(LazyGroup):
             "given).",
         ),
         "calls": ("callwarden.calls.cli:app", "Show calls and their consent ledger."),
-        "recordings": ("callwarden.vault.import_cli:app", "Import recordings into the vault."),
+        "recordings": ("callwarden.recordings.cli:app", "Import recordings into the vault."),
         "keys": (
-            "callwarden.vault.keys_cli:app",
+            "callwarden.recordings.cli:keys_app",
             "Rotate and inspect the vault's key-encryption keys.",
         ),
         "vault": (
-            "callwarden.vault.verify_cli:app",
+            "callwarden.recordings.cli:vault_app",
             "Check the sealed recordings in the vault.",
         ),
         "findings": (

@@ -46,8 +46,7 @@ from callwarden.kit.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 JOB_MODULES = (
-    "callwarden.vault.tasks",
-    "callwarden.vault.verify_job",
+    "callwarden.recordings.tasks",
     "callwarden.verification.tasks",
     "callwarden.audit.tasks",
 )

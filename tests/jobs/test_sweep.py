@@ -12,8 +12,8 @@ from callwarden.db import Database
 from callwarden.jobs import Runner
 from callwarden.kit import clock
 from callwarden.models import AuditEvent
+from callwarden.recordings.orphans import sweep
 from callwarden.vault.runtime import vault_for
-from callwarden.vault.tasks import sweep
 from tests.recordings.conftest import objects, recorded_call
 from tests.support.audio import wav
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from callwarden.db import Database
 from callwarden.identity import service as identity
 from callwarden.models import Recording, RecordingAssignment
-from callwarden.vault.access import may_see, visible
+from callwarden.recordings.access import may_see
+from callwarden.recordings.repository import visible
 from tests.recordings.conftest import CALIFORNIA, recorded_call
 from tests.support.audio import wav
 

@@ -15,7 +15,8 @@ from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.kit.errors import Conflict
 from callwarden.models import AuditEvent, Recording
-from callwarden.vault import intake
+from callwarden.recordings import intake
+from callwarden.recordings.upload import IntakeRequest
 from callwarden.vault.runtime import vault_for
 from tests.recordings.conftest import objects, recorded_call
 from tests.support.audio import wav
@@ -86,7 +87,7 @@ def test_the_same_key_stored_meanwhile_answers_with_that_recording(
     call = recorded_call(api, people["pbx"])
     pbx = Principal(actor="user:pbx", role=Role.INTEGRATION)
     vault, spool = vault_for(vault_settings), vault_settings.data_dir / "spool"
-    request = intake.IntakeRequest(call_id=call.call_id, idempotency_key="race")
+    request = IntakeRequest(call_id=call.call_id, idempotency_key="race")
     audio, other = wav(2.0), wav(2.0, seed=9)
     winners: list[intake.IntakeResult] = []
 
@@ -99,7 +100,7 @@ def test_the_same_key_stored_meanwhile_answers_with_that_recording(
     assert winners[0].created and not late.created
     assert late.recording == winners[0].recording
     other_call = recorded_call(api, people["pbx"])
-    request = intake.IntakeRequest(call_id=other_call.call_id, idempotency_key="race")
+    request = IntakeRequest(call_id=other_call.call_id, idempotency_key="race")
     with pytest.raises(Conflict, match="different upload"):
         intake.ingest(db, vault, pbx, request, overtaken(other, audio), spool)
     assert counts(db) == (2, 2) and len(objects(vault_settings)) == 2

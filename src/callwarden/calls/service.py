@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from callwarden.audit import service as audit
 from callwarden.calls import machine, owners, parties, plan, repository
 from callwarden.calls.access import visible
+from callwarden.calls.admission import (
+    LEDGER_KINDS,
+    Admission,
+    admit,
+    pause_intervals,
+    recording_start_time,
+)
 from callwarden.calls.schemas import CallCreate, EventIn
+from callwarden.calls.snapshot import CallSnapshot
 from callwarden.decisions import service as decisions
 from callwarden.decisions.facts import CallFactsIn
 from callwarden.identity.policies import require
@@ -338,3 +346,35 @@ def list_calls(
     query, so `limit` counts only calls they may see)."""
     require(principal, "calls.read")
     return repository.find(session, visible(principal), since, until, state, cursor, limit)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingAdmission:
+    """The consent ledger's answer for one recording of a call: the call as plain values, when
+    the recording began (as declared, else the ledger's `recording_started`), and the verdict."""
+
+    call: CallSnapshot
+    started_at: datetime
+    admission: Admission
+
+
+def admit_recording(
+    session: Session, call_id: str, declared_start: datetime | None
+) -> RecordingAdmission | None:
+    """Whether the ledger lets a recording of this call be kept; None when there is no call.
+
+    Plain rows only (two or three selects): intake asks this for every upload.
+    """
+    call = repository.snapshot(session, call_id)
+    if call is None:
+        return None
+    events = repository.accepted_events(session, call.id, LEDGER_KINDS)
+    started_at = recording_start_time(events, declared_start, call.started_at)
+    return RecordingAdmission(call, started_at, admit(call, events, started_at))
+
+
+def recording_pauses(
+    session: Session, call_id: str, recording_start: datetime
+) -> list[dict[str, object]]:
+    """The call's pauses as offsets into a recording that began at `recording_start`."""
+    return pause_intervals(repository.pauses(session, call_id), recording_start)

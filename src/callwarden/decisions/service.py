@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
@@ -87,3 +87,18 @@ def get_decision(session: Session, principal: Principal, decision_id: str) -> De
     if row is None or not (reach(principal).everything or row.requested_by == principal.actor):
         raise NotFound(f"no decision {decision_id!r}")
     return row
+
+
+_DECISIONS = cast(Table, DecisionRecord.__table__)
+_OUTCOME = select(_DECISIONS.c.outcome).where(_DECISIONS.c.id == bindparam("decision_id"))
+
+
+def purposes_of(session: Session, decision_id: str) -> list[str]:
+    """The purposes a stored decision records for (what a recording of its call is kept for).
+
+    One column by a compiled statement, not the ORM row: intake asks this for every upload.
+    """
+    outcome = (
+        session.connection().execute(_OUTCOME, {"decision_id": decision_id}).scalar_one_or_none()
+    )
+    return list(outcome.get("purposes", [])) if outcome else []

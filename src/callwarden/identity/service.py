@@ -167,6 +167,16 @@ def user_named(session: Session, username: str) -> User:
     return user
 
 
+def find_user(session: Session, username: str) -> User | None:
+    """The user called `username`, if there is one (for filters and lookups that allow none)."""
+    return repository.user_by_username(session, username)
+
+
+def find_team(session: Session, name: str) -> Team | None:
+    """The team called `name`, if there is one."""
+    return repository.team_by_name(session, name)
+
+
 def list_users(
     session: Session, principal: Principal, cursor: str | None = None, limit: int = DEFAULT_LIMIT
 ) -> Slice[User]:

@@ -1,5 +1,8 @@
-"""The vault: envelope-encrypted recordings in a blob store.
+"""The vault: a library for envelope-encrypted recordings in a blob store.
 
-Pure core only here (no database, no web): `format`/`reading` seal and open recordings,
-`keyring`/`wrapping` protect data keys, `stores` hold the sealed bytes.
+Values in, values out; no database, no web, no domain. `format`, `sealing` and `reading` seal
+and open recordings (AES-256-GCM in authenticated chunks), `wrapping` and `keyring` protect the
+data keys, `stores` hold the sealed bytes (filesystem, S3) and find orphans, `media` and
+`frames` recognise the audio, `trimming` cuts it. `runtime` opens the configured vault from
+the settings. The rows that say what each recording is belong to the recordings domain.
 """

@@ -49,13 +49,6 @@ class TamperedChunk(VaultIntegrityError):
     code = "vault_tampered_chunk"
 
 
-class RecordingDamaged(CallwardenError):
-    """What a player is told when a recording fails its integrity check: the failure was
-    audited and the recording marked damaged (`extra['failure']` names the kind of failure)."""
-
-    status, code, title = 409, "recording_damaged", "Recording damaged"
-
-
 class KeyUnwrapError(CallwardenError):
     """A wrapped data key could not be unwrapped (unknown KEK version, wrong key, or altered)."""
 

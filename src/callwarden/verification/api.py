@@ -12,9 +12,9 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.errors import PayloadTooLarge
+from callwarden.recordings import service as recordings_service
+from callwarden.recordings.api import denials_audited
 from callwarden.server.deps import database, requires, settings
-from callwarden.vault import service as vault_service
-from callwarden.vault.api import denials_audited
 from callwarden.vault.runtime import vault_for
 from callwarden.verification import findings, scripts, service
 from callwarden.verification.findings_api import router as findings_router
@@ -87,7 +87,7 @@ def recording_findings(
 ) -> dict[str, Any]:
     """What checking the audio found: notice verified or missing, consent keys, payment leaks."""
     with denials_audited(db, who, "recordings.search", recording_id), db.reading() as session:
-        recording = vault_service.get_visible(session, who, recording_id)
+        recording = recordings_service.get_visible(session, who, recording_id)
         rows = service.list_findings(session, recording.id)
         return {
             "recording_id": recording.id,

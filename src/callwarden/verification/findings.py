@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -25,8 +25,10 @@ from callwarden.kit.pagination import Keyset, Slice
 from callwarden.models import Finding, Recording
 
 Transition = Literal["acknowledge", "resolve", "accept_risk"]
-STATUSES = ("open", "acknowledged", "resolved", "accepted_risk", "superseded")
-SEVERITIES = ("info", "low", "medium", "high", "critical")
+Status = Literal["open", "acknowledged", "resolved", "accepted_risk", "superseded"]
+Severity = Literal["info", "low", "medium", "high", "critical"]
+STATUSES: tuple[str, ...] = get_args(Status)
+SEVERITIES: tuple[str, ...] = get_args(Severity)
 # Where each move leads, and the statuses it may start from.
 MOVES: dict[str, tuple[str, frozenset[str]]] = {
     "acknowledge": ("acknowledged", frozenset({"open"})),

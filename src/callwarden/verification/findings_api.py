@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
-from callwarden.kit.inputs import QueryTimestamp
+from callwarden.kit.inputs import QueryTimestamp, RequestModel, Timestamp
 from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.server.deps import database, requires
 from callwarden.server.paging import Cursor, Limit
@@ -22,16 +22,14 @@ router = APIRouter(tags=["findings"])
 MAX_ID = 2**31 - 1  # the findings table's integer key
 
 
-class Move(BaseModel):
+class Move(RequestModel):
     """Why the finding moves; every move is kept on the finding and in the audit trail."""
-
-    model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=findings.MAX_REASON)
 
 
 class RiskAcceptance(Move):
-    expires_at: AwareDatetime | None = Field(
+    expires_at: Timestamp | None = Field(
         default=None, description="When the accepted risk needs looking at again (optional)."
     )
 
@@ -39,9 +37,9 @@ class RiskAcceptance(Move):
 @router.get("/v1/findings", response_model=Page[FindingOut])
 def list_findings(
     kind: str | None = Query(default=None, max_length=40),
-    severity: str | None = Query(default=None, max_length=16),
-    status: str | None = Query(
-        default=None, max_length=16, description="`open` includes accepted risks past expiry."
+    severity: findings.Severity | None = Query(default=None),
+    status: findings.Status | None = Query(
+        default=None, description="`open` includes accepted risks past expiry."
     ),
     recording_id: str | None = Query(default=None, max_length=40),
     call_id: str | None = Query(default=None, max_length=40),

@@ -23,8 +23,8 @@ from callwarden.identity.principal import Principal
 from callwarden.kit.errors import InvalidInput
 from callwarden.kit.ids import new_id
 from callwarden.models import DataKey, Recording
+from callwarden.recordings.playback import stream
 from callwarden.vault.format import new_data_key
-from callwarden.vault.playback import stream
 from callwarden.vault.runtime import Vault
 from callwarden.vault.sealing import Sealer
 

@@ -22,7 +22,7 @@ from callwarden.kit import clock
 from callwarden.kit.errors import NotFound
 from callwarden.models import Call, CallEvent, DataKey, DecisionRecord, Finding, Recording
 from callwarden.policy import service as policies
-from callwarden.vault.playback import stream
+from callwarden.recordings.playback import stream
 from callwarden.vault.runtime import Vault
 from callwarden.verification import findings as lifecycle
 from callwarden.verification import redaction, scripts

@@ -13,7 +13,7 @@ from callwarden.identity.roles import Role
 from callwarden.jobs import JobContext, claim, periodic
 from callwarden.kit.errors import CallwardenError
 from callwarden.models import Recording
-from callwarden.vault import integrity
+from callwarden.recordings import integrity
 from callwarden.vault.runtime import Vault, vault_for
 from callwarden.verification import service
 

@@ -4,16 +4,17 @@ Listening is the sensitive act, so it is narrower than seeing metadata: auditors
 administrators see what exists but do not listen; supervisors hear their own team; agents their
 own calls; QA reviewers what is assigned to them; compliance and legal everything — except that a
 recording flagged private is heard only by its participants and legal.
+
+Plain functions of a principal and a row, built on `identity.policies`; the same rules for a
+whole search are SQL, `repository.visible`.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
-
 from callwarden.identity.policies import Verdict, allow, deny, may, reach
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
-from callwarden.models import Recording, RecordingAssignment
+from callwarden.models import Recording
 
 
 def _participant(principal: Principal, recording: Recording) -> bool:
@@ -70,8 +71,8 @@ _PRIVATE = "this recording is flagged private: only its participants and legal m
 
 
 def may_see(principal: Principal, recording: Recording, assigned: bool) -> Verdict:
-    """The reason behind `visible` for one recording (the same rules, in the same order), so a
-    refused look is audited with why, while the caller is told only "not found"."""
+    """The reason behind `repository.visible` for one recording (the same rules, in the same
+    order), so a refused look is audited with why, while the caller is told only "not found"."""
     role = principal.role
     if reach(principal).everything:
         return allow(f"{role} sees every recording's metadata")
@@ -91,27 +92,3 @@ def may_see(principal: Principal, recording: Recording, assigned: bool) -> Verdi
             return allow("assigned for review")
         return deny("QA reviewers see only recordings assigned to them")
     return deny(f"role {role} sees no recordings")
-
-
-def visible(principal: Principal) -> ColumnElement[bool]:
-    """SQL condition: the recordings whose metadata this principal may see.
-
-    Whose recordings they are follows `identity.policies.reach`, the rule that scopes calls;
-    QA assignments and private flags are the recordings' own additions to it.
-    """
-    role = principal.role
-    scope = reach(principal)
-    if scope.everything:
-        return true()
-    own = Recording.agent_user_id == scope.agent_user_id if scope.agent_user_id else false()
-    if role is Role.AGENT:
-        return own
-    not_private = Recording.private.is_(False)
-    if role is Role.SUPERVISOR and scope.team_id:
-        return or_(own, and_(not_private, Recording.team_id == scope.team_id))
-    if role is Role.QA_REVIEWER and principal.user_id:
-        assigned = select(RecordingAssignment.recording_id).where(
-            RecordingAssignment.user_id == principal.user_id
-        )
-        return and_(not_private, Recording.id.in_(assigned))
-    return false()

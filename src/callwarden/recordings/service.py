@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
-from callwarden.identity import repository as identities
+from callwarden.identity import service as identities
 from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
-from callwarden.models import DataKey, Recording, RecordingAssignment, RecordingParty
-from callwarden.vault.access import may_download, may_play, may_see, visible
-from callwarden.vault.playback import ByteRange, parse_range, stream
+from callwarden.models import Recording, RecordingAssignment
+from callwarden.recordings import repository
+from callwarden.recordings.access import may_download, may_play, may_see
+from callwarden.recordings.playback import ByteRange, parse_range, stream
+from callwarden.recordings.schemas import SearchFilter
+from callwarden.vault.keyring import Keyring
 from callwarden.vault.runtime import Vault
+from callwarden.vault.wrapping import WrappedKey
 
 MIN_REASON = 4
+REWRAP_BATCH = 500  # flushed together while re-wrapping data keys
 
 
 class HiddenRecording(NotFound):
@@ -39,12 +42,10 @@ def get_visible(session: Session, principal: Principal, recording_id: str) -> Re
     route can audit the refused attempt with its reason.
     """
     require(principal, "recordings.search")
-    found = session.execute(
-        select(Recording).where(Recording.id == recording_id, visible(principal))
-    ).scalar_one_or_none()
+    found = repository.get_within(session, recording_id, repository.visible(principal))
     if found is not None:
         return found
-    hidden = session.get(Recording, recording_id)
+    hidden = repository.get(session, recording_id)
     if hidden is None:
         raise NotFound(f"no recording {recording_id!r} that you may see")
     verdict = may_see(principal, hidden, _assigned(session, principal, hidden.id))
@@ -54,11 +55,7 @@ def get_visible(session: Session, principal: Principal, recording_id: str) -> Re
 def _assigned(session: Session, principal: Principal, recording_id: str) -> bool:
     if principal.user_id is None:
         return False
-    query = select(RecordingAssignment.id).where(
-        RecordingAssignment.recording_id == recording_id,
-        RecordingAssignment.user_id == principal.user_id,
-    )
-    return session.execute(query).first() is not None
+    return repository.is_assigned(session, principal.user_id, recording_id)
 
 
 def _check_reason(reason: str | None) -> str:
@@ -108,7 +105,7 @@ def open_audio(
     if not verdict:
         action = "export" if export else "play"
         raise Forbidden(verdict.reason, recording_id=recording.id, attempted=action)
-    key = session.get(DataKey, recording.id)
+    key = repository.data_key(session, recording.id)
     if key is None or key.wrapped is None or recording.state != "stored":
         raise Conflict(f"recording {recording.id} can no longer be played: its key was destroyed")
     selected = None if export else parse_range(range_header, recording.size)
@@ -140,73 +137,20 @@ def record_playback(session: Session, principal: Principal, playback: Playback) 
     )
 
 
-@dataclass(frozen=True)
-class SearchFilter:
-    number: str | None = None
-    agent: str | None = None
-    team: str | None = None
-    queue: str | None = None
-    jurisdiction: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    purpose: str | None = None
-    retention_class: str | None = None
-    call_id: str | None = None
-    after: str | None = None
-
-
 def search(
     session: Session, principal: Principal, where: SearchFilter, limit: int
 ) -> list[Recording]:
     """Recordings matching the filter that this principal may see, newest id last, paginated."""
     require(principal, "recordings.search")
-    query = select(Recording).where(visible(principal))
-    if where.number:
-        query = query.where(
-            Recording.id.in_(
-                select(RecordingParty.recording_id).where(RecordingParty.number == where.number)
-            )
-        )
-    if where.jurisdiction:
-        query = query.where(
-            Recording.id.in_(
-                select(RecordingParty.recording_id).where(
-                    RecordingParty.jurisdiction == where.jurisdiction
-                )
-            )
-        )
-    if where.agent:
-        user = identities.user_by_username(session, where.agent)
-        query = query.where(Recording.agent_user_id == (user.id if user else "-"))
+    agent_user_id = team_id = None
+    if where.agent:  # an unknown name matches nothing rather than everything
+        user = identities.find_user(session, where.agent)
+        agent_user_id = user.id if user else "-"
     if where.team:
-        team = identities.team_by_name(session, where.team)
-        query = query.where(Recording.team_id == (team.id if team else "-"))
-    for column, value in (
-        (Recording.queue, where.queue),
-        (Recording.retention_class, where.retention_class),
-        (Recording.call_id, where.call_id),
-    ):
-        if value:
-            query = query.where(column == value)
-    if where.since:
-        query = query.where(Recording.started_at >= where.since)
-    if where.until:
-        query = query.where(Recording.started_at < where.until)
-    if where.after:
-        query = query.where(Recording.id > where.after)
-    if where.purpose:
-        query = query.where(_has_purpose(session, where.purpose))
-    return list(session.execute(query.order_by(Recording.id).limit(limit)).scalars())
-
-
-def _has_purpose(session: Session, purpose: str) -> ColumnElement[bool]:
-    """`purpose` is among the recording's purposes (a JSON list), tested in SQL so that the
-    limit and the cursor count only matching rows."""
-    if session.get_bind().dialect.name == "postgresql":
-        elements = func.json_array_elements_text(Recording.purposes).table_valued("value")
-    else:
-        elements = func.json_each(Recording.purposes).table_valued("value")
-    return exists(select(1).select_from(elements).where(elements.c.value == purpose))
+        team = identities.find_team(session, where.team)
+        team_id = team.id if team else "-"
+    within = repository.visible(principal)
+    return repository.find(session, within, where, agent_user_id, team_id, limit)
 
 
 def assign(
@@ -215,7 +159,7 @@ def assign(
     """Give a QA reviewer a recording to review."""
     require(principal, "recordings.assign")
     recording = get_visible(session, principal, recording_id)
-    user = identities.user_by_username(session, username)
+    user = identities.find_user(session, username)
     if user is None or user.role != "qa_reviewer":
         raise InvalidInput(f"{username!r} is not a QA reviewer")
     if _assigned(session, Principal(actor="", role=principal.role, user_id=user.id), recording.id):
@@ -226,8 +170,7 @@ def assign(
         assigned_by=principal.actor,
         assigned_at=clock.now(),
     )
-    session.add(row)
-    session.flush()
+    repository.add(session, row)
     audit.record(
         session,
         actor=principal.actor,
@@ -241,6 +184,7 @@ def assign(
 def flag_private(
     session: Session, principal: Principal, recording_id: str, private: bool, reason: str
 ) -> Recording:
+    """Mark a recording private (heard only by its participants and legal), or not, with why."""
     require(principal, "recordings.flag_private")
     recording = get_visible(session, principal, recording_id)
     recording.private = private
@@ -253,3 +197,43 @@ def flag_private(
         data={"private": private},
     )
     return recording
+
+
+def rewrap_data_keys(
+    session: Session,
+    keyring: Keyring,
+    version: int,
+    actor: str,
+    scheme: str | None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Re-wrap every data key not yet under key-encryption key `version` (the audio is not
+    touched: only the small wrapped keys change), and audit the rotation. Returns how many.
+
+    `keyring` is the rotated key ring (it must unwrap the old versions and wrap the new one);
+    `on_progress(done, total)` is told after each key, for a progress bar.
+    """
+    total = repository.count_keys_not_under(session, version)
+    moved = 0
+    for key in repository.keys_not_under(session, version):
+        assert key.wrapped is not None
+        rewrapped = keyring.rewrap(WrappedKey.decode(key.wrapped))
+        key.wrapped, key.kek_version = rewrapped.encode(), rewrapped.kek_version
+        moved += 1
+        if on_progress is not None:
+            on_progress(moved, total)
+        if moved % REWRAP_BATCH == 0:
+            session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="keys.rotated",
+        target=f"kek:{version}",
+        data={"rewrapped": moved, "scheme": scheme},
+    )
+    return moved
+
+
+def data_keys_by_version(session: Session) -> dict[int, int]:
+    """How many live data keys each key-encryption key version wraps (for `keys status`)."""
+    return repository.key_counts_by_version(session)

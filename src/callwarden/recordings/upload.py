@@ -1,20 +1,49 @@
-"""A repeated upload's idempotency key: the same upload again, or a key reused for another one.
+"""One upload: what it asked for, what was sealed from it, and a repeat of its idempotency key.
 
 A phone system retries an upload it got no answer for with the same key, and then must get the
 recording already stored. The same key with other audio or other metadata is a client bug that
 would otherwise silently keep the first upload and drop the second: it is refused (409), as a
 reused event id is for call events.
+
+These are plain values shared by intake (which seals) and indexing (which writes the row), so
+neither has to import the other.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from callwarden.kit.errors import Conflict
 from callwarden.models import Recording
+from callwarden.vault.media import MediaInfo
 
-if TYPE_CHECKING:
-    from callwarden.vault.intake import IntakeRequest
+
+@dataclass(frozen=True)
+class IntakeRequest:
+    """What an upload asks for besides its bytes."""
+
+    call_id: str
+    idempotency_key: str
+    source: str = "upload"
+    channel_map: tuple[str, ...] = ()
+    started_at: datetime | None = None
+    agent: str | None = None
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class SealedAudio:
+    """What intake sealed into the vault: the kept audio, and the upload as it arrived."""
+
+    info: MediaInfo
+    sha256: str
+    size: int
+    ciphertext_size: int
+    original_sha256: str
+    original_size: int
+    trimmed_to_s: float | None
 
 
 def request_fields(request: IntakeRequest) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Routes for the vault: upload (streamed), search, metadata, playback with Range, export."""
+"""Routes for recordings: upload (streamed), search, metadata, playback with Range, export."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from callwarden.calls import service as calls
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.policies import deny
@@ -21,6 +22,17 @@ from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import Forbidden, InvalidInput
 from callwarden.kit.inputs import QueryTimestamp, RequestModel
+from callwarden.recordings import intake, service
+from callwarden.recordings.bridge import BodyBridge
+from callwarden.recordings.integrity import INTEGRITY_FAILURES, RecordingDamaged, record_damage
+from callwarden.recordings.schemas import (
+    AssignmentOut,
+    RecordingOut,
+    RecordingPage,
+    SearchFilter,
+    describe,
+)
+from callwarden.recordings.upload import IntakeRequest
 from callwarden.server.deps import (
     database,
     principal,
@@ -30,13 +42,7 @@ from callwarden.server.deps import (
     settings,
 )
 from callwarden.server.openapi import problem_responses
-from callwarden.vault import intake, service
-from callwarden.vault.bridge import BodyBridge
-from callwarden.vault.errors import RecordingDamaged
-from callwarden.vault.integrity import INTEGRITY_FAILURES, record_damage
 from callwarden.vault.runtime import vault_for
-from callwarden.vault.schemas import AssignmentOut, RecordingOut, RecordingPage
-from callwarden.vault.views import describe
 
 router = APIRouter(tags=["recordings"])
 log = logging.getLogger(__name__)
@@ -125,7 +131,10 @@ async def upload(
     """
     if started_at is not None and started_at.tzinfo is None:
         raise InvalidInput("started_at needs a time zone, e.g. 2026-11-27T10:00:00Z")
-    wanted = intake.IntakeRequest(
+    # Uploads are scoped like every other look at a call: an integration reaches only the calls
+    # it created, and another source's call is answered as not there, before a byte is read.
+    await anyio.to_thread.run_sync(lambda: _reachable_call(db, who, call_id))
+    wanted = IntakeRequest(
         call_id=call_id,
         idempotency_key=key,
         channel_map=tuple(part.strip() for part in channel_map.split(",")) if channel_map else (),
@@ -143,6 +152,11 @@ async def upload(
     finally:
         await body.stop()
     return JSONResponse(result.recording, status_code=201 if result.created else 200)
+
+
+def _reachable_call(db: Database, who: Principal, call_id: str) -> None:
+    with db.reading() as session:
+        calls.get_call(session, who, call_id)
 
 
 @router.get("/v1/recordings", response_model=RecordingPage)
@@ -165,7 +179,7 @@ def search(
     session: Session = Depends(read_session),
 ) -> dict[str, Any]:
     """Recordings you may see, filtered; page with `after=<next_after>`."""
-    where = service.SearchFilter(
+    where = SearchFilter(
         number=number,
         agent=agent,
         team=team,

@@ -3,7 +3,8 @@
 The periodic sweeper waits `CALLWARDEN_ORPHAN_GRACE_MINUTES` (at least one minute) so it never
 races an upload about to commit. After a crash, with the server stopped, an operator can sweep
 with `--grace-minutes 0` to see at once what the crash left behind. The root command imports
-this module for its help, so the vault is imported only when the sweep runs.
+this module for its help, so the vault is imported only when the sweep runs; that is why it
+is not in `recordings/cli.py`, which imports rich's progress bars and the recordings service.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ def sweep_command(
     """Delete vault objects no committed recording refers to (audited as vault.orphans_swept)."""
     from callwarden.config import load_settings
     from callwarden.identity.principal import cli_principal
+    from callwarden.recordings.orphans import sweep
     from callwarden.runtime import open_database
-    from callwarden.vault.tasks import sweep
 
     settings = load_settings()
     minutes = settings.orphan_grace_minutes if grace_minutes is None else grace_minutes

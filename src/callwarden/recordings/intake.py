@@ -13,51 +13,50 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
-from callwarden.calls import repository as calls
+from callwarden.calls import service as calls
+from callwarden.calls.admission import Admission
 from callwarden.db import Database
 from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
 from callwarden.kit.ids import new_id
-from callwarden.vault import indexing
-from callwarden.vault.admission import LEDGER_KINDS, Admission, admit, recording_start_time
+from callwarden.recordings import indexing, repository
+from callwarden.recordings.schemas import describe
+from callwarden.recordings.upload import IntakeRequest, SealedAudio, check_repeat
 from callwarden.vault.format import new_data_key
-from callwarden.vault.idempotency import check_repeat
-from callwarden.vault.media import MediaInfo, MediaSniffer
+from callwarden.vault.media import MediaSniffer
 from callwarden.vault.runtime import Vault
 from callwarden.vault.sealing import Sealer
 from callwarden.vault.trimming import trim
-from callwarden.vault.views import describe
-
-
-@dataclass(frozen=True)
-class IntakeRequest:
-    call_id: str
-    idempotency_key: str
-    source: str = "upload"
-    channel_map: tuple[str, ...] = ()
-    started_at: datetime | None = None
-    agent: str | None = None
-    private: bool = False
 
 
 class RecordingRefused(Conflict):
+    """The consent ledger does not let this recording be kept (the refusal is audited)."""
+
     code = "recording_refused"
     title = "Recording refused"
 
 
 @dataclass(frozen=True)
 class IntakeResult:
+    """The recording as described to the client; `created` is False for a repeated key."""
+
     recording: dict[str, Any]
     created: bool
+
+
+def stored_under(session: Session, call_id: str, idempotency_key: str) -> str | None:
+    """The id of the recording already stored for this call under this key, if any."""
+    existing = repository.by_idempotency_key(session, call_id, idempotency_key)
+    return existing.id if existing is not None else None
 
 
 def ingest(
@@ -71,16 +70,15 @@ def ingest(
     """Admit, seal, store and index one recording (the blocking half of an upload)."""
     require(principal, "recordings.ingest")
     with db.reading() as session:
-        call = calls.snapshot(session, request.call_id)
-        if call is None:
-            raise NotFound(f"no call {request.call_id!r}")
-        existing = indexing.by_idempotency_key(session, request.call_id, request.idempotency_key)
+        # A recording refers to its call, so a key stored before means the call exists.
+        existing = repository.by_idempotency_key(session, request.call_id, request.idempotency_key)
         if existing is not None:  # a retry, or the key reused for another upload
             check_repeat(existing, request, _digest(pieces))
             return IntakeResult(describe(existing), False)
-        events = calls.accepted_events(session, call.id, LEDGER_KINDS)
-        start = recording_start_time(events, request.started_at, call.started_at)
-        admission = admit(call, events, start)
+        ledger = calls.admit_recording(session, request.call_id, request.started_at)
+        if ledger is None:
+            raise NotFound(f"no call {request.call_id!r}")
+        call, start, admission = ledger.call, ledger.started_at, ledger.admission
         prepared = indexing.prepare(session, call, request, start) if admission.allowed else None
     if prepared is None:
         _drain(pieces)
@@ -109,7 +107,7 @@ def ingest(
     except IntegrityError:  # the same key stored meanwhile by a concurrent upload?
         vault.store.delete(object_key)
         with db.reading() as session:
-            existing = indexing.by_idempotency_key(
+            existing = repository.by_idempotency_key(
                 session, request.call_id, request.idempotency_key
             )
             if existing is None:
@@ -149,17 +147,6 @@ def _refuse(
     raise RecordingRefused(admission.reason)
 
 
-@dataclass(frozen=True)
-class Stored:
-    info: MediaInfo
-    sha256: str
-    size: int
-    ciphertext_size: int
-    original_sha256: str
-    original_size: int
-    trimmed_to_s: float | None
-
-
 def _tap(pieces: Iterable[bytes], sniffer: MediaSniffer) -> Iterator[bytes]:
     first = True
     for piece in pieces:
@@ -180,7 +167,7 @@ def _store(
     pieces: Iterable[bytes],
     admission: Admission,
     spool_dir: Path,
-) -> Stored:
+) -> SealedAudio:
     sniffer = MediaSniffer()
     if admission.trim_to_s is None:
         sealer = Sealer(data_key, recording_id, max_plaintext_size=vault.max_recording_bytes)
@@ -192,7 +179,7 @@ def _store(
             vault.store.delete(object_key)
             raise
         result = sealer.result
-        return Stored(
+        return SealedAudio(
             info,
             result.plaintext_sha256,
             result.plaintext_size,
@@ -215,7 +202,7 @@ def _store_trimmed(
     keep_s: float,
     spool_dir: Path,
     sniffer: MediaSniffer,
-) -> Stored:
+) -> SealedAudio:
     """Spool the upload (on disk, never in memory), cut it, and seal only the kept part."""
     spool_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".intake-", dir=spool_dir))
@@ -240,7 +227,7 @@ def _store_trimmed(
             vault.store.put(object_key, sealer.seal(_tap(chunks, kept_sniffer)))
         assert sealer.result is not None
         result = sealer.result
-        return Stored(
+        return SealedAudio(
             kept_sniffer.info(),
             result.plaintext_sha256,
             result.plaintext_size,

@@ -1,8 +1,9 @@
-"""Whether the consent ledger lets a recording of this call into the vault, and how much of it.
+"""Whether the consent ledger lets a recording of this call be kept, and how much of it.
 
 Pure: it reads the call, its parties and its accepted ledger events, and answers `Admission` —
 take it whole, take it trimmed at the moment consent was withdrawn, or refuse it with the
-reason. The vault keeps refusals in the audit trail; a refused recording is never stored.
+reason. Recordings ask through `calls.service.admit_recording`; intake keeps refusals in the
+audit trail, and a refused recording is never stored.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Admission:
 def admit(
     call: CallSnapshot, events: Sequence[EventSnapshot], recording_start: datetime
 ) -> Admission:
+    """What the ledger lets be kept of a recording that began at `recording_start`."""
     if call.record_decision == "no":
         return Admission(False, "this call must not be recorded: its decision says do not record")
     customer_side = [party for party in call.parties if party.role != "agent"]

@@ -1,63 +1,40 @@
 """The recording's row: where it is, what it is, who was on it, and how long it must be kept.
 
 Everything the row needs from the call, the decision and the policy is read first (`prepare`,
-in a read-only transaction) so that the write itself (`index`) is a handful of inserts: under
-SQLite's single writer, time spent inside the write is time every other request waits.
+in a read-only transaction, through those domains' services) so that the write itself (`index`)
+is a handful of inserts: under SQLite's single writer, time spent inside the write is time every
+other request waits.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
-from callwarden.calls import repository as calls
-from callwarden.calls import service as calls_service
+from callwarden.calls import service as calls
+from callwarden.calls.admission import Admission
 from callwarden.calls.snapshot import CallSnapshot
-from callwarden.identity import repository as identities
+from callwarden.decisions import service as decisions
+from callwarden.identity import service as identities
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import InvalidInput
-from callwarden.models import DataKey, DecisionRecord, Recording, RecordingParty
+from callwarden.models import Recording, RecordingParty
 from callwarden.policy import service as policies
-from callwarden.vault.admission import Admission, pause_intervals
-from callwarden.vault.idempotency import request_fields
+from callwarden.recordings import repository
+from callwarden.recordings.upload import IntakeRequest, SealedAudio, request_fields
+from callwarden.retention.schedule import RetentionSchedule, schedule
 from callwarden.vault.wrapping import WrappedKey
 from callwarden.verification import findings
 
-if TYPE_CHECKING:
-    from callwarden.vault.intake import IntakeRequest, Stored
-
-
-_RECORDINGS = cast(Table, Recording.__table__)
-_INSERT_RECORDING = insert(_RECORDINGS)
-_INSERT_KEY = insert(cast(Table, DataKey.__table__))
-_INSERT_PARTY = insert(cast(Table, RecordingParty.__table__))
-_ID_BY_KEY = select(_RECORDINGS.c.id).where(
-    _RECORDINGS.c.call_id == bindparam("call_id"),
-    _RECORDINGS.c.idempotency_key == bindparam("key"),
-)
-_DECIDED = cast(Table, DecisionRecord.__table__)
-_OUTCOME = select(_DECIDED.c.outcome).where(_DECIDED.c.id == bindparam("decision_id"))
-
-
-def by_idempotency_key(session: Session, call_id: str, key: str) -> Recording | None:
-    """The recording already stored under this key (a cheap id lookup first: it rarely exists)."""
-    found = (
-        session.connection()
-        .execute(_ID_BY_KEY, {"call_id": call_id, "key": key})
-        .scalar_one_or_none()
-    )
-    return session.get(Recording, found) if found is not None else None
-
 
 @dataclass(frozen=True)
-class Prepared:
-    """What the recording's row takes from its call, decision and policy."""
+class RecordingContext:
+    """What the recording's row takes from its call, decision and policy (read before storing)."""
 
     call_id: str
     direction: str
@@ -72,50 +49,39 @@ class Prepared:
     started_at: datetime
 
 
-def retention(
-    session: Session, call: CallSnapshot, started_at: datetime
-) -> tuple[list[str], str | None, datetime | None]:
-    """Purposes from the call's decision; the class is the purpose with the longest minimum,
-    and the recording must be kept until `started_at` plus that minimum."""
-    outcome = (
-        session.connection()
-        .execute(_OUTCOME, {"decision_id": call.decision_id})
-        .scalar_one_or_none()
-    )
-    purposes: list[str] = list(outcome.get("purposes", [])) if outcome else []
-    compiled = policies.compiled_version(session, call.policy_version)
-    retention_class = compiled.retention_class(tuple(purposes))
-    if retention_class is None:
-        return purposes, None, None
-    minimum = compiled.document.purposes[retention_class].retention.min
-    return purposes, retention_class, minimum.add_to(started_at)
+def retention(session: Session, call: CallSnapshot, started_at: datetime) -> RetentionSchedule:
+    """Purposes from the call's decision, kept as the policy version of the call says."""
+    purposes = decisions.purposes_of(session, call.decision_id)
+    policy = policies.compiled_version(session, call.policy_version)
+    return schedule(policy, purposes, started_at)
 
 
 def prepare(
     session: Session, call: CallSnapshot, request: IntakeRequest, started_at: datetime
-) -> Prepared:
+) -> RecordingContext:
     """Read and check everything before any byte is stored; bad metadata is refused here."""
     known = {party.key for party in call.parties}
     if unknown := [key for key in request.channel_map if key not in known and key != "mixed"]:
         raise InvalidInput(f"channel_map names parties not on the call: {', '.join(unknown)}")
     agent_user_id, team_id = _agent(session, call, request.agent)
-    purposes, retention_class, retain_until = retention(session, call, started_at)
-    return Prepared(
+    kept = retention(session, call, started_at)
+    return RecordingContext(
         call_id=call.id,
         direction=call.direction,
         queue=call.facts.get("queue"),
         parties=tuple((p.key, p.role, p.number, p.jurisdiction) for p in call.parties),
         agent_user_id=agent_user_id,
         team_id=team_id,
-        purposes=purposes,
-        retention_class=retention_class,
-        retain_until=retain_until,
-        pauses=pause_intervals(calls.pauses(session, call.id), started_at),
+        purposes=kept.purposes,
+        retention_class=kept.retention_class,
+        retain_until=kept.retain_until,
+        pauses=calls.recording_pauses(session, call.id, started_at),
         started_at=started_at,
     )
 
 
 def check_channels(request: IntakeRequest, channels: int) -> None:
+    """The channel map, checked against the audio once it is known (after sealing)."""
     if request.channel_map and len(request.channel_map) != channels:
         raise InvalidInput(
             f"channel_map names {len(request.channel_map)} channels but the audio has {channels}"
@@ -126,12 +92,12 @@ def index(
     session: Session,
     principal: Principal,
     request: IntakeRequest,
-    stored: Stored,
+    stored: SealedAudio,
     recording_id: str,
     object_key: str,
     wrapped: WrappedKey,
     store: str,
-    prepared: Prepared,
+    prepared: RecordingContext,
     admission: Admission,
 ) -> Recording:
     """Insert the recording, its key and its parties, and audit the intake."""
@@ -187,22 +153,14 @@ def index(
         }
         for key, role, number, jurisdiction in prepared.parties
     ]
-    # Statements compiled once and given parameters, run on the session's connection (the
-    # session's own execute adds ORM bookkeeping): intake runs inside the single writer.
-    connection = session.connection()
-    connection.execute(_INSERT_RECORDING, values)
-    connection.execute(
-        _INSERT_KEY,
-        {
-            "recording_id": recording_id,
-            "wrapped": wrapped.encode(),
-            "kek_version": wrapped.kek_version,
-            "created_at": clock.now(),
-            "destroyed_at": None,
-        },
-    )
-    if parties:
-        connection.execute(_INSERT_PARTY, parties)
+    key = {
+        "recording_id": recording_id,
+        "wrapped": wrapped.encode(),
+        "kek_version": wrapped.kek_version,
+        "created_at": clock.now(),
+        "destroyed_at": None,
+    }
+    repository.insert_recording(session, values, key, parties)
     audit.record(
         session,
         actor=principal.actor,
@@ -235,9 +193,7 @@ def _keep_violation(
 ) -> None:
     """A recording kept in breach of the ledger: a violation on the call, a high finding."""
     assert admission.violation is not None
-    calls_service.record_recording_violation(
-        session, principal, call_id, recording_id, admission.violation
-    )
+    calls.record_recording_violation(session, principal, call_id, recording_id, admission.violation)
     findings.open_finding(
         session,
         principal.actor,
@@ -255,10 +211,10 @@ def _agent(
 ) -> tuple[str | None, str | None]:
     """The agent's user and team: named at upload, else the call's agent_team by name."""
     if username:
-        user = identities.user_by_username(session, username)
+        user = identities.find_user(session, username)
         if user is None:
             raise InvalidInput(f"unknown agent {username!r}: no such user")
         return user.id, user.team_id
     team_name = call.facts.get("agent_team")
-    team = identities.team_by_name(session, team_name) if team_name else None
+    team = identities.find_team(session, team_name) if team_name else None
     return None, team.id if team else None

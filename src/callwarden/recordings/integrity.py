@@ -1,12 +1,12 @@
 """Integrity of stored recordings: every failure, wherever it is found, is kept and told.
 
-Playback, export and `vault verify` all find damage the same way (a sealed object that does
-not authenticate, names another recording, is missing, or whose data key will not unwrap), and
-all of them hand it here: the recording is marked damaged (`damaged_at`, `damage`) and a
-`recording.damaged` event says who met it, doing what, and how many bytes had been sent. Every
-full check stamps `verified_at` (so the rolling sample moves on, past damaged ones too); one
-that passes on a recording marked damaged (say the object was restored from a backup) clears
-the mark with a `recording.damage_cleared` event.
+Playback, export, `vault verify` and the audio check all find damage the same way (a sealed
+object that does not authenticate, names another recording, is missing, or whose data key will
+not unwrap), and all of them hand it here: the recording is marked damaged (`damaged_at`,
+`damage`) and a `recording.damaged` event says who met it, doing what, and how many bytes had
+been sent. Every full check stamps `verified_at` (so the rolling sample moves on, past damaged
+ones too); one that passes on a recording marked damaged (say the object was restored from a
+backup) clears the mark with a `recording.damage_cleared` event.
 
 Decrypting a whole recording takes a while, so checks read their rows in a read-only
 transaction, decrypt outside any transaction, and write the outcome in a short unit of work.
@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Final
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
 from callwarden.db import Database
 from callwarden.kit import clock
 from callwarden.kit.errors import CallwardenError, NotFound
-from callwarden.models import DataKey, Recording
+from callwarden.models import Recording
+from callwarden.recordings import repository
 from callwarden.vault.errors import KeyUnwrapError, MissingObject, VaultIntegrityError
 from callwarden.vault.reading import verify
 from callwarden.vault.runtime import Vault
@@ -38,6 +38,13 @@ CLEARED: Final = "recording.damage_cleared"
 INTEGRITY_FAILURES: Final = (VaultIntegrityError, KeyUnwrapError)
 
 
+class RecordingDamaged(CallwardenError):
+    """What a player is told when a recording fails its integrity check: the failure was
+    audited and the recording marked damaged (`extra['failure']` names the kind of failure)."""
+
+    status, code, title = 409, "recording_damaged", "Recording damaged"
+
+
 def record_damage(
     session: Session,
     actor: str,
@@ -47,7 +54,7 @@ def record_damage(
     **data: Any,
 ) -> None:
     """Mark the recording damaged (keeping when it was first found) and audit the failure."""
-    recording = session.get(Recording, recording_id)
+    recording = repository.get(session, recording_id)
     if recording is None:
         return
     if recording.damaged_at is None:
@@ -64,7 +71,7 @@ def record_damage(
 
 
 def _record_pass(session: Session, actor: str, recording_id: str) -> None:
-    recording = session.get(Recording, recording_id)
+    recording = repository.get(session, recording_id)
     if recording is None:
         return
     if recording.damaged_at is not None:
@@ -102,31 +109,14 @@ def check(vault: Vault, recording: Recording, wrapped: str) -> None:
     )
 
 
-_CHECKABLE = select(Recording, DataKey.wrapped).join(DataKey, DataKey.recording_id == Recording.id)
-_OPENABLE = (Recording.state == "stored", DataKey.wrapped.is_not(None))
-
-
 def least_recently_verified(session: Session, count: int) -> list[str]:
     """The rolling sample: never-verified recordings first, then the longest unverified."""
-    query = (
-        select(Recording.id)
-        .join(DataKey, DataKey.recording_id == Recording.id)
-        .where(*_OPENABLE)
-        .order_by(Recording.verified_at.asc().nulls_first(), Recording.id)
-        .limit(count)
-    )
-    return list(session.execute(query).scalars())
+    return repository.least_recently_verified(session, count)
 
 
 def every_recording(session: Session) -> list[str]:
     """Every recording whose key still exists (shredded ones have nothing left to check)."""
-    query = (
-        select(Recording.id)
-        .join(DataKey, DataKey.recording_id == Recording.id)
-        .where(*_OPENABLE)
-        .order_by(Recording.id)
-    )
-    return list(session.execute(query).scalars())
+    return repository.every_openable(session)
 
 
 @dataclass(frozen=True)
@@ -162,15 +152,11 @@ def verify_recordings(
     report = VerifyReport()
     for recording_id in recording_ids:
         with db.reading() as session:
-            found = session.execute(
-                _CHECKABLE.where(Recording.id == recording_id, *_OPENABLE)
-            ).first()
-            if found is not None:
-                session.expunge(found[0])
-        recording, wrapped = found if found is not None else (None, None)
-        if recording is None or wrapped is None:
+            found = repository.checkable(session, recording_id)
+        if found is None:
             report.skipped.append(recording_id)
             continue
+        recording, wrapped = found
         bad: Bad | None = None
         write: Callable[[Session, str, str], None]
         try:
@@ -182,7 +168,7 @@ def verify_recordings(
             write = _record_pass
         with db.unit_of_work() as session:
             write(session, actor, recording_id)
-            checked = session.get(Recording, recording_id)
+            checked = repository.get(session, recording_id)
             if checked is not None:  # checked, passed or not: the rolling sample moves on
                 checked.verified_at = clock.now()
         report.checked += 1

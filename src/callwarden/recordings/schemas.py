@@ -1,0 +1,124 @@
+"""Shapes for recordings: what a recording's metadata, a search page and an assignment say, the
+search filter, and how a row is described (metadata only, never audio)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from callwarden.models import Recording
+
+
+class RecordingParty(BaseModel):
+    party: str
+    role: str
+    number: str | None
+    jurisdiction: str | None
+
+
+class RecordingOut(BaseModel):
+    recording_id: str
+    call_id: str
+    state: str
+    format: str
+    codec: str
+    content_type: str
+    sample_rate: int
+    channels: int
+    channel_map: list[str]
+    duration_s: float
+    sha256: str
+    size: int
+    original_sha256: str
+    trimmed_to_s: float | None
+    purposes: list[str]
+    retention_class: str | None
+    retain_until: datetime | None
+    legal_hold: bool
+    private: bool
+    queue: str | None
+    direction: str
+    jurisdictions: list[str]
+    pauses: list[dict[str, Any]]
+    started_at: datetime
+    verified_at: datetime | None
+    damaged_at: datetime | None
+    damage: str | None
+    parties: list[RecordingParty]
+
+
+class RecordingPage(BaseModel):
+    recordings: list[RecordingOut]
+    next_after: str | None
+
+
+class AssignmentOut(BaseModel):
+    recording_id: str
+    reviewer: str
+    assigned_at: datetime
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """What a recordings search may ask for; `after` is the cursor (the last id seen)."""
+
+    number: str | None = None
+    agent: str | None = None
+    team: str | None = None
+    queue: str | None = None
+    jurisdiction: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    purpose: str | None = None
+    retention_class: str | None = None
+    call_id: str | None = None
+    after: str | None = None
+
+
+def _moment(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def describe(recording: Recording) -> dict[str, Any]:
+    """The recording as the API shows it (`RecordingOut`), from its row and parties."""
+    return {
+        "recording_id": recording.id,
+        "call_id": recording.call_id,
+        "state": recording.state,
+        "format": recording.format,
+        "codec": recording.codec,
+        "content_type": recording.content_type,
+        "sample_rate": recording.sample_rate,
+        "channels": recording.channels,
+        "channel_map": recording.channel_map,
+        "duration_s": recording.duration_s,
+        "sha256": recording.sha256,
+        "size": recording.size,
+        "original_sha256": recording.original_sha256,
+        "trimmed_to_s": recording.trimmed_to_s,
+        "purposes": recording.purposes,
+        "retention_class": recording.retention_class,
+        "retain_until": recording.retain_until.isoformat() if recording.retain_until else None,
+        "legal_hold": recording.legal_hold,
+        "private": recording.private,
+        "queue": recording.queue,
+        "direction": recording.direction,
+        "jurisdictions": recording.jurisdictions,
+        "pauses": recording.pauses,
+        "started_at": recording.started_at.isoformat(),
+        "verified_at": _moment(recording.verified_at),
+        "damaged_at": _moment(recording.damaged_at),
+        "damage": recording.damage,
+        "parties": [
+            {
+                "party": p.party_key,
+                "role": p.role,
+                "number": p.number,
+                "jurisdiction": p.jurisdiction,
+            }
+            for p in recording.parties
+        ],
+    }

@@ -1,0 +1,1 @@
+"""Retention: how long each recording must be kept (later: holds, disposal, certificates)."""
