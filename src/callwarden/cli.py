@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from callwarden.cli_support import LazyGroup, console, new_app
+from callwarden.cli_support import (
+    CURSOR_OPTION,
+    LIMIT_OPTION,
+    LazyGroup,
+    console,
+    new_app,
+    print_page,
+)
 from callwarden.recordings.sweep_cli import sweep_command
 
 if TYPE_CHECKING:
@@ -255,8 +262,9 @@ def jobs_run(
 
 
 @jobs_app.command("list")
-def jobs_list() -> None:
-    """The registered jobs, how often each runs, and (procrastinate) the newest runs."""
+def jobs_list(cursor: str | None = CURSOR_OPTION, limit: int = LIMIT_OPTION) -> None:
+    """The registered jobs, how often each runs, and (procrastinate) a page of the newest
+    runs."""
     from callwarden.cli_support import new_table
     from callwarden.config import load_settings
     from callwarden.jobs_api import jobs_view
@@ -265,7 +273,7 @@ def jobs_list() -> None:
     settings = load_settings()
     db = open_database(settings)
     try:
-        view = jobs_view(settings, db, None)
+        view = jobs_view(settings, db, None, cursor, limit)
     finally:
         db.dispose()
     table = new_table("job", "every (s)", "attempts", "what it does", keep_whole=("job",))
@@ -275,12 +283,12 @@ def jobs_list() -> None:
     console.print(table)
     if view.backend == "procrastinate":
         runs = new_table("id", "job", "status", "attempts", "at", "arguments", keep_whole=("id",))
-        for run in view.runs[:50]:
+        for run in view.runs.items:
             when = run.at.isoformat(timespec="seconds") if run.at else ""
             runs.add_row(
                 str(run.id), run.name, run.status, str(run.attempts), when, str(run.arguments)
             )
-        console.print(runs)
+        print_page([], view.runs.next_cursor, False, runs)
 
 
 def main() -> None:

@@ -140,3 +140,24 @@ def reading() -> Iterator[Session]:
 
 def print_json(value: Any) -> None:
     typer.echo(json.dumps(value, indent=2, default=str, ensure_ascii=False))
+
+
+# Every list command pages as the API does: `--cursor` takes the cursor a page printed. The
+# shell may ask for longer pages than the API allows (`--limit` up to CLI_MAX_LIMIT).
+CLI_MAX_LIMIT = 10_000
+CURSOR_OPTION = typer.Option(
+    None, "--cursor", help="Start after the page that printed this cursor (its next cursor)."
+)
+# The API's default page (kit.pagination.DEFAULT_LIMIT, not imported: it pulls in SQLAlchemy).
+LIMIT_OPTION = typer.Option(100, min=1, max=CLI_MAX_LIMIT, help="Items on a page, at most.")
+
+
+def print_page(rows: list[Any], next_cursor: str | None, as_json: bool, table: Table) -> None:
+    """A list command's page: with --json the API's page shape, else the table, then the
+    cursor of the next page when there is one."""
+    if as_json:
+        print_json({"items": rows, "next_cursor": next_cursor})
+        return
+    console.print(table)
+    if next_cursor is not None:
+        console.print(f"more: --cursor {next_cursor}", highlight=False, soft_wrap=True)

@@ -32,7 +32,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
@@ -160,6 +160,7 @@ class JobRun:
     attempt: int = 1
     status: RunStatus = "succeeded"
     finished_at: datetime = field(default_factory=clock.now)
+    number: int = 0  # its place among this runner's runs (1, 2, …): the key the list pages by
 
 
 @dataclass
@@ -185,6 +186,7 @@ class Runner:
         self.context = JobContext(settings, db, deferrer=self._defer)
         self.tick = tick
         self.history: deque[JobRun] = deque(maxlen=HISTORY)
+        self._run_numbers = itertools.count(1)
         self._due = dict.fromkeys((job.name for job in self.jobs), 0.0)
         self._failed = dict.fromkeys(self._due, 0)
         self._deferred: dict[str, _Deferred] = {}
@@ -215,11 +217,14 @@ class Runner:
             run = JobRun(job.name, error=error, attempt=failed, status="retrying")
             if not retrying:
                 run = JobRun(job.name, error=error, attempt=failed, status="failed")
-            self.history.append(run)
+            self._remember(run)
             return run, job.retry.wait(failed, error) if retrying else -1.0
         run = JobRun(job.name, result, attempt=failed + 1)
-        self.history.append(run)
+        self._remember(run)
         return run, -1.0
+
+    def _remember(self, run: JobRun) -> None:
+        self.history.append(replace(run, number=next(self._run_numbers)))
 
     def run_job(self, job: Job) -> JobRun:
         """One run of a periodic job; a failure brings its next run forward to the retry."""

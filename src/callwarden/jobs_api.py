@@ -17,7 +17,9 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.jobs import Runner, describe
+from callwarden.kit.pagination import DEFAULT_LIMIT, CursorKey, Page, page_in_memory
 from callwarden.server.deps import database, requires, settings
+from callwarden.server.paging import Cursor, Limit
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
@@ -42,18 +44,34 @@ class JobRunOut(BaseModel):
 class JobsView(BaseModel):
     backend: Literal["inprocess", "procrastinate"]
     jobs: list[JobOut]
-    runs: list[JobRunOut] = Field(description="Newest first.")
+    runs: Page[JobRunOut] = Field(description="A page of the runs, newest first.")
 
 
-def jobs_view(current: Settings, db: Database, runner: Runner | None) -> JobsView:
-    """What `GET /v1/jobs` and `callwarden jobs list` show."""
+# The in-process runner's runs page by their number, as the queue's by their id.
+RUN_NUMBERS = CursorKey("job_runs", (int,))
+
+
+def jobs_view(
+    current: Settings,
+    db: Database,
+    runner: Runner | None,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> JobsView:
+    """What `GET /v1/jobs` and `callwarden jobs list` show: the jobs, and a page of runs."""
     jobs = [JobOut(**job) for job in describe(current)]
     if current.jobs_backend == "procrastinate":
         from callwarden.jobs_queue import recent_runs
 
-        queued = [JobRunOut(**run) for run in recent_runs(db)]
-        return JobsView(backend="procrastinate", jobs=jobs, runs=queued)
-    runs = [
+        queued = recent_runs(db, cursor, limit)
+        items = [JobRunOut(**run) for run in queued.rows]
+        runs = Page[JobRunOut](items=items, next_cursor=queued.next_cursor)
+        return JobsView(backend="procrastinate", jobs=jobs, runs=runs)
+    newest_first = list(reversed(runner.history if runner else []))
+    found = page_in_memory(
+        newest_first, RUN_NUMBERS, lambda run: (run.number,), cursor, limit, descending=True
+    )
+    items = [
         JobRunOut(
             id=None,
             name=run.name,
@@ -62,17 +80,23 @@ def jobs_view(current: Settings, db: Database, runner: Runner | None) -> JobsVie
             at=run.finished_at,
             error=None if run.error is None else str(run.error)[:500],
         )
-        for run in reversed(runner.history if runner else [])
+        for run in found.rows
     ]
-    return JobsView(backend="inprocess", jobs=jobs, runs=runs)
+    return JobsView(
+        backend="inprocess", jobs=jobs, runs=Page(items=items, next_cursor=found.next_cursor)
+    )
 
 
 @router.get("", response_model=JobsView)
 def list_jobs(
     request: Request,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
     who: Principal = Depends(requires("jobs.read")),
     current: Settings = Depends(settings),
     db: Database = Depends(database),
 ) -> JobsView:
-    """The jobs, their schedules and retry limits, and the newest runs."""
-    return jobs_view(current, db, getattr(request.app.state, "job_runner", None))
+    """The jobs, their schedules and retry limits, and a page of the newest runs (`cursor`
+    and `limit` page the runs)."""
+    runner = getattr(request.app.state, "job_runner", None)
+    return jobs_view(current, db, runner, cursor, limit)

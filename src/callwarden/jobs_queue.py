@@ -27,13 +27,25 @@ import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.schema import SchemaManager
-from sqlalchemy import Connection, make_url, text
+from sqlalchemy import (
+    JSON,
+    Connection,
+    DateTime,
+    Integer,
+    String,
+    column,
+    make_url,
+    select,
+    table,
+    text,
+)
 
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.jobs import Job, JobContext, registered
 from callwarden.kit import clock
 from callwarden.kit.errors import ConfigurationError
+from callwarden.kit.pagination import Keyset, Slice
 
 log = logging.getLogger(__name__)
 QUEUE = "callwarden"
@@ -129,21 +141,38 @@ def run_worker(
     app.run_worker(queues=[QUEUE], wait=not once, install_signal_handlers=not once)
 
 
-RUNS = text(
-    "SELECT id, task_name AS name, status, attempts, scheduled_at AS at, args AS arguments"
-    " FROM procrastinate_jobs WHERE queue_name = :queue ORDER BY id DESC LIMIT :limit"
+# procrastinate's own table, as much of it as the job list shows.
+_JOBS = table(
+    "procrastinate_jobs",
+    column("id", Integer),
+    column("queue_name", String),
+    column("task_name", String),
+    column("status", String),
+    column("attempts", Integer),
+    column("scheduled_at", DateTime),
+    column("args", JSON),
 )
+NEWEST_FIRST = Keyset("job_runs", (_JOBS.c.id,), descending=True)
+_RUNS = select(
+    _JOBS.c.id,
+    _JOBS.c.task_name.label("name"),
+    _JOBS.c.status,
+    _JOBS.c.attempts,
+    _JOBS.c.scheduled_at.label("at"),
+    _JOBS.c.args.label("arguments"),
+).where(_JOBS.c.queue_name == QUEUE)
 
 
-def recent_runs(db: Database, limit: int = 100) -> list[dict[str, Any]]:
-    """The newest jobs on the queue, newest first: what ran, failed, waits to be retried.
+def recent_runs(db: Database, cursor: str | None, limit: int) -> Slice[dict[str, Any]]:
+    """A page of the jobs on the queue, newest first: what ran, failed, waits to be retried.
     Read with one query (procrastinate's own listing has no limit)."""
     with db.reading() as session:
-        rows = session.execute(RUNS, {"queue": QUEUE, "limit": limit}).mappings().all()
-    return [
-        {**row, "arguments": {k: v for k, v in row["arguments"].items() if k != "timestamp"}}
-        for row in rows
-    ]
+        rows = list(session.execute(NEWEST_FIRST.apply(_RUNS, cursor, limit)))
+    found = NEWEST_FIRST.page(rows, limit)
+    shown = [dict(row._mapping) for row in found.rows]
+    for run in shown:
+        run["arguments"] = {k: v for k, v in run["arguments"].items() if k != "timestamp"}
+    return Slice(shown, found.next_cursor)
 
 
 async def _prune(context: procrastinate.JobContext, timestamp: int) -> None:

@@ -109,7 +109,7 @@ def test_sql_in_filters_is_just_a_string(client: TestClient, db: Database) -> No
     for hostile in ["' OR 1=1 --", 'x"; DROP TABLE audit_events; --', "%", "_"]:
         response = client.get("/v1/audit/events", params={"actor": hostile}, headers=bearer(token))
         assert response.status_code == 200
-        assert response.json()["events"] == []
+        assert response.json()["items"] == []
     with db.unit_of_work() as session:
         assert session.execute(select(func.count()).select_from(AuditEvent)).scalar_one() > 0
 
@@ -135,15 +135,15 @@ def test_audit_filters_and_paging(client: TestClient, db: Database) -> None:
     created = client.get(
         "/v1/audit/events", params={"action": "user.created", "limit": 2}, headers=bearer(token)
     ).json()
-    assert len(created["events"]) == 2 and created["next_after_seq"] is not None
+    assert len(created["items"]) == 2 and created["next_cursor"] is not None
     rest = client.get(
         "/v1/audit/events",
-        params={"action": "user.created", "after_seq": created["next_after_seq"]},
+        params={"action": "user.created", "cursor": created["next_cursor"]},
         headers=bearer(token),
     ).json()
-    names = [event["data"]["username"] for event in created["events"] + rest["events"]]
-    assert names[-3:] == ["u-one", "u-two", "u-three"]
-    assert all(event["actor"].startswith("user:admin") for event in created["events"][-1:])
+    names = [event["data"]["username"] for event in created["items"] + rest["items"]]
+    assert names[-3:] == ["u-one", "u-two", "u-three"] and rest["next_cursor"] is None
+    assert all(event["actor"].startswith("user:admin") for event in created["items"][-1:])
 
 
 def test_login_issues_a_token_and_failures_are_audited(client: TestClient, db: Database) -> None:
@@ -171,7 +171,7 @@ def test_login_issues_a_token_and_failures_are_audited(client: TestClient, db: D
     failures = client.get(
         "/v1/audit/events", params={"action": "auth.login_failed"}, headers=bearer(admin)
     ).json()
-    assert failures["events"][0]["target"] == "username:lena"
+    assert failures["items"][0]["target"] == "username:lena"
 
 
 def test_denials_reach_the_audit_trail(client: TestClient, db: Database) -> None:
@@ -183,5 +183,5 @@ def test_denials_reach_the_audit_trail(client: TestClient, db: Database) -> None
     events = client.get(
         "/v1/audit/events", params={"action": "access.denied"}, headers=bearer(auditor)
     ).json()
-    assert events["events"][0]["data"]["attempted"] == "audit.read"
-    assert "auditor" in events["events"][0]["reason"]
+    assert events["items"][0]["data"]["attempted"] == "audit.read"
+    assert "auditor" in events["items"][0]["reason"]

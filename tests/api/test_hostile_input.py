@@ -20,6 +20,7 @@ from sqlalchemy import text
 from callwarden.db import Database
 from callwarden.identity import service as identity
 from callwarden.identity.principal import SYSTEM
+from callwarden.kit.pagination import CursorKey
 from callwarden.policy import service as policies
 from tests.api.test_basics import assert_problem
 from tests.support.factories import bearer, make_token
@@ -27,6 +28,8 @@ from tests.support.policies import EXAMPLE_TEXT
 
 CALL = {"direction": "inbound", "parties": [{"role": "customer", "number": "+14155550123"}]}
 HUGE = str(2**63)
+# A cursor of the audit list whose sequence number no 64-bit column holds.
+HUGE_CURSOR = CursorKey("audit_events", (int,)).encode((2**63,))
 
 
 @pytest.fixture
@@ -96,7 +99,7 @@ def test_an_event_with_impossible_values_is_refused(
 @pytest.mark.parametrize(
     "url",
     [
-        f"/v1/audit/events?after_seq={HUGE}",
+        f"/v1/audit/events?cursor={HUGE_CURSOR}",
         f"/v1/policy/versions/{HUGE}",
         f"/v1/policy/rendered?version=-{HUGE}",
         "/v1/audit/events?until=0.5",

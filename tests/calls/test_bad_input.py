@@ -33,7 +33,7 @@ def test_events_for_unknown_calls_are_404_and_audited(
         params={"action": "call.violation", "target": "call:call_nope"},
         headers=auditor,
     ).json()
-    assert trail["events"][0]["data"]["known_call"] is False
+    assert trail["items"][0]["data"]["known_call"] is False
 
 
 def test_duplicate_events_are_idempotent(client: TestClient, pbx: dict[str, str]) -> None:

@@ -83,7 +83,7 @@ SEES = {
 def test_each_role_lists_exactly_its_calls(client: TestClient, world: World, who: str) -> None:
     response = client.get("/v1/calls", headers=world.tokens[who])
     assert response.status_code == 200, response.text
-    listed = {row["call_id"] for row in response.json()}
+    listed = {row["call_id"] for row in response.json()["items"]}
     assert listed == {world.calls[name] for name in SEES[who]}
 
 
@@ -104,7 +104,7 @@ def test_the_limit_counts_only_visible_calls(client: TestClient, world: World) -
     for _ in range(3):
         _create(client, world.tokens["pbx_one"])
     response = client.get("/v1/calls?limit=1", headers=world.tokens["agent_blue"])
-    assert [row["call_id"] for row in response.json()] == [world.calls["bob_call"]]
+    assert [row["call_id"] for row in response.json()["items"]] == [world.calls["bob_call"]]
 
 
 def test_an_integration_cannot_report_events_on_another_sources_call(
@@ -164,10 +164,10 @@ def test_migration_0008_gives_existing_calls_their_creator_and_team(
         config.attributes["connection"] = connection
         command.downgrade(config, "0006")
     upgrade(db)
-    listed = client.get("/v1/calls", headers=world.tokens["pbx_one"]).json()
+    listed = client.get("/v1/calls", headers=world.tokens["pbx_one"]).json()["items"]
     assert {row["call_id"] for row in listed} == {
         world.calls["ann_call"],
         world.calls["red_queue_call"],
     }
-    supervised = client.get("/v1/calls", headers=world.tokens["supervisor_red"]).json()
+    supervised = client.get("/v1/calls", headers=world.tokens["supervisor_red"]).json()["items"]
     assert {row["call_id"] for row in supervised} == {world.calls["red_queue_call"]}

@@ -54,8 +54,8 @@ def test_decision_is_stored_audited_and_readable(
     trail = client.get(
         "/v1/audit/events", params={"action": "decision.made"}, headers=compliance
     ).json()
-    assert trail["events"][0]["target"] == f"decision:{body['decision_id']}"
-    assert trail["events"][0]["data"]["law_version"] == body["law_version"]
+    assert trail["items"][0]["target"] == f"decision:{body['decision_id']}"
+    assert trail["items"][0]["data"]["law_version"] == body["law_version"]
 
 
 def test_explain_returns_the_trace(client: TestClient, integration: dict[str, str]) -> None:
@@ -111,7 +111,8 @@ def test_policy_api_refuses_an_invalid_version(
     assert any(
         p["path"] == "purposes.regulatory_record.retention.min" and p["line"] for p in problems
     )
-    assert [v["version"] for v in client.get("/v1/policy/versions", headers=officer).json()] == [1]
+    listed = client.get("/v1/policy/versions", headers=officer).json()["items"]
+    assert [v["version"] for v in listed] == [1]
     same = client.post("/v1/policy/versions", json={"document": EXAMPLE_TEXT}, headers=officer)
     assert same.status_code == 200 and same.json()["created"] is False
     rendered = client.get("/v1/policy/rendered", params={"format": "html"}, headers=integration)

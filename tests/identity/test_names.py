@@ -51,8 +51,10 @@ def test_the_api_refuses_hostile_team_and_display_names(
         headers=admin,
     )
     assert user.status_code == 422, user.text
-    assert client.get("/v1/teams", headers=admin).json() == []
-    assert [u["username"] for u in client.get("/v1/users", headers=admin).json()] == ["root"]
+    assert client.get("/v1/teams", headers=admin).json()["items"] == []
+    assert [u["username"] for u in client.get("/v1/users", headers=admin).json()["items"]] == [
+        "root"
+    ]
 
 
 def test_the_api_refuses_a_nul_in_a_username(client: TestClient, admin: dict[str, str]) -> None:

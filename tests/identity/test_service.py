@@ -81,7 +81,7 @@ def test_token_round_trip_and_scope(db: Database) -> None:
         who = service.authenticate(session, issued)
     assert who.role is Role.SUPERVISOR and who.username == "erin" and who.team_id is not None
     with db.unit_of_work() as session:
-        stored = service.list_tokens(session, SYSTEM, "erin")[0]
+        stored = service.list_tokens(session, SYSTEM, "erin").rows[0]
     assert issued.split(".")[1] not in stored.secret_hash
 
 

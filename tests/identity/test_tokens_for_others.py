@@ -26,7 +26,7 @@ def test_an_admin_cannot_mint_a_token_for_a_person(
     answer = client.post("/v1/tokens", json={"name": "as lee", "user": "lee"}, headers=admin)
     assert answer.status_code == 403, answer.text
     assert "nobody may create a token for another person" in answer.json()["detail"]
-    assert client.get("/v1/tokens?user=lee", headers=admin).json() == []
+    assert client.get("/v1/tokens?user=lee", headers=admin).json()["items"] == []
 
 
 def test_nobody_mints_a_token_for_another_person_in_the_service(db: Database) -> None:

@@ -62,7 +62,7 @@ def test_a_worker_fetches_retries_and_analyses_on_postgresql(
     with db.reading() as session:
         checked = session.get(Recording, fetched.fetched_recording_id)
         assert checked is not None and checked.analysed_at is not None
-    runs = recent_runs(db)
+    runs = recent_runs(db, None, 100).rows
     [download] = [run for run in runs if run["name"] == "twilio.fetch_recording"]
     assert download["status"] == "succeeded" and download["attempts"] == 2
     assert download["arguments"] == {"row_id": fetched.id}
@@ -75,7 +75,7 @@ def test_a_worker_fetches_retries_and_analyses_on_postgresql(
     body = shown.json()
     assert body["backend"] == "procrastinate"
     assert {"name": "twilio.fetch_recording", "status": "succeeded"}.items() <= next(
-        run for run in body["runs"] if run["name"] == "twilio.fetch_recording"
+        run for run in body["runs"]["items"] if run["name"] == "twilio.fetch_recording"
     ).items()
 
 

@@ -14,6 +14,7 @@ from callwarden.app import create_app
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.jobs import JobContext, Retry, RetryLater, Runner, claim, periodic, registered, task
+from callwarden.jobs_api import jobs_view
 from callwarden.kit.errors import InvalidInput
 from callwarden.models import User
 from callwarden.vault.keyring import Keyring
@@ -68,6 +69,26 @@ def test_jobs_run_when_due_and_a_failure_stops_nothing(
         Runner(settings, db, only=["tests.nope"])
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_the_runs_page_newest_first(
+    own_registry: dict[str, list[str]], settings: Settings, db: Database
+) -> None:
+    runner = Runner(settings, db, only=["tests.ticker"])
+    for _ in range(5):
+        runner.run_job(runner.jobs[0])
+    pages, cursor = [], None
+    while True:
+        view = jobs_view(settings, db, runner, cursor, 2)
+        pages.append([run.attempts for run in view.runs.items])
+        if view.runs.next_cursor is None:
+            break
+        cursor = view.runs.next_cursor
+    assert [len(page) for page in pages] == [2, 2, 1]
+    assert [run.number for run in runner.history] == [1, 2, 3, 4, 5]
+    with pytest.raises(InvalidInput, match="cursor"):
+        jobs_view(settings, db, runner, "bm9wZQ", 2)
+
+
 def test_the_runner_thread_starts_and_stops_promptly(
     own_registry: dict[str, list[str]],
     settings: Settings,
@@ -108,9 +129,10 @@ def test_the_app_runs_jobs_only_when_asked(settings: Settings, db: Database) -> 
         shown = client.get("/v1/jobs", headers=bearer(make_token(db, "admin")))
         assert shown.status_code == 200, shown.text
         view = shown.json()
-        assert view["backend"] == "inprocess" and view["runs"]
-        assert {run["name"] for run in view["runs"]} <= {job["name"] for job in view["jobs"]}
-        assert {run["status"] for run in view["runs"]} == {"succeeded"}
+        runs = view["runs"]["items"]
+        assert view["backend"] == "inprocess" and runs
+        assert {run["name"] for run in runs} <= {job["name"] for job in view["jobs"]}
+        assert {run["status"] for run in runs} == {"succeeded"}
     assert not runner.running
     switched_off = create_app(
         settings.model_copy(update={"jobs_in_process": False}), db, run_jobs=True

@@ -78,7 +78,7 @@ def test_denials_are_audited_with_the_reason(
     trail = api.get(
         "/v1/audit/events", params={"action": "access.denied"}, headers=people["audra"]
     ).json()
-    assert any("metadata only" in (event["reason"] or "") for event in trail["events"])
+    assert any("metadata only" in (event["reason"] or "") for event in trail["items"])
 
 
 def test_private_recordings(
@@ -124,7 +124,7 @@ def test_download_is_a_separate_audited_permission(
     trail = api.get(
         "/v1/audit/events", params={"action": "recording.exported"}, headers=people["audra"]
     ).json()
-    assert trail["events"][0]["reason"] == "subject access request 7"
+    assert trail["items"][0]["reason"] == "subject access request 7"
 
 
 def test_search_filters_and_visibility(
@@ -176,7 +176,7 @@ def denials(api: TestClient, people: dict[str, dict[str, str]], recording: str) 
         params={"action": "access.denied", "target": f"recording:{recording}"},
         headers=people["audra"],
     ).json()
-    events: list[Any] = trail["events"]
+    events: list[Any] = trail["items"]
     return events
 
 

@@ -49,7 +49,7 @@ def worked(api: TestClient, people: Headers, vault_settings: Settings, db: Datab
 def listed(api: TestClient, who: dict[str, str], **query: Any) -> list[dict[str, Any]]:
     response = api.get("/v1/findings", params=query, headers=who)
     assert response.status_code == 200, response.text
-    rows: list[dict[str, Any]] = response.json()["findings"]
+    rows: list[dict[str, Any]] = response.json()["items"]
     return rows
 
 
@@ -82,13 +82,13 @@ def test_findings_are_listed_across_recordings_with_filters_and_a_cursor(
     assert listed(api, cora, **{"to": earlier}) == []
     assert len(listed(api, cora, **{"from": earlier, "to": later})) == len(everything)
     assert len(listed(api, cora, status="open")) == len(everything)
-    pages, after = [], 0
+    pages, cursor = [], {}
     while True:
-        page = api.get("/v1/findings", params={"limit": 2, "after": after}, headers=cora).json()
-        pages.extend(page["findings"])
-        if page["next_after"] is None:
+        page = api.get("/v1/findings", params={"limit": 2, **cursor}, headers=cora).json()
+        pages.extend(page["items"])
+        if page["next_cursor"] is None:
             break
-        after = page["next_after"]
+        cursor = {"cursor": page["next_cursor"]}
     assert [row["finding_id"] for row in pages] == [row["finding_id"] for row in everything]
     assert listed(api, people["audra"], severity="high") == high  # auditors read them too
     assert api.get("/v1/findings", headers=people["alice"]).status_code == 403
@@ -119,7 +119,7 @@ def test_acknowledge_then_resolve_each_with_a_reason_by_compliance_audited(
     assert listed(api, cora, status="resolved") == [resolved.json()]
     trail = api.get(
         "/v1/audit/events", params={"target": f"finding:{number}"}, headers=people["audra"]
-    ).json()["events"]
+    ).json()["items"]
     assert [(e["action"], e["reason"]) for e in trail] == [
         ("finding.acknowledged", "asking the agent's lead"),
         ("finding.resolved", "digits redacted; agent retrained"),
@@ -157,7 +157,7 @@ def test_a_risk_is_accepted_with_a_reason_until_it_expires(
     assert acknowledged.status_code == 409  # an accepted risk is resolved or accepted again
     events = api.get(
         "/v1/audit/events", params={"action": "finding.accepted_risk"}, headers=people["audra"]
-    ).json()["events"]
+    ).json()["items"]
     assert events[0]["data"]["risk_expires_at"] == expires.isoformat()
 
 
@@ -168,7 +168,7 @@ def test_findings_are_worked_from_the_command_line(
     runner = CliRunner()
     shown = runner.invoke(cli, ["findings", "list", "--severity", "high", "--json"], env=env)
     assert shown.exit_code == 0, shown.output
-    rows = json.loads(shown.output)
+    rows = json.loads(shown.output)["items"]
     assert rows == listed(api, people["cora"], severity="high")
     number = str(rows[0]["finding_id"])
     table = runner.invoke(cli, ["findings", "list", "--kind", rows[0]["kind"]], env=env)
@@ -188,7 +188,7 @@ def test_findings_are_worked_from_the_command_line(
     assert accepted.exit_code == 0 and "now accepted_risk" in accepted.output, accepted.output
     trail = api.get(
         "/v1/audit/events", params={"target": f"finding:{number}"}, headers=people["audra"]
-    ).json()["events"]
+    ).json()["items"]
     worked_on = [e for e in trail if e["action"] != "finding.opened"]
     assert [e["action"] for e in worked_on] == ["finding.acknowledged", "finding.resolved"]
     assert all(e["actor"].startswith("cli:") for e in worked_on)

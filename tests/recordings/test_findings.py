@@ -313,7 +313,7 @@ def test_stray_keypresses_are_redacted_when_asked(
     trail = api.get(
         "/v1/audit/events", params={"action": "recording.redacted"}, headers=people["audra"]
     ).json()
-    assert trail["events"][0]["data"]["previous_sha256"] == before["sha256"]
+    assert trail["items"][0]["data"]["previous_sha256"] == before["sha256"]
     assert [
         key for key in objects(vault_settings) if recording_id in key and "redacted" not in key
     ] == []

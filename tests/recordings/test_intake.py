@@ -96,7 +96,7 @@ def test_range_playback_and_its_audit(api: TestClient, people: dict[str, dict[st
         "/v1/audit/events",
         params={"action": "recording.played", "target": f"recording:{recording}"},
         headers=people["audra"],
-    ).json()["events"]
+    ).json()["items"]
     assert [event["data"]["range"] for event in trail] == [
         [70000, 200000],
         [len(audio) - 500, len(audio) - 1],
@@ -126,7 +126,7 @@ def test_a_call_that_must_not_be_recorded_is_refused(
     trail = api.get(
         "/v1/audit/events", params={"action": "recording.refused"}, headers=people["audra"]
     ).json()
-    assert trail["events"][0]["target"] == f"call:{call.call_id}"
+    assert trail["items"][0]["target"] == f"call:{call.call_id}"
 
 
 def test_declined_consent_refuses_the_recording(

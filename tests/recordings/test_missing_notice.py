@@ -40,13 +40,13 @@ def unannounced_upload(api: TestClient, pbx: dict[str, str], audio: np.ndarray) 
 
 def audit_events(api: TestClient, people: dict[str, dict[str, str]], action: str) -> Any:
     return api.get("/v1/audit/events", params={"action": action}, headers=people["audra"]).json()[
-        "events"
+        "items"
     ]
 
 
 def findings_of(api: TestClient, cora: dict[str, str], recording_id: str) -> dict[str, Any]:
     rows = api.get("/v1/findings", params={"recording_id": recording_id}, headers=cora).json()
-    return {row["kind"]: row for row in rows["findings"]}
+    return {row["kind"]: row for row in rows["items"]}
 
 
 def test_kept_with_a_violation_on_the_call_and_a_high_finding(

@@ -74,7 +74,7 @@ def events(api: TestClient, headers: dict[str, str], action: str, recording_id: 
         headers=headers,
     )
     assert response.status_code == 200, response.text
-    found: list[Any] = response.json()["events"]
+    found: list[Any] = response.json()["items"]
     return found
 
 

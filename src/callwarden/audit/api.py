@@ -7,42 +7,41 @@ from sqlalchemy.orm import Session
 
 from callwarden.audit import checkpointing, service
 from callwarden.audit.repository import EventFilter
-from callwarden.audit.schemas import AuditEventOut, AuditPage, ChainStatus
+from callwarden.audit.schemas import AuditEventOut, ChainStatus
 from callwarden.config import Settings
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
-from callwarden.kit.inputs import MAX_STORED_INT, QueryTimestamp
+from callwarden.kit.inputs import QueryTimestamp
+from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.server.deps import read_session, requires, settings
+from callwarden.server.paging import Cursor, Limit
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
-@router.get("/events", response_model=AuditPage)
+@router.get("/events", response_model=Page[AuditEventOut])
 def list_events(
     actor: str | None = Query(default=None, max_length=120),
     action: str | None = Query(default=None, max_length=80),
     target: str | None = Query(default=None, max_length=200),
     since: QueryTimestamp | None = Query(default=None, description="Inclusive, ISO 8601."),
     until: QueryTimestamp | None = Query(default=None, description="Exclusive, ISO 8601."),
-    after_seq: int = Query(
-        default=0, ge=0, le=MAX_STORED_INT, description="Cursor: events after this sequence number."
-    ),
-    limit: int = Query(default=100, ge=1, le=1000),
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
     who: Principal = Depends(requires("audit.read")),
     session: Session = Depends(read_session),
-) -> AuditPage:
-    """Events oldest first; pass `next_after_seq` back as `after_seq` for the next page."""
+) -> Page[AuditEventOut]:
+    """Events in sequence order, oldest first, a page at a time."""
     where = EventFilter(
         actor=actor,
         action=action,
         target=target,
         since=as_utc(since) if since else None,
         until=as_utc(until) if until else None,
-        after_seq=after_seq,
     )
-    events = service.find(session, where, limit)
-    page = [AuditEventOut.model_validate(event) for event in events]
-    return AuditPage(events=page, next_after_seq=page[-1].seq if len(page) == limit else None)
+    found = service.find(session, where, cursor, limit)
+    items = [AuditEventOut.model_validate(event) for event in found.rows]
+    return Page(items=items, next_cursor=found.next_cursor)
 
 
 @router.get("/verify", response_model=ChainStatus)

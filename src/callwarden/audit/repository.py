@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from callwarden.kit.pagination import Keyset, Slice
 from callwarden.models import AuditEvent, AuditHead
 
 HEAD_ID = 1
@@ -59,12 +60,16 @@ class EventFilter:
     target: str | None = None
     since: datetime | None = None
     until: datetime | None = None
-    after_seq: int = 0
 
 
-def find_events(session: Session, where: EventFilter, limit: int) -> list[AuditEvent]:
-    """Events matching the filter, oldest first, after a sequence cursor (all bound parameters)."""
-    query = select(AuditEvent).where(AuditEvent.seq > where.after_seq)
+OLDEST_FIRST = Keyset("audit_events", (AuditEvent.seq,))
+
+
+def find_events(
+    session: Session, where: EventFilter, cursor: str | None, limit: int
+) -> Slice[AuditEvent]:
+    """A page of the events matching the filter, oldest first (all bound parameters)."""
+    query = select(AuditEvent)
     if where.actor is not None:
         query = query.where(AuditEvent.actor == where.actor)
     if where.action is not None:
@@ -75,7 +80,8 @@ def find_events(session: Session, where: EventFilter, limit: int) -> list[AuditE
         query = query.where(AuditEvent.occurred_at >= where.since)
     if where.until is not None:
         query = query.where(AuditEvent.occurred_at < where.until)
-    return list(session.execute(query.order_by(AuditEvent.seq).limit(limit)).scalars())
+    rows = list(session.execute(OLDEST_FIRST.apply(query, cursor, limit)).scalars())
+    return OLDEST_FIRST.page(rows, limit)
 
 
 def iterate_all(session: Session, batch: int = 1000) -> Iterator[Row[Any]]:

@@ -22,11 +22,6 @@ class AuditEventOut(BaseModel):
     hash: str
 
 
-class AuditPage(BaseModel):
-    events: list[AuditEventOut]
-    next_after_seq: int | None
-
-
 class ChainStatus(BaseModel):
     ok: bool
     checked: int

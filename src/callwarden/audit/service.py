@@ -17,6 +17,7 @@ from callwarden.audit import repository
 from callwarden.audit.chain import ChainEntry, ChainReport, canonical_content, link_hash, walk
 from callwarden.audit.repository import EventFilter
 from callwarden.kit import clock
+from callwarden.kit.pagination import Slice
 from callwarden.models import AuditEvent
 
 # session.info key: (seq, hash) of each event this transaction appended, for the hook that
@@ -66,8 +67,9 @@ def record(
     return Recorded(seq, event_hash)
 
 
-def find(session: Session, where: EventFilter, limit: int = 100) -> list[AuditEvent]:
-    return repository.find_events(session, where, limit)
+def find(session: Session, where: EventFilter, cursor: str | None, limit: int) -> Slice[AuditEvent]:
+    """A page of events, oldest first; `cursor` is the previous page's next cursor."""
+    return repository.find_events(session, where, cursor, limit)
 
 
 class StoredEvent(Protocol):

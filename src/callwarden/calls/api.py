@@ -23,7 +23,9 @@ from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import NotFound
 from callwarden.kit.inputs import QueryTimestamp
+from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.server.deps import database, read_session, requires
+from callwarden.server.paging import Cursor, Limit
 
 router = APIRouter(prefix="/v1/calls", tags=["calls"])
 
@@ -89,26 +91,29 @@ def report_event(
     return JSONResponse(content, status_code=200 if result.duplicate else 201)
 
 
-@router.get("", response_model=list[CallSummary])
+@router.get("", response_model=Page[CallSummary])
 def list_calls(
     since: QueryTimestamp | None = Query(default=None, alias="from"),
     until: QueryTimestamp | None = Query(default=None, alias="to"),
     state: Literal["active", "ended"] | None = Query(default=None),
-    limit: int = Query(default=100, ge=1, le=1000),
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
     who: Principal = Depends(requires("calls.read")),
     session: Session = Depends(read_session),
-) -> list[dict[str, Any]]:
-    """The newest calls the caller may read: agents their own, supervisors their team's,
-    integrations the calls they created."""
-    calls = service.list_calls(
+) -> Page[CallSummary]:
+    """The calls the caller may read, newest first: agents their own, supervisors their
+    team's, integrations the calls they created."""
+    found = service.list_calls(
         session,
         who,
         as_utc(since) if since else None,
         as_utc(until) if until else None,
         state,
+        cursor,
         limit,
     )
-    return [ledger.call_summary(call) for call in calls]
+    items = [CallSummary.model_validate(ledger.call_summary(call)) for call in found.rows]
+    return Page(items=items, next_cursor=found.next_cursor)
 
 
 @router.get("/{call_id}", response_model=CallDetail)

@@ -7,7 +7,16 @@ from datetime import datetime
 import typer
 
 from callwarden.calls import ledger, service
-from callwarden.cli_support import console, new_app, new_table, print_json, unit_of_work
+from callwarden.cli_support import (
+    CURSOR_OPTION,
+    LIMIT_OPTION,
+    console,
+    new_app,
+    new_table,
+    print_json,
+    print_page,
+    unit_of_work,
+)
 from callwarden.identity.principal import cli_principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import InvalidInput
@@ -71,24 +80,24 @@ def list_calls(
     since: datetime | None = typer.Option(None, "--from", help="ISO time, inclusive."),
     until: datetime | None = typer.Option(None, "--to", help="ISO time, exclusive."),
     state: str | None = typer.Option(None, help="active or ended"),
-    limit: int = typer.Option(100, min=1, max=10000),
+    cursor: str | None = CURSOR_OPTION,
+    limit: int = LIMIT_OPTION,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
+    """Calls, newest first, a page at a time."""
     if state not in {None, "active", "ended"}:
         raise InvalidInput(f"unknown state {state!r}; use active or ended")
     with unit_of_work() as session:
-        calls = service.list_calls(
+        found = service.list_calls(
             session,
             cli_principal(),
             as_utc(since) if since else None,
             as_utc(until) if until else None,
             state,
+            cursor,
             limit,
         )
-        rows = [ledger.call_summary(call) for call in calls]
-    if as_json:
-        print_json(rows)
-        return
+        rows = [ledger.call_summary(call) for call in found.rows]
     table = new_table(
         "call", "started", "direction", "state", "decision", "recording", keep_whole=("call",)
     )
@@ -101,4 +110,4 @@ def list_calls(
             row["record"],
             row["recording_state"],
         )
-    console.print(table)
+    print_page(rows, found.next_cursor, as_json, table)

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from callwarden.calls.snapshot import CallSnapshot, EventSnapshot, PartySnapshot
+from callwarden.kit.pagination import Keyset, Slice
 from callwarden.models import Call, CallEvent, CallParty, CallPause
 
 
@@ -114,23 +115,30 @@ def open_pause(session: Session, call_id: str) -> CallPause | None:
     return session.execute(query).scalar_one_or_none()
 
 
+# Newest first; calls that started in the same microsecond are ordered by id.
+NEWEST_FIRST = Keyset("calls", (Call.started_at, Call.id), descending=True)
+
+
 def find(
     session: Session,
     within: ColumnElement[bool],
     since: datetime | None,
     until: datetime | None,
     state: str | None,
+    cursor: str | None,
     limit: int,
-) -> list[Call]:
-    """Newest first, only the calls `within` lets through (filtered in SQL, before the limit)."""
-    query = select(Call).where(within).order_by(Call.started_at.desc()).limit(limit)
+) -> Slice[Call]:
+    """One page, newest first, of the calls `within` lets through (filtered in SQL, before the
+    limit)."""
+    query = select(Call).where(within)
     if since is not None:
         query = query.where(Call.started_at >= since)
     if until is not None:
         query = query.where(Call.started_at < until)
     if state is not None:
         query = query.where(Call.state == state)
-    return list(session.execute(query).scalars())
+    rows = list(session.execute(NEWEST_FIRST.apply(query, cursor, limit)).scalars())
+    return NEWEST_FIRST.page(rows, limit)
 
 
 def add(session: Session, row: object) -> None:

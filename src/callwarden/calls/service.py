@@ -32,6 +32,7 @@ from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
 from callwarden.kit.ids import new_id
+from callwarden.kit.pagination import Slice
 from callwarden.models import Call, CallEvent, CallPause, DecisionRecord
 from callwarden.policy import service as policies
 
@@ -348,12 +349,13 @@ def list_calls(
     since: datetime | None,
     until: datetime | None,
     state: str | None,
+    cursor: str | None,
     limit: int,
-) -> list[Call]:
-    """The newest calls the principal may read (the scope is part of the query, so `limit`
-    counts only calls they may see)."""
+) -> Slice[Call]:
+    """A page of the calls the principal may read, newest first (the scope is part of the
+    query, so `limit` counts only calls they may see)."""
     require(principal, "calls.read")
-    return repository.find(session, visible(principal), since, until, state, limit)
+    return repository.find(session, visible(principal), since, until, state, cursor, limit)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from callwarden.identity.schemas import (
 )
 from callwarden.identity.throttle import SignInThrottle
 from callwarden.kit.errors import TooManyRequests, Unauthenticated
+from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.server.deps import (
     client_address,
     database,
@@ -46,6 +47,7 @@ from callwarden.server.deps import (
     signin_throttle,
 )
 from callwarden.server.openapi import problem_responses
+from callwarden.server.paging import Cursor, Limit
 
 router = APIRouter(prefix="/v1", tags=["identity"])
 
@@ -132,11 +134,17 @@ def me(who: Principal = Depends(principal)) -> Me:
     )
 
 
-@router.get("/users", response_model=list[UserOut])
+@router.get("/users", response_model=Page[UserOut])
 def list_users(
-    who: Principal = Depends(requires("users.read")), session: Session = Depends(read_session)
-) -> list[UserOut]:
-    return [UserOut.model_validate(user) for user in service.list_users(session, who)]
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+    who: Principal = Depends(requires("users.read")),
+    session: Session = Depends(read_session),
+) -> Page[UserOut]:
+    """Users and service identities, disabled ones too, by username."""
+    found = service.list_users(session, who, cursor, limit)
+    items = [UserOut.model_validate(user) for user in found.rows]
+    return Page(items=items, next_cursor=found.next_cursor)
 
 
 @router.post("/users", response_model=UserCreated, status_code=201)
@@ -222,11 +230,17 @@ def create_service_identity(
         return UserOut.model_validate(created)
 
 
-@router.get("/teams", response_model=list[TeamOut])
+@router.get("/teams", response_model=Page[TeamOut])
 def list_teams(
-    who: Principal = Depends(requires("teams.read")), session: Session = Depends(read_session)
-) -> list[TeamOut]:
-    return [TeamOut.model_validate(team) for team in service.list_teams(session, who)]
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+    who: Principal = Depends(requires("teams.read")),
+    session: Session = Depends(read_session),
+) -> Page[TeamOut]:
+    """Teams, by name."""
+    found = service.list_teams(session, who, cursor, limit)
+    items = [TeamOut.model_validate(team) for team in found.rows]
+    return Page(items=items, next_cursor=found.next_cursor)
 
 
 @router.post("/teams", response_model=TeamOut, status_code=201)
@@ -239,14 +253,19 @@ def create_team(
         return TeamOut.model_validate(service.create_team(session, who, body.name))
 
 
-@router.get("/tokens", response_model=list[TokenOut])
+@router.get("/tokens", response_model=Page[TokenOut])
 def list_tokens(
     user: str | None = Query(default=None, max_length=64),
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
     who: Principal = Depends(principal),
     session: Session = Depends(read_session),
-) -> list[TokenOut]:
-    """Your own tokens; administrators see everyone's (or one user's with `user=`)."""
-    return [TokenOut.model_validate(token) for token in service.list_tokens(session, who, user)]
+) -> Page[TokenOut]:
+    """Your own tokens, oldest first; administrators see everyone's (or one user's with
+    `user=`)."""
+    found = service.list_tokens(session, who, user, cursor, limit)
+    items = [TokenOut.model_validate(token) for token in found.rows]
+    return Page(items=items, next_cursor=found.next_cursor)
 
 
 @router.post("/tokens", response_model=TokenIssued, status_code=201)

@@ -6,7 +6,15 @@ from datetime import timedelta
 
 import typer
 
-from callwarden.cli_support import console, new_app, new_table, print_json, unit_of_work
+from callwarden.cli_support import (
+    CURSOR_OPTION,
+    LIMIT_OPTION,
+    console,
+    new_app,
+    new_table,
+    print_page,
+    unit_of_work,
+)
 from callwarden.identity import accounts, passwords, service
 from callwarden.identity.principal import Principal, cli_principal
 from callwarden.identity.roles import Role
@@ -96,9 +104,14 @@ def change_password(username: str) -> None:
 
 
 @users_app.command("list")
-def list_users(as_json: bool = typer.Option(False, "--json")) -> None:
+def list_users(
+    cursor: str | None = CURSOR_OPTION,
+    limit: int = LIMIT_OPTION,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Users and service identities, by username, a page at a time."""
     with unit_of_work() as session:
-        users = service.list_users(session, cli_principal())
+        found = service.list_users(session, cli_principal(), cursor, limit)
         rows = [
             {
                 "id": u.id,
@@ -108,11 +121,8 @@ def list_users(as_json: bool = typer.Option(False, "--json")) -> None:
                 "team": u.team.name if u.team else None,
                 "disabled_at": u.disabled_at.isoformat() if u.disabled_at else None,
             }
-            for u in users
+            for u in found.rows
         ]
-    if as_json:
-        print_json(rows)
-        return
     table = new_table("username", "name", "role", "team", "status", keep_whole=("username",))
     for row in rows:
         table.add_row(
@@ -122,7 +132,7 @@ def list_users(as_json: bool = typer.Option(False, "--json")) -> None:
             row["team"] or "-",
             "disabled" if row["disabled_at"] else "active",
         )
-    console.print(table)
+    print_page(rows, found.next_cursor, as_json, table)
 
 
 @users_app.command("disable")
@@ -141,10 +151,19 @@ def create_team(name: str) -> None:
 
 
 @teams_app.command("list")
-def list_teams() -> None:
+def list_teams(
+    cursor: str | None = CURSOR_OPTION,
+    limit: int = LIMIT_OPTION,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Teams, by name, a page at a time."""
     with unit_of_work() as session:
-        for team in service.list_teams(session, cli_principal()):
-            console.print(f"{team.id}  {team.name}")
+        found = service.list_teams(session, cli_principal(), cursor, limit)
+        rows = [{"id": team.id, "name": team.name} for team in found.rows]
+    table = new_table("id", "team", keep_whole=("id",))
+    for row in rows:
+        table.add_row(row["id"], row["name"])
+    print_page(rows, found.next_cursor, as_json, table)
 
 
 @tokens_app.command("create")
@@ -194,10 +213,14 @@ def _own_token(user: str, name: str, days: int) -> tuple[str, str, str]:
 
 @tokens_app.command("list")
 def list_tokens(
-    user: str | None = typer.Option(None), as_json: bool = typer.Option(False, "--json")
+    user: str | None = typer.Option(None),
+    cursor: str | None = CURSOR_OPTION,
+    limit: int = LIMIT_OPTION,
+    as_json: bool = typer.Option(False, "--json"),
 ) -> None:
+    """Tokens, oldest first, a page at a time (`--user` for one user's)."""
     with unit_of_work() as session:
-        tokens = service.list_tokens(session, cli_principal(), user)
+        found = service.list_tokens(session, cli_principal(), user, cursor, limit)
         rows = [
             {
                 "id": t.id,
@@ -207,11 +230,8 @@ def list_tokens(
                 "expires_at": t.expires_at.isoformat(),
                 "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
             }
-            for t in tokens
+            for t in found.rows
         ]
-    if as_json:
-        print_json(rows)
-        return
     table = new_table("id", "user", "name", "role", "expires", "status", keep_whole=("id",))
     for row in rows:
         table.add_row(
@@ -222,7 +242,7 @@ def list_tokens(
             str(row["expires_at"])[:19],
             "revoked" if row["revoked_at"] else "active",
         )
-    console.print(table)
+    print_page(rows, found.next_cursor, as_json, table)
 
 
 @tokens_app.command("revoke")

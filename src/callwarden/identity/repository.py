@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from callwarden.kit.pagination import Keyset, Slice
 from callwarden.models import ApiToken, Team, User
 
 
@@ -19,19 +20,26 @@ def user_by_id(session: Session, user_id: str) -> User | None:
     return session.get(User, user_id)
 
 
-def list_users(session: Session, include_disabled: bool = True) -> list[User]:
-    query = select(User).order_by(User.username)
-    if not include_disabled:
-        query = query.where(User.disabled_at.is_(None))
-    return list(session.execute(query).scalars())
+# Each list's order for paging; usernames and team names are unique.
+USERS_BY_NAME = Keyset("users", (User.username,))
+TEAMS_BY_NAME = Keyset("teams", (Team.name,))
+TOKENS_OLDEST_FIRST = Keyset("tokens", (ApiToken.created_at, ApiToken.id))
+
+
+def list_users(session: Session, cursor: str | None, limit: int) -> Slice[User]:
+    """A page of users (disabled ones too), by username."""
+    query = USERS_BY_NAME.apply(select(User), cursor, limit)
+    return USERS_BY_NAME.page(list(session.execute(query).scalars()), limit)
 
 
 def team_by_name(session: Session, name: str) -> Team | None:
     return session.execute(select(Team).where(Team.name == name)).scalar_one_or_none()
 
 
-def list_teams(session: Session) -> list[Team]:
-    return list(session.execute(select(Team).order_by(Team.name)).scalars())
+def list_teams(session: Session, cursor: str | None, limit: int) -> Slice[Team]:
+    """A page of teams, by name."""
+    query = TEAMS_BY_NAME.apply(select(Team), cursor, limit)
+    return TEAMS_BY_NAME.page(list(session.execute(query).scalars()), limit)
 
 
 def token_by_id(session: Session, token_id: str) -> ApiToken | None:
@@ -96,11 +104,15 @@ def password_change_tokens(session: Session, user_id: str) -> list[ApiToken]:
     )
 
 
-def list_tokens(session: Session, user_id: str | None = None) -> list[ApiToken]:
-    query = select(ApiToken).order_by(ApiToken.created_at)
+def list_tokens(
+    session: Session, user_id: str | None, cursor: str | None, limit: int
+) -> Slice[ApiToken]:
+    """A page of tokens (one user's, or everyone's), oldest first."""
+    query = select(ApiToken)
     if user_id is not None:
         query = query.where(ApiToken.user_id == user_id)
-    return list(session.execute(query).scalars())
+    query = TOKENS_OLDEST_FIRST.apply(query, cursor, limit)
+    return TOKENS_OLDEST_FIRST.page(list(session.execute(query).scalars()), limit)
 
 
 def add(session: Session, row: User | Team | ApiToken) -> None:

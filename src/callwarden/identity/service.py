@@ -22,6 +22,7 @@ from callwarden.identity.roles import Role, parse_role
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from callwarden.kit.ids import new_id
+from callwarden.kit.pagination import DEFAULT_LIMIT, Slice
 from callwarden.kit.text import checked_name
 from callwarden.models import ApiToken, Team, User
 
@@ -176,14 +177,18 @@ def user_named(session: Session, username: str) -> User:
     return user
 
 
-def list_users(session: Session, principal: Principal) -> list[User]:
+def list_users(
+    session: Session, principal: Principal, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+) -> Slice[User]:
     require(principal, "users.read")
-    return repository.list_users(session)
+    return repository.list_users(session, cursor, limit)
 
 
-def list_teams(session: Session, principal: Principal) -> list[Team]:
+def list_teams(
+    session: Session, principal: Principal, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+) -> Slice[Team]:
     require(principal, "teams.read")
-    return repository.list_teams(session)
+    return repository.list_teams(session, cursor, limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,14 +265,21 @@ def _acting_user(session: Session, principal: Principal) -> User:
     return user
 
 
-def list_tokens(session: Session, principal: Principal, owner: str | None = None) -> list[ApiToken]:
+def list_tokens(
+    session: Session,
+    principal: Principal,
+    owner: str | None = None,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Slice[ApiToken]:
+    """A page of tokens: the principal's own; an administrator's, everyone's or `owner`'s."""
     if owner is None and principal.role is Role.ADMIN:
-        return repository.list_tokens(session)
+        return repository.list_tokens(session, None, cursor, limit)
     owner_user = user_named(session, owner) if owner else _acting_user(session, principal)
     verdict = may_manage_token(principal, owner_user.id)
     if not verdict:
         raise Forbidden(verdict.reason)
-    return repository.list_tokens(session, owner_user.id)
+    return repository.list_tokens(session, owner_user.id, cursor, limit)
 
 
 def revoke_token(

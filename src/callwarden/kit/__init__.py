@@ -1,1 +1,4 @@
-"""Small shared pieces every domain uses: errors, clock, ids, pagination, crypto primitives."""
+"""Small shared pieces every domain uses: errors, clock, ids, inputs, cursor pagination.
+
+kit imports no domain module; `pagination` alone uses pydantic and sqlalchemy (see there).
+"""

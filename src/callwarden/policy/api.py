@@ -14,11 +14,13 @@ from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.inputs import QueryTimestamp, RequestModel, StoredInt
+from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.models import PolicyVersion
 from callwarden.policy import service
 from callwarden.policy.render import render
 from callwarden.policy.schema import PolicyDocument
 from callwarden.server.deps import database, read_session, requires
+from callwarden.server.paging import Cursor, Limit
 
 router = APIRouter(prefix="/v1/policy", tags=["policy"])
 
@@ -79,11 +81,17 @@ def current(
     return _version(service.get_version(session), include_text=True)
 
 
-@router.get("/versions", response_model=list[PolicyVersionOut])
+@router.get("/versions", response_model=Page[PolicyVersionOut])
 def versions(
-    who: Principal = Depends(requires("policy.read")), session: Session = Depends(read_session)
-) -> list[dict[str, Any]]:
-    return [_version(row) for row in service.list_versions(session)]
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+    who: Principal = Depends(requires("policy.read")),
+    session: Session = Depends(read_session),
+) -> Page[PolicyVersionOut]:
+    """The stored versions, oldest first (without their text)."""
+    found = service.list_versions(session, cursor, limit)
+    items = [PolicyVersionOut.model_validate(_version(row)) for row in found.rows]
+    return Page(items=items, next_cursor=found.next_cursor)
 
 
 @router.get("/versions/{version}", response_model=PolicyVersionOut)

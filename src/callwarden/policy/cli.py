@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from callwarden.cli_support import console, new_app, new_table, print_json, unit_of_work
+from callwarden.cli_support import (
+    CURSOR_OPTION,
+    LIMIT_OPTION,
+    console,
+    new_app,
+    new_table,
+    print_json,
+    print_page,
+    unit_of_work,
+)
 from callwarden.identity.principal import cli_principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import InvalidInput
@@ -102,20 +112,36 @@ def show(
 
 
 @app.command("list")
-def list_versions() -> None:
+def list_versions(
+    cursor: str | None = CURSOR_OPTION,
+    limit: int = LIMIT_OPTION,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The stored versions, oldest first, a page at a time."""
     with unit_of_work() as session:
-        table = new_table(
-            "version", "effective from", "applied by", "source", "sha256", keep_whole=("version",)
+        found = service.list_versions(session, cursor, limit)
+        rows: list[dict[str, Any]] = [
+            {
+                "version": row.version,
+                "effective_from": row.effective_from.isoformat(),
+                "applied_by": row.applied_by,
+                "source": row.source_name,
+                "content_hash": row.content_hash,
+            }
+            for row in found.rows
+        ]
+    table = new_table(
+        "version", "effective from", "applied by", "source", "sha256", keep_whole=("version",)
+    )
+    for row in rows:
+        table.add_row(
+            str(row["version"]),
+            row["effective_from"][:19],
+            row["applied_by"],
+            row["source"],
+            row["content_hash"][:12],
         )
-        for row in service.list_versions(session):
-            table.add_row(
-                str(row.version),
-                row.effective_from.isoformat()[:19],
-                row.applied_by,
-                row.source_name,
-                row.content_hash[:12],
-            )
-    console.print(table)
+    print_page(rows, found.next_cursor, as_json, table)
 
 
 @app.command("diff")

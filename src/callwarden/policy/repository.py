@@ -8,6 +8,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from callwarden.kit.pagination import Keyset, Slice
 from callwarden.models import PolicyVersion
 
 
@@ -58,8 +59,13 @@ def by_number(session: Session, version: int) -> PolicyVersion | None:
     return session.get(PolicyVersion, version)
 
 
-def all_versions(session: Session) -> list[PolicyVersion]:
-    return list(session.execute(select(PolicyVersion).order_by(PolicyVersion.version)).scalars())
+OLDEST_FIRST = Keyset("policy_versions", (PolicyVersion.version,))
+
+
+def versions(session: Session, cursor: str | None, limit: int) -> Slice[PolicyVersion]:
+    """A page of the stored versions, oldest first."""
+    query = OLDEST_FIRST.apply(select(PolicyVersion), cursor, limit)
+    return OLDEST_FIRST.page(list(session.execute(query).scalars()), limit)
 
 
 def add(session: Session, row: PolicyVersion) -> None:

@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from callwarden.law.schema import IsoDuration
 
 Direction = Literal["inbound", "outbound", "internal"]
-Outcome = Literal["record", "do_not_record", "sample"]
+# What a scope rule decides for the calls it matches (`outcome:` in the document).
+ScopeOutcome = Literal["record", "do_not_record", "sample"]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 Digit = Annotated[str, Field(pattern=r"^[0-9*#]$")]
@@ -57,7 +58,7 @@ class ScopeRule(Model):
     id: Identifier
     description: str = ""
     match: Match = Field(default_factory=Match)
-    outcome: Outcome
+    outcome: ScopeOutcome
     reason: str = ""
     rate: float | None = Field(default=None, description="Share of calls recorded when sampling.")
     purposes: list[str] = Field(default_factory=list)

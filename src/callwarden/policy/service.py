@@ -20,6 +20,7 @@ from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import NotFound
+from callwarden.kit.pagination import DEFAULT_LIMIT, Slice
 from callwarden.law.knowledge import KnowledgeBase, load_knowledge_base
 from callwarden.models import PolicyVersion
 from callwarden.policy import in_force, repository
@@ -118,8 +119,10 @@ def get_version(session: Session, version: int | None = None) -> PolicyVersion:
     return row
 
 
-def list_versions(session: Session) -> list[PolicyVersion]:
-    return repository.all_versions(session)
+def list_versions(
+    session: Session, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+) -> Slice[PolicyVersion]:
+    return repository.versions(session, cursor, limit)
 
 
 _compiled: dict[tuple[int, str, str], CompiledPolicy] = {}

@@ -11,7 +11,16 @@ from typing import Any
 
 import typer
 
-from callwarden.cli_support import console, new_app, new_table, print_json, reading, unit_of_work
+from callwarden.cli_support import (
+    CURSOR_OPTION,
+    LIMIT_OPTION,
+    console,
+    new_app,
+    new_table,
+    print_page,
+    reading,
+    unit_of_work,
+)
 from callwarden.identity.principal import Principal, cli_principal
 from callwarden.identity.roles import Role
 from callwarden.kit.clock import as_utc
@@ -35,11 +44,11 @@ def list_findings(
     call: str | None = typer.Option(None, help="a call id"),
     since: datetime | None = typer.Option(None, "--from", help="ISO time, inclusive."),
     until: datetime | None = typer.Option(None, "--to", help="ISO time, exclusive."),
-    after: int = typer.Option(0, min=0, help="Cursor: the last finding id already seen."),
-    limit: int = typer.Option(100, min=1, max=10000),
+    cursor: str | None = CURSOR_OPTION,
+    limit: int = LIMIT_OPTION,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Findings across recordings, oldest first."""
+    """Findings across recordings, oldest first, a page at a time."""
     where = findings.FindingFilter(
         kind=kind,
         severity=severity,
@@ -48,15 +57,10 @@ def list_findings(
         call_id=call,
         since=as_utc(since) if since else None,
         until=as_utc(until) if until else None,
-        after=after,
     )
     with reading() as session:
-        rows = [
-            findings.describe(row) for row in findings.search(session, _officer(), where, limit)
-        ]
-    if as_json:
-        print_json(rows)
-        return
+        found = findings.search(session, _officer(), where, cursor, limit)
+        rows = [findings.describe(row) for row in found.rows]
     table = new_table(
         "id", "recording", "kind", "severity", "status", "summary", keep_whole=("id", "recording")
     )
@@ -69,7 +73,7 @@ def list_findings(
             row["status"] + (" (expired)" if row["risk_expired"] else ""),
             row["summary"],
         )
-    console.print(table)
+    print_page(rows, found.next_cursor, as_json, table)
 
 
 def _show(row: dict[str, Any]) -> None:

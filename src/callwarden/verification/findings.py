@@ -21,6 +21,7 @@ from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
+from callwarden.kit.pagination import Keyset, Slice
 from callwarden.models import Finding, Recording
 
 Transition = Literal["acknowledge", "resolve", "accept_risk"]
@@ -160,13 +161,15 @@ class FindingFilter:
     call_id: str | None = None
     since: datetime | None = None
     until: datetime | None = None
-    after: int = 0
+
+
+OLDEST_FIRST = Keyset("findings", (Finding.id,))
 
 
 def search(
-    session: Session, principal: Principal, where: FindingFilter, limit: int
-) -> list[Finding]:
-    """Findings across recordings, oldest first after the `after` id cursor (filtered in SQL).
+    session: Session, principal: Principal, where: FindingFilter, cursor: str | None, limit: int
+) -> Slice[Finding]:
+    """A page of findings across recordings, oldest first (filtered in SQL).
 
     `status=open` also finds accepted risks whose expiry has passed: they need working again.
     """
@@ -177,7 +180,7 @@ def search(
         raise InvalidInput(
             f"unknown severity {where.severity!r}; use one of: {', '.join(SEVERITIES)}"
         )
-    query = select(Finding).where(Finding.id > where.after)
+    query = select(Finding)
     if where.kind:
         query = query.where(Finding.kind == where.kind)
     if where.severity:
@@ -196,7 +199,8 @@ def search(
         query = query.where(Finding.created_at >= where.since)
     if where.until:
         query = query.where(Finding.created_at < where.until)
-    return list(session.execute(query.order_by(Finding.id).limit(limit)).scalars())
+    rows = list(session.execute(OLDEST_FIRST.apply(query, cursor, limit)).scalars())
+    return OLDEST_FIRST.page(rows, limit)
 
 
 def describe(row: Finding) -> dict[str, Any]:

@@ -12,9 +12,11 @@ from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.inputs import QueryTimestamp, RequestModel, Timestamp
+from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.server.deps import database, requires
+from callwarden.server.paging import Cursor, Limit
 from callwarden.verification import findings
-from callwarden.verification.schemas import FindingOut, FindingPage
+from callwarden.verification.schemas import FindingOut
 
 router = APIRouter(tags=["findings"])
 MAX_ID = 2**31 - 1  # the findings table's integer key
@@ -32,7 +34,7 @@ class RiskAcceptance(Move):
     )
 
 
-@router.get("/v1/findings", response_model=FindingPage)
+@router.get("/v1/findings", response_model=Page[FindingOut])
 def list_findings(
     kind: str | None = Query(default=None, max_length=40),
     severity: findings.Severity | None = Query(default=None),
@@ -43,12 +45,12 @@ def list_findings(
     call_id: str | None = Query(default=None, max_length=40),
     since: QueryTimestamp | None = Query(default=None, alias="from", description="Inclusive."),
     until: QueryTimestamp | None = Query(default=None, alias="to", description="Exclusive."),
-    after: int = Query(default=0, ge=0, le=MAX_ID, description="Cursor: the last finding id."),
-    limit: int = Query(default=100, ge=1, le=1000),
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
     who: Principal = Depends(requires("findings.read")),
     db: Database = Depends(database),
-) -> dict[str, Any]:
-    """Findings across recordings, oldest first; page with `after=<next_after>`."""
+) -> Page[FindingOut]:
+    """Findings across recordings, oldest first, a page at a time."""
     where = findings.FindingFilter(
         kind=kind,
         severity=severity,
@@ -57,11 +59,11 @@ def list_findings(
         call_id=call_id,
         since=as_utc(since) if since else None,
         until=as_utc(until) if until else None,
-        after=after,
     )
     with db.reading() as session:
-        rows = [findings.describe(row) for row in findings.search(session, who, where, limit)]
-    return {"findings": rows, "next_after": rows[-1]["finding_id"] if len(rows) == limit else None}
+        found = findings.search(session, who, where, cursor, limit)
+        items = [FindingOut.model_validate(findings.describe(row)) for row in found.rows]
+    return Page(items=items, next_cursor=found.next_cursor)
 
 
 def _moved(

@@ -27,11 +27,6 @@ class FindingOut(BaseModel):
     risk_expired: bool
 
 
-class FindingPage(BaseModel):
-    findings: list[FindingOut]
-    next_after: int | None
-
-
 class RecordingFindings(BaseModel):
     recording_id: str
     analysed_at: str | None

@@ -91,7 +91,10 @@ def ledger_facts(
 
 
 @dataclass(frozen=True)
-class Outcome:
+class AudioCheckResult:
+    """What one run of the audio check found, before `keep` writes it: the findings it would
+    open, the audio's length and, when stray keypresses were redacted, the redacted copy."""
+
     drafts: list[FindingDraft]
     duration_s: float
     redacted: Redacted | None = None
@@ -99,7 +102,7 @@ class Outcome:
 
 def examine(
     session: Session, vault: Vault, recording_id: str, spool_dir: Path, redact_stray: bool = False
-) -> Outcome:
+) -> AudioCheckResult:
     """Decrypt, analyse and compare with the ledger; optionally redact keypresses left in."""
     recording = session.get(Recording, recording_id)
     call = calls.find_call(session, recording.call_id) if recording else None
@@ -122,18 +125,22 @@ def examine(
     drafts = findings(result, ledger_facts(session, recording, call, prompts))
     stray = next((d for d in drafts if d.kind == "dtmf_in_recording"), None)
     if not redact_stray or stray is None:
-        return Outcome(drafts, result.duration_s)
+        return AudioCheckResult(drafts, result.duration_s)
     redacted = redaction.redact(vault, recording, key.wrapped, stray.detail["spans"], spool_dir)
     note = {**stray.detail, "redacted": True}
     marked = [
         replace(d, detail=note, summary=d.summary + "; redacted automatically") if d is stray else d
         for d in drafts
     ]
-    return Outcome(marked, result.duration_s, redacted)
+    return AudioCheckResult(marked, result.duration_s, redacted)
 
 
 def keep(
-    session: Session, vault: Vault, principal: Principal, recording: Recording, outcome: Outcome
+    session: Session,
+    vault: Vault,
+    principal: Principal,
+    recording: Recording,
+    checked: AudioCheckResult,
 ) -> list[Finding]:
     """Keep this run's findings, supersede the audio check's earlier open ones, and audit it.
 
@@ -151,7 +158,7 @@ def keep(
         [f for f in earlier if f.check_name == "audio" and f.status == "open"],
         f"replaced by the audio check run at {now.isoformat()}",
     )
-    _clear_missing_notice(session, principal, earlier, outcome.drafts)
+    _clear_missing_notice(session, principal, earlier, checked.drafts)
     rows = [
         Finding(
             recording_id=recording.id,
@@ -166,15 +173,15 @@ def keep(
             detail=d.detail,
             created_at=now,
         )
-        for d in outcome.drafts
+        for d in checked.drafts
     ]
     session.add_all(rows)
-    if outcome.redacted is not None:
-        redaction.apply(session, vault, principal, recording, outcome.redacted)
+    if checked.redacted is not None:
+        redaction.apply(session, vault, principal, recording, checked.redacted)
     recording.analysed_at = now
     recording.analysis_error = None
     counts: dict[str, int] = {}
-    for draft in outcome.drafts:
+    for draft in checked.drafts:
         counts[draft.kind] = counts.get(draft.kind, 0) + 1
     audit.record(
         session,
@@ -183,7 +190,7 @@ def keep(
         target=f"recording:{recording.id}",
         data={
             "findings": counts,
-            "duration_s": round(outcome.duration_s, 3),
+            "duration_s": round(checked.duration_s, 3),
             "superseded": superseded,
         },
     )
@@ -209,10 +216,10 @@ def analyse(
     session: Session, vault: Vault, principal: Principal, recording_id: str, spool_dir: Path
 ) -> list[Finding]:
     """Examine one recording and keep its findings, in the caller's transaction."""
-    outcome = examine(session, vault, recording_id, spool_dir)
+    checked = examine(session, vault, recording_id, spool_dir)
     recording = session.get(Recording, recording_id)
     assert recording is not None
-    return keep(session, vault, principal, recording, outcome)
+    return keep(session, vault, principal, recording, checked)
 
 
 def list_findings(session: Session, recording_id: str) -> list[Finding]:

@@ -42,9 +42,9 @@ def _failed(
     return write
 
 
-def _kept(vault: Vault, outcome: service.Outcome) -> Callable[[Session, Recording], None]:
+def _kept(vault: Vault, checked: service.AudioCheckResult) -> Callable[[Session, Recording], None]:
     def write(session: Session, row: Recording) -> None:
-        service.keep(session, vault, ANALYST, row, outcome)
+        service.keep(session, vault, ANALYST, row, checked)
 
     return write
 
@@ -62,7 +62,7 @@ def analyse_recordings(context: JobContext) -> int:
             recording_id = claimed.row.id
             try:
                 with context.db.reading() as session:
-                    outcome = service.examine(
+                    checked = service.examine(
                         session, vault, recording_id, spool, context.settings.redact_stray_dtmf
                     )
             except (CallwardenError, RuntimeError, ValueError) as error:
@@ -74,6 +74,6 @@ def analyse_recordings(context: JobContext) -> int:
                 damage = error if isinstance(error, integrity.INTEGRITY_FAILURES) else None
                 claimed.finish(_failed(str(shown)[:1000], damage))
             else:
-                claimed.finish(_kept(vault, outcome))
+                claimed.finish(_kept(vault, checked))
             done += 1
     return done

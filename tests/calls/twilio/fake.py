@@ -183,7 +183,7 @@ class Ledger:
         self.headers = headers
 
     def call_id(self, call_sid: str) -> str:
-        calls = self.client.get("/v1/calls", headers=self.headers).json()
+        calls = self.client.get("/v1/calls", headers=self.headers).json()["items"]
         matches = [c["call_id"] for c in calls if c["external_id"] == call_sid]
         assert len(matches) == 1, calls
         return str(matches[0])

@@ -62,7 +62,7 @@ def test_an_unsigned_request_is_refused(twilio: FakeTwilio, db: Database, ledger
     assert answer.status == 403
     assert "no X-Twilio-Signature header" in answer.problem()["detail"]
     assert last_audit(db, "twilio.signature_rejected").reason == answer.problem()["detail"]
-    assert ledger.client.get("/v1/calls", headers=ledger.headers).json() == []
+    assert ledger.client.get("/v1/calls", headers=ledger.headers).json()["items"] == []
 
 
 def test_a_tampered_query_breaks_the_signature(twilio: FakeTwilio) -> None:
