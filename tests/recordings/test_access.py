@@ -133,7 +133,7 @@ def test_search_filters_and_visibility(
     def ids(headers: dict[str, str], **params: str) -> set[str]:
         response = api.get("/v1/recordings", params=params, headers=headers)
         assert response.status_code == 200, response.text
-        return {item["recording_id"] for item in response.json()["recordings"]}
+        return {item["recording_id"] for item in response.json()["items"]}
 
     everyone = set(two_recordings.values())
     assert ids(people["cora"]) == everyone and ids(people["audra"]) == everyone
@@ -150,11 +150,11 @@ def test_search_filters_and_visibility(
     assert ids(people["cora"], number="' OR 1=1 --") == set()
     page = api.get("/v1/recordings", params={"limit": 1}, headers=people["cora"]).json()
     rest = api.get(
-        "/v1/recordings", params={"limit": 1, "after": page["next_after"]}, headers=people["cora"]
+        "/v1/recordings", params={"limit": 1, "cursor": page["next_cursor"]}, headers=people["cora"]
     ).json()
     assert {
-        page["recordings"][0]["recording_id"],
-        rest["recordings"][0]["recording_id"],
+        page["items"][0]["recording_id"],
+        rest["items"][0]["recording_id"],
     } == everyone
     assert api.get("/v1/recordings", headers=people["pbx"]).status_code == 403
 
@@ -247,16 +247,21 @@ def test_a_purpose_filter_reaches_a_match_beyond_the_first_rows(
     page = api.get(
         "/v1/recordings", params={"purpose": "fraud_review", "limit": 2}, headers=people["cora"]
     ).json()
-    assert [item["recording_id"] for item in page["recordings"]] == [match]
-    assert page["next_after"] is None
+    assert [item["recording_id"] for item in page["items"]] == [match]
+    assert page["next_cursor"] is None
     one = api.get(
         "/v1/recordings", params={"purpose": "training_only", "limit": 1}, headers=people["cora"]
     ).json()
-    assert len(one["recordings"]) == 1 and one["next_after"] == one["recordings"][0]["recording_id"]
+    assert len(one["items"]) == 1 and one["next_cursor"] is not None
+    after = api.get(
+        "/v1/recordings",
+        params={"purpose": "training_only", "limit": 100, "cursor": one["next_cursor"]},
+        headers=people["cora"],
+    ).json()
+    assert one["items"][0]["recording_id"] not in {r["recording_id"] for r in after["items"]}
+    assert len(after["items"]) == len(ids) - 2 and after["next_cursor"] is None
     assert (
-        api.get("/v1/recordings", params={"purpose": "fraud"}, headers=people["cora"]).json()[
-            "recordings"
-        ]
+        api.get("/v1/recordings", params={"purpose": "fraud"}, headers=people["cora"]).json()["items"]
         == []
     )  # whole purposes only, not substrings
 

@@ -118,4 +118,4 @@ def test_the_policy_can_refuse_it(
     listed = api.get(
         "/v1/recordings", params={"call_id": call.call_id}, headers=people["cora"]
     ).json()
-    assert listed["recordings"] == []
+    assert listed["items"] == []

@@ -22,13 +22,13 @@ from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import Forbidden, InvalidInput
 from callwarden.kit.inputs import QueryTimestamp, RequestModel
+from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.recordings import intake, service
 from callwarden.recordings.bridge import BodyBridge
 from callwarden.recordings.integrity import INTEGRITY_FAILURES, RecordingDamaged, record_damage
 from callwarden.recordings.schemas import (
     AssignmentOut,
     RecordingOut,
-    RecordingPage,
     SearchFilter,
     describe,
 )
@@ -42,6 +42,7 @@ from callwarden.server.deps import (
     settings,
 )
 from callwarden.server.openapi import problem_responses
+from callwarden.server.paging import Cursor, Limit
 from callwarden.vault.runtime import vault_for
 
 router = APIRouter(tags=["recordings"])
@@ -159,7 +160,7 @@ def _reachable_call(db: Database, who: Principal, call_id: str) -> None:
         calls.get_call(session, who, call_id)
 
 
-@router.get("/v1/recordings", response_model=RecordingPage)
+@router.get("/v1/recordings", response_model=Page[RecordingOut])
 def search(
     number: str | None = Query(default=None, max_length=32),
     agent: str | None = Query(default=None, max_length=64),
@@ -171,14 +172,12 @@ def search(
     purpose: str | None = Query(default=None, max_length=64),
     retention_class: str | None = Query(default=None, max_length=64),
     call_id: str | None = Query(default=None, max_length=40),
-    after: str | None = Query(
-        default=None, max_length=40, description="Cursor: the last id of the previous page."
-    ),
-    limit: int = Query(default=50, ge=1, le=500),
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
     who: Principal = Depends(requires("recordings.search")),
     session: Session = Depends(read_session),
 ) -> dict[str, Any]:
-    """Recordings you may see, filtered; page with `after=<next_after>`."""
+    """Recordings you may see, filtered, by id; page with `cursor=<next_cursor>`."""
     where = SearchFilter(
         number=number,
         agent=agent,
@@ -190,13 +189,9 @@ def search(
         purpose=purpose,
         retention_class=retention_class,
         call_id=call_id,
-        after=after,
     )
-    items = [describe(row) for row in service.search(session, who, where, limit)]
-    return {
-        "recordings": items,
-        "next_after": items[-1]["recording_id"] if len(items) == limit else None,
-    }
+    found = service.search(session, who, where, cursor, limit)
+    return {"items": [describe(row) for row in found.rows], "next_cursor": found.next_cursor}
 
 
 @contextmanager

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from callwarden.identity.policies import reach
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
+from callwarden.kit.pagination import Keyset, Slice
 from callwarden.models import DataKey, Recording, RecordingAssignment, RecordingParty
 from callwarden.recordings.schemas import SearchFilter
 
@@ -124,15 +125,20 @@ def visible(principal: Principal) -> ColumnElement[bool]:
     return false()
 
 
+# Recording ids are unique, so the id alone orders a page.
+BY_ID = Keyset("recordings", (Recording.id,))
+
+
 def find(
     session: Session,
     within: ColumnElement[bool],
     where: SearchFilter,
     agent_user_id: str | None,
     team_id: str | None,
+    cursor: str | None,
     limit: int,
-) -> list[Recording]:
-    """Recordings `within` lets through that match the filter, by id, after `where.after`.
+) -> Slice[Recording]:
+    """One page, by id, of the recordings `within` lets through that match the filter.
 
     The agent and team are given as ids (`where` names them; the service looks them up)."""
     query = select(Recording).where(within)
@@ -165,11 +171,10 @@ def find(
         query = query.where(Recording.started_at >= where.since)
     if where.until:
         query = query.where(Recording.started_at < where.until)
-    if where.after:
-        query = query.where(Recording.id > where.after)
     if where.purpose:
         query = query.where(_has_purpose(session, where.purpose))
-    return list(session.execute(query.order_by(Recording.id).limit(limit)).scalars())
+    rows = list(session.execute(BY_ID.apply(query, cursor, limit)).scalars())
+    return BY_ID.page(rows, limit)
 
 
 def _has_purpose(session: Session, purpose: str) -> ColumnElement[bool]:

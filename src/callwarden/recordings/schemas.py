@@ -50,11 +50,6 @@ class RecordingOut(BaseModel):
     parties: list[RecordingParty]
 
 
-class RecordingPage(BaseModel):
-    recordings: list[RecordingOut]
-    next_after: str | None
-
-
 class AssignmentOut(BaseModel):
     recording_id: str
     reviewer: str
@@ -63,7 +58,7 @@ class AssignmentOut(BaseModel):
 
 @dataclass(frozen=True)
 class SearchFilter:
-    """What a recordings search may ask for; `after` is the cursor (the last id seen)."""
+    """What a recordings search may ask for (the page's cursor travels beside it)."""
 
     number: str | None = None
     agent: str | None = None
@@ -75,7 +70,6 @@ class SearchFilter:
     purpose: str | None = None
     retention_class: str | None = None
     call_id: str | None = None
-    after: str | None = None
 
 
 def _moment(value: datetime | None) -> str | None:

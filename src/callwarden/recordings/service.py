@@ -13,6 +13,7 @@ from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from callwarden.kit.pagination import Slice
 from callwarden.models import Recording, RecordingAssignment
 from callwarden.recordings import repository
 from callwarden.recordings.access import may_download, may_play, may_see
@@ -138,9 +139,9 @@ def record_playback(session: Session, principal: Principal, playback: Playback) 
 
 
 def search(
-    session: Session, principal: Principal, where: SearchFilter, limit: int
-) -> list[Recording]:
-    """Recordings matching the filter that this principal may see, newest id last, paginated."""
+    session: Session, principal: Principal, where: SearchFilter, cursor: str | None, limit: int
+) -> Slice[Recording]:
+    """One page of the recordings matching the filter that this principal may see, by id."""
     require(principal, "recordings.search")
     agent_user_id = team_id = None
     if where.agent:  # an unknown name matches nothing rather than everything
@@ -150,7 +151,7 @@ def search(
         team = identities.find_team(session, where.team)
         team_id = team.id if team else "-"
     within = repository.visible(principal)
-    return repository.find(session, within, where, agent_user_id, team_id, limit)
+    return repository.find(session, within, where, agent_user_id, team_id, cursor, limit)
 
 
 def assign(
