@@ -261,7 +261,9 @@ def test_a_purpose_filter_reaches_a_match_beyond_the_first_rows(
     assert one["items"][0]["recording_id"] not in {r["recording_id"] for r in after["items"]}
     assert len(after["items"]) == len(ids) - 2 and after["next_cursor"] is None
     assert (
-        api.get("/v1/recordings", params={"purpose": "fraud"}, headers=people["cora"]).json()["items"]
+        api.get("/v1/recordings", params={"purpose": "fraud"}, headers=people["cora"]).json()[
+            "items"
+        ]
         == []
     )  # whole purposes only, not substrings
 
