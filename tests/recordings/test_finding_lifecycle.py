@@ -11,7 +11,6 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from callwarden.analysis.corpus.tones import dial, overlay
 from callwarden.cli import app as cli
 from callwarden.config import Settings
 from callwarden.db import Database
@@ -23,6 +22,7 @@ from callwarden.verification.tasks import ANALYST, analyse_recordings
 from tests.recordings.conftest import recorded_call
 from tests.recordings.test_findings import speech, two_channels, upload
 from tests.recordings.test_missing_notice import unannounced_upload
+from tests.support.corpus.tones import dial, overlay
 
 Headers = dict[str, dict[str, str]]
 
