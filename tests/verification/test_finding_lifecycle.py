@@ -20,9 +20,9 @@ from callwarden.vault.runtime import vault_for
 from callwarden.verification import service
 from callwarden.verification.tasks import ANALYST, analyse_recordings
 from tests.recordings.conftest import recorded_call
-from tests.recordings.test_findings import speech, two_channels, upload
-from tests.recordings.test_missing_notice import unannounced_upload
 from tests.support.corpus.tones import dial, overlay
+from tests.verification.test_findings import speech, two_channels, upload
+from tests.verification.test_missing_notice import unannounced_upload
 
 Headers = dict[str, dict[str, str]]
 
