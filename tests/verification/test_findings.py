@@ -29,7 +29,7 @@ def speech(seed: int, seconds: float = 6.0) -> np.ndarray:
     voiced = render(
         make_script(seed, "en", seconds), random_voice(np.random.default_rng(seed)), seed
     )
-    return resample_poly(voiced, 1, 2).astype(np.float32)
+    return np.asarray(resample_poly(voiced, 1, 2), dtype=np.float32)
 
 
 @pytest.fixture(scope="module")
