@@ -9,7 +9,8 @@ rejection rates, and talk-off on speech and music.
     .venv/bin/python bench/analysis.py [--trials 100] [--workers 2] [--skip-corpus]
 """
 
-# ruff: noqa: E402 - the thread limit must be set before numpy loads its BLAS
+# ruff: noqa: E402 - the thread limit must be set before numpy loads its BLAS, and the repository
+# root must be on the path before the test corpus (tests/support/corpus) is imported
 from __future__ import annotations
 
 import os
@@ -25,20 +26,25 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
+from pathlib import Path
+
+# Run as `python bench/analysis.py`, so only bench/ is on the path; the corpus is test support,
+# not part of the package, and is imported from the repository root.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 import soundfile as sf
 
 from callwarden.analysis.audio import from_array, resample
-from callwarden.analysis.corpus import espeak
-from callwarden.analysis.corpus.channel import active_rms, add_noise, band_limit, compand, gain
-from callwarden.analysis.corpus.phones import make_script
-from callwarden.analysis.corpus.scenarios import CONDITIONS, TARGET_CONDITION, Corpus, Kind
-from callwarden.analysis.corpus.tones import dial, music, overlay
-from callwarden.analysis.corpus.voice import SYNTH_RATE, random_voice, render
 from callwarden.analysis.dtmf import detect_dtmf
 from callwarden.analysis.notice import DEFAULT_THRESHOLD, Prompt, detect_notice, prepare_prompt
 from callwarden.analysis.pipeline import analyse_recording
+from tests.support.corpus import espeak
+from tests.support.corpus.channel import active_rms, add_noise, band_limit, compand, gain
+from tests.support.corpus.phones import make_script
+from tests.support.corpus.scenarios import CONDITIONS, TARGET_CONDITION, Corpus, Kind
+from tests.support.corpus.tones import dial, music, overlay
+from tests.support.corpus.voice import SYNTH_RATE, random_voice, render
 
 NEGATIVES: tuple[Kind, ...] = ("other_announcement", "revised_announcement", "speech")
 

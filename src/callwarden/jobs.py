@@ -54,6 +54,9 @@ WAIT_IN_RUN_S = 10.0  # `run_once` waits for retries due this soon; later ones a
 HISTORY = 200  # runs the in-process runner remembers for `GET /v1/jobs`
 T = TypeVar("T")
 JobFunction = Callable[..., object]
+# The decorators hand back the function they register with its own type, so a test or a command
+# that calls a job directly sees what it returns.
+Registered = TypeVar("Registered", bound=JobFunction)
 Deferrer = Callable[[str, str | None, dict[str, Any]], bool]
 RunStatus = Literal["succeeded", "retrying", "failed"]
 
@@ -100,24 +103,24 @@ class Job:
 _registry: dict[str, Job] = {}
 
 
-def _register(job: Job) -> JobFunction:
+def _register(job: Job, function: Registered) -> Registered:
     existing = _registry.get(job.name)
     if existing is not None and existing.function.__qualname__ != job.function.__qualname__:
         raise ValueError(f"job {job.name!r} is already registered to {existing.function}")
     _registry[job.name] = job
-    return job.function
+    return function
 
 
 def periodic(
     name: str, every: Callable[[Settings], float], retry: Retry = Retry()
-) -> Callable[[JobFunction], JobFunction]:
+) -> Callable[[Registered], Registered]:
     """Register `function(context)` as the job `name`, run every `every(settings)` seconds."""
-    return lambda function: _register(Job(name, function, every, retry))
+    return lambda function: _register(Job(name, function, every, retry), function)
 
 
-def task(name: str, retry: Retry = Retry()) -> Callable[[JobFunction], JobFunction]:
+def task(name: str, retry: Retry = Retry()) -> Callable[[Registered], Registered]:
     """Register `function(context, **arguments)` as the job `name`, run when deferred."""
-    return lambda function: _register(Job(name, function, None, retry))
+    return lambda function: _register(Job(name, function, None, retry), function)
 
 
 def registered() -> dict[str, Job]:

@@ -10,9 +10,9 @@ import pytest
 import soundfile as sf
 
 from callwarden.analysis import Prompt, from_array, prepare_prompt
-from callwarden.analysis.corpus import espeak
-from callwarden.analysis.corpus.scenarios import Corpus
-from callwarden.analysis.corpus.voice import SYNTH_RATE
+from tests.support.corpus import espeak
+from tests.support.corpus.scenarios import Corpus
+from tests.support.corpus.voice import SYNTH_RATE
 
 WriteAudio = Callable[..., Path]
 

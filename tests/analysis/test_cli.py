@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from callwarden.analysis import decode, detect_dtmf, resample
 from callwarden.analysis.cli import app
-from callwarden.analysis.corpus.scenarios import Corpus
-from callwarden.analysis.corpus.tones import dial, overlay
-from callwarden.analysis.corpus.voice import SYNTH_RATE
+from tests.support.corpus.scenarios import Corpus
+from tests.support.corpus.tones import dial, overlay
+from tests.support.corpus.voice import SYNTH_RATE
 
 WriteAudio = Callable[..., Path]
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from callwarden.analysis import DtmfSettings, detect_dtmf, from_array, resample
-from callwarden.analysis.corpus.channel import band_limit, compand, gain
-from callwarden.analysis.corpus.scenarios import Corpus
-from callwarden.analysis.corpus.tones import dial, dtmf_tone, music, overlay
-from callwarden.analysis.corpus.voice import SYNTH_RATE
+from tests.support.corpus.channel import band_limit, compand, gain
+from tests.support.corpus.scenarios import Corpus
+from tests.support.corpus.tones import dial, dtmf_tone, music, overlay
+from tests.support.corpus.voice import SYNTH_RATE
 
 ALL_KEYS = "0123456789*#ABCD"
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from callwarden.analysis import Prompt, detect_notice, from_array, prepare_prompt
-from callwarden.analysis.corpus.espeak import EspeakCorpus
-from callwarden.analysis.corpus.scenarios import CONDITIONS, TARGET_CONDITION, Corpus, Kind
-from callwarden.analysis.corpus.voice import SYNTH_RATE
 from callwarden.kit.errors import InvalidInput
+from tests.support.corpus.espeak import EspeakCorpus
+from tests.support.corpus.scenarios import CONDITIONS, TARGET_CONDITION, Corpus, Kind
+from tests.support.corpus.voice import SYNTH_RATE
 
 NEGATIVE_KINDS: tuple[Kind, ...] = ("other_announcement", "revised_announcement", "speech")
 

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from callwarden.analysis import Prompt, analyse_recording, from_array, resample
-from callwarden.analysis.corpus.channel import band_limit
-from callwarden.analysis.corpus.scenarios import Corpus
-from callwarden.analysis.corpus.tones import dial, overlay
-from callwarden.analysis.corpus.voice import SYNTH_RATE
 from callwarden.kit.errors import InvalidInput
+from tests.support.corpus.channel import band_limit
+from tests.support.corpus.scenarios import Corpus
+from tests.support.corpus.tones import dial, overlay
+from tests.support.corpus.voice import SYNTH_RATE
 
 WriteAudio = Callable[..., Path]
 

@@ -19,10 +19,10 @@ from callwarden.analysis import (
     redact_spans,
     resample,
 )
-from callwarden.analysis.corpus.scenarios import Corpus
-from callwarden.analysis.corpus.tones import dial, overlay
-from callwarden.analysis.corpus.voice import SYNTH_RATE
 from callwarden.analysis.dtmf import DtmfSettings
+from tests.support.corpus.scenarios import Corpus
+from tests.support.corpus.tones import dial, overlay
+from tests.support.corpus.voice import SYNTH_RATE
 
 WriteAudio = Callable[..., Path]
 

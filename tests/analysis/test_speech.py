@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from callwarden.analysis import SpeechSettings, detect_speech, from_array, resample
-from callwarden.analysis.corpus.scenarios import Corpus
-from callwarden.analysis.corpus.tones import music
-from callwarden.analysis.corpus.voice import SYNTH_RATE
+from tests.support.corpus.scenarios import Corpus
+from tests.support.corpus.tones import music
+from tests.support.corpus.voice import SYNTH_RATE
 
 
 def _utterance(corpus: Corpus, index: int = 0) -> np.ndarray:

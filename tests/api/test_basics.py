@@ -1,4 +1,5 @@
-"""API basics: health, OpenAPI, problem+json for every kind of error, size limits, login."""
+"""API basics through the domains: health, OpenAPI, users, audit filters and paging, login,
+denials (how errors are answered as problems: tests/server/test_problems.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from callwarden.db import Database
-from callwarden.models import AuditEvent, User
+from callwarden.models import AuditEvent
 from tests.support.factories import bearer, make_token
+from tests.support.problems import assert_problem
 
 
 def test_healthz_reports_a_current_schema(client: TestClient) -> None:
@@ -20,45 +22,6 @@ def test_openapi_is_published(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/v1/audit/events" in spec["paths"]
     assert "not legal advice" in spec["info"]["description"]
-
-
-def assert_problem(response: object, status: int, code: str) -> dict[str, object]:
-    assert response.status_code == status, response.text  # type: ignore[attr-defined]
-    assert response.headers["content-type"].startswith("application/problem+json")  # type: ignore[attr-defined]
-    body: dict[str, object] = response.json()  # type: ignore[attr-defined]
-    assert body["status"] == status and body["code"] == code and body["detail"]
-    return body
-
-
-def test_missing_token_is_401_problem(client: TestClient) -> None:
-    assert_problem(client.get("/v1/me"), 401, "unauthenticated")
-
-
-def test_unknown_route_is_404_problem(client: TestClient) -> None:
-    assert_problem(client.get("/v1/nothing-here"), 404, "not_found")
-
-
-def test_malformed_json_is_422_problem_and_writes_nothing(client: TestClient, db: Database) -> None:
-    token = make_token(db, "admin")
-    response = client.post(
-        "/v1/users",
-        content=b'{"username": "x", "role": ',
-        headers={**bearer(token), "content-type": "application/json"},
-    )
-    assert_problem(response, 422, "invalid_input")
-    with db.unit_of_work() as session:
-        assert session.execute(select(func.count()).select_from(User)).scalar_one() == 1
-
-
-def test_unknown_fields_are_refused(client: TestClient, db: Database) -> None:
-    token = make_token(db, "admin")
-    response = client.post(
-        "/v1/users",
-        json={"username": "zed", "role": "agent", "is_admin": True},
-        headers=bearer(token),
-    )
-    body = assert_problem(response, 422, "invalid_input")
-    assert "is_admin" in str(body["detail"])
 
 
 def test_unknown_role_and_duplicate_user_via_api(client: TestClient, db: Database) -> None:
@@ -80,28 +43,6 @@ def test_unknown_role_and_duplicate_user_via_api(client: TestClient, db: Databas
         409,
         "conflict",
     )
-
-
-def test_oversized_body_is_413_before_reading(client: TestClient, db: Database) -> None:
-    token = make_token(db, "admin")
-    huge = b'{"username": "' + b"a" * 2_000_000 + b'", "role": "agent"}'
-    response = client.post(
-        "/v1/users", content=huge, headers={**bearer(token), "content-type": "application/json"}
-    )
-    assert_problem(response, 413, "payload_too_large")
-
-
-def test_streamed_oversized_body_is_413(client: TestClient, db: Database) -> None:
-    token = make_token(db, "admin")
-
-    def chunks():  # type: ignore[no-untyped-def]
-        for _ in range(40):
-            yield b"a" * 65536
-
-    response = client.post(
-        "/v1/users", content=chunks(), headers={**bearer(token), "content-type": "application/json"}
-    )
-    assert_problem(response, 413, "payload_too_large")
 
 
 def test_sql_in_filters_is_just_a_string(client: TestClient, db: Database) -> None:

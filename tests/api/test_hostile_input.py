@@ -22,9 +22,9 @@ from callwarden.identity import service as identity
 from callwarden.identity.principal import SYSTEM
 from callwarden.kit.pagination import CursorKey
 from callwarden.policy import service as policies
-from tests.api.test_basics import assert_problem
 from tests.support.factories import bearer, make_token
 from tests.support.policies import EXAMPLE_TEXT
+from tests.support.problems import assert_problem
 
 CALL = {"direction": "inbound", "parties": [{"role": "customer", "number": "+14155550123"}]}
 HUGE = str(2**63)

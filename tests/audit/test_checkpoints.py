@@ -133,7 +133,8 @@ def test_the_periodic_job_checkpoints_a_grown_chain_and_fills_a_lost_one(
     from callwarden.audit.tasks import checkpoint_job
     from callwarden.jobs import JobContext, registered
 
-    assert registered()["audit.checkpoint"].every(trail.settings) == 5 * 60
+    every = registered()["audit.checkpoint"].every
+    assert every is not None and every(trail.settings) == 5 * 60
 
     write_events(trail, 9, attach=False)  # 11 events, nobody signed 5 or 10 (a crash)
     written = checkpoint_job(JobContext(trail.settings, trail.db))

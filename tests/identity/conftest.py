@@ -22,7 +22,10 @@ def admin(db: Database) -> dict[str, str]:
 
 
 def sign_in(client: TestClient, username: str, password: str) -> httpx.Response:
-    return client.post("/v1/auth/token", json={"username": username, "password": password})
+    answer: httpx.Response = client.post(
+        "/v1/auth/token", json={"username": username, "password": password}
+    )
+    return answer
 
 
 def audited(db: Database, *actions: str) -> list[tuple[str, str | None, dict[str, Any]]]:

@@ -27,7 +27,8 @@ def create_person(client: TestClient, admin: dict[str, str], username: str) -> N
 
 def change(client: TestClient, token: str, current: str, new: str) -> int:
     body = {"current_password": current, "new_password": new}
-    return client.post("/v1/me/password", json=body, headers=bearer(token)).status_code
+    status: int = client.post("/v1/me/password", json=body, headers=bearer(token)).status_code
+    return status
 
 
 def test_a_password_set_by_an_admin_only_allows_changing_it(

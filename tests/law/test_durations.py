@@ -79,7 +79,9 @@ def test_add_to_is_calendar_aware() -> None:
     st.integers(0, 50), st.integers(0, 40), st.integers(0, 4000),
     st.integers(0, 50), st.integers(0, 40), st.integers(0, 4000),
 )  # fmt: skip
-def test_ordering_agrees_with_approx_days(y1: int, m1: int, d1: int, y2: int, m2: int, d2: int):
+def test_ordering_agrees_with_approx_days(
+    y1: int, m1: int, d1: int, y2: int, m2: int, d2: int
+) -> None:
     a, b = Duration(y1, m1, d1), Duration(y2, m2, d2)
     assert (a < b) == (a.approx_days < b.approx_days)
     assert parse_duration(a.isoformat()) == a

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -42,11 +41,11 @@ def test_shipped_base_is_loaded_once(kb: KnowledgeBase) -> None:
     assert load_knowledge_base() is load_knowledge_base()
 
 
-def test_lookups_are_fast(kb: KnowledgeBase) -> None:
-    start = time.perf_counter()
-    for _ in range(100_000):
-        kb.effective_rule("US-CA")
-    assert time.perf_counter() - start < 0.5  # ~40 ns each in practice
+def test_lookups_are_resolved_once_at_load(kb: KnowledgeBase) -> None:
+    # A lookup is one dictionary read of a rule resolved when the base loaded (its speed is
+    # measured by bench/law.py), so every lookup of a code, in any spelling, is the same object.
+    rule = kb.effective_rule("US-CA")
+    assert kb.effective_rule("US-CA") is rule and kb.effective_rule(" us-ca ") is rule
 
 
 def test_every_file_ships_with_a_citation_and_review_date(kb: KnowledgeBase) -> None:

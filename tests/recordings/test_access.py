@@ -37,9 +37,11 @@ def two_recordings(api: TestClient, people: dict[str, dict[str, str]]) -> dict[s
 
 
 def play(api: TestClient, headers: dict[str, str], recording: str) -> int:
-    return api.get(
+    answer = api.get(
         f"/v1/recordings/{recording}/audio", params={"reason": "review"}, headers=headers
-    ).status_code
+    )
+    status: int = answer.status_code
+    return status
 
 
 def test_playback_matrix(

@@ -95,9 +95,11 @@ def new_call(client: httpx.Client) -> str:
     call = client.post("/v1/calls", json={**CALIFORNIA, "started_at": started.isoformat()})
     assert call.status_code == 201, call.text
     call_id: str = call.json()["call_id"]
-    for offset, (kind, extra) in enumerate(
-        [("notice_played", {"party": "customer"}), ("recording_started", {"offset_s": 0.0})]
-    ):
+    steps: list[tuple[str, dict[str, object]]] = [
+        ("notice_played", {"party": "customer"}),
+        ("recording_started", {"offset_s": 0.0}),
+    ]
+    for offset, (kind, extra) in enumerate(steps):
         moment = (started + timedelta(seconds=offset + 1)).isoformat()
         body = {"event_id": f"{call_id}-{kind}", "kind": kind, "occurred_at": moment, **extra}
         assert client.post(f"/v1/calls/{call_id}/events", json=body).status_code in (200, 201)

@@ -41,9 +41,11 @@ def new_call(server: ServeProcess, headers: dict[str, str]) -> str:
         call = http.post("/v1/calls", json={**CALIFORNIA, "started_at": started.isoformat()})
         assert call.status_code == 201, call.text
         call_id: str = call.json()["call_id"]
-        for offset, (kind, extra) in enumerate(
-            [("notice_played", {"party": "customer"}), ("recording_started", {"offset_s": 0.0})]
-        ):
+        steps: list[tuple[str, dict[str, object]]] = [
+            ("notice_played", {"party": "customer"}),
+            ("recording_started", {"offset_s": 0.0}),
+        ]
+        for offset, (kind, extra) in enumerate(steps):
             moment = (started + timedelta(seconds=offset + 1)).isoformat()
             event = {"event_id": f"{kind}-{offset}", "kind": kind, "occurred_at": moment, **extra}
             answer = http.post(f"/v1/calls/{call_id}/events", json=event)

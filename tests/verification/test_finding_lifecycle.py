@@ -11,7 +11,6 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from callwarden.analysis.corpus.tones import dial, overlay
 from callwarden.cli import app as cli
 from callwarden.config import Settings
 from callwarden.db import Database
@@ -21,8 +20,9 @@ from callwarden.vault.runtime import vault_for
 from callwarden.verification import service
 from callwarden.verification.tasks import ANALYST, analyse_recordings
 from tests.recordings.conftest import recorded_call
-from tests.recordings.test_findings import speech, two_channels, upload
-from tests.recordings.test_missing_notice import unannounced_upload
+from tests.support.corpus.tones import dial, overlay
+from tests.verification.test_findings import speech, two_channels, upload
+from tests.verification.test_missing_notice import unannounced_upload
 
 Headers = dict[str, dict[str, str]]
 
@@ -82,7 +82,8 @@ def test_findings_are_listed_across_recordings_with_filters_and_a_cursor(
     assert listed(api, cora, **{"to": earlier}) == []
     assert len(listed(api, cora, **{"from": earlier, "to": later})) == len(everything)
     assert len(listed(api, cora, status="open")) == len(everything)
-    pages, cursor = [], {}
+    pages: list[dict[str, Any]] = []
+    cursor: dict[str, str] = {}
     while True:
         page = api.get("/v1/findings", params={"limit": 2, **cursor}, headers=cora).json()
         pages.extend(page["items"])

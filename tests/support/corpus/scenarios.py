@@ -18,9 +18,9 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from callwarden.analysis.corpus import channel
-from callwarden.analysis.corpus.phones import make_script
-from callwarden.analysis.corpus.voice import SYNTH_RATE, Voice, random_voice, render
+from tests.support.corpus import channel
+from tests.support.corpus.phones import make_script
+from tests.support.corpus.voice import SYNTH_RATE, Voice, random_voice, render
 
 Kind = Literal["announcement", "other_announcement", "revised_announcement", "speech"]
 Signal = NDArray[np.float32]

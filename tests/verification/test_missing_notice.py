@@ -10,16 +10,16 @@ from typing import Any
 import numpy as np
 from fastapi.testclient import TestClient
 
-from callwarden.analysis.corpus.tones import overlay
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import SYSTEM
 from callwarden.policy import service as policies
 from tests.recordings.conftest import CALIFORNIA
-from tests.recordings.test_findings import check, prompt, speech, two_channels, with_prompt
 from tests.support.audio import encode
 from tests.support.calls import CallDriver
+from tests.support.corpus.tones import overlay
 from tests.support.policies import as_text, example_data
+from tests.verification.test_findings import check, prompt, speech, two_channels, with_prompt
 
 __all__ = ["prompt", "with_prompt"]  # fixtures shared with test_findings
 RATE = 8000

@@ -8,13 +8,14 @@ resampled to the network rate and companded by G.711, and finally packets go mis
 
 from __future__ import annotations
 
+import io
 from functools import cache
 
 import numpy as np
+import soundfile as sf
 from numpy.typing import NDArray
 from scipy.signal import butter, sosfilt
 
-from callwarden.analysis import g711
 from callwarden.analysis.audio import resample
 
 Signal = NDArray[np.float32]
@@ -65,9 +66,32 @@ def white_noise(length: int, rng: np.random.Generator) -> Signal:
     return rng.standard_normal(length).astype(np.float32)
 
 
+_G711_SUBTYPES = {"ulaw": "ULAW", "alaw": "ALAW"}
+
+
 def compand(signal: Signal, law: str) -> Signal:
-    """G.711 round trip (µ-law "ulaw" or A-law "alaw")."""
-    return g711.companded(signal, law)
+    """G.711 round trip (µ-law "ulaw" or A-law "alaw"): what the far end of the call hears.
+
+    libsndfile's own codec does the quantisation, the same one that decodes real recordings. It
+    wraps out-of-range samples around instead of saturating, so the signal is clipped first, as a
+    real codec's input stage does.
+    """
+    if law not in _G711_SUBTYPES:
+        raise ValueError(f"unknown companding law {law!r}; use 'ulaw' or 'alaw'")
+    subtype = _G711_SUBTYPES[law]
+    channels = 1 if signal.ndim == 1 else signal.shape[1]
+    encoded = io.BytesIO()
+    sf.write(encoded, np.clip(signal, -1.0, 1.0), 8000, subtype=subtype, format="RAW")
+    decoded, _ = sf.read(
+        io.BytesIO(encoded.getvalue()),
+        dtype="float32",
+        samplerate=8000,
+        channels=channels,
+        subtype=subtype,
+        format="RAW",
+        always_2d=signal.ndim == 2,
+    )
+    return np.asarray(decoded, dtype=np.float32)
 
 
 def to_rate(signal: Signal, from_rate: int, to_rate: int) -> Signal:

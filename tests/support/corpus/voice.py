@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from scipy.ndimage import uniform_filter1d
 from scipy.signal import butter, lfilter, sosfilt
 
-from callwarden.analysis.corpus.phones import (
+from tests.support.corpus.phones import (
     FRICATIVES,
     PLOSIVES,
     SONORANTS,

@@ -17,9 +17,9 @@ import soundfile as sf
 from numpy.typing import NDArray
 
 from callwarden.analysis.audio import resample
-from callwarden.analysis.corpus.channel import active_rms
-from callwarden.analysis.corpus.scenarios import Corpus, Signal
-from callwarden.analysis.corpus.voice import SYNTH_RATE
+from tests.support.corpus.channel import active_rms
+from tests.support.corpus.scenarios import Corpus, Signal
+from tests.support.corpus.voice import SYNTH_RATE
 
 ANNOUNCEMENTS: dict[str, tuple[str, str]] = {
     "v1/en": ("en-us", "This call may be recorded for quality and training purposes."),
@@ -51,7 +51,7 @@ def speak(
     executable = shutil.which("espeak-ng")
     if executable is None:
         raise RuntimeError("espeak-ng is not installed (apt-get install espeak-ng)")
-    completed = subprocess.run(  # noqa: S603 - fixed executable, arguments are not a shell
+    completed = subprocess.run(
         [executable, "-v", voice, "-s", str(words_per_minute), "--stdout", text],
         capture_output=True,
         check=True,

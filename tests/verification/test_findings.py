@@ -11,9 +11,6 @@ from fastapi.testclient import TestClient
 from scipy.signal import resample_poly
 
 from callwarden.analysis import decode, detect_dtmf
-from callwarden.analysis.corpus.phones import make_script
-from callwarden.analysis.corpus.tones import dial, overlay
-from callwarden.analysis.corpus.voice import random_voice, render
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.jobs import JobContext
@@ -21,6 +18,9 @@ from callwarden.verification.tasks import analyse_recordings
 from tests.recordings.conftest import CALIFORNIA, objects, recorded_call
 from tests.support.audio import encode
 from tests.support.calls import CallDriver
+from tests.support.corpus.phones import make_script
+from tests.support.corpus.tones import dial, overlay
+from tests.support.corpus.voice import random_voice, render
 
 RATE = 8000
 
@@ -29,7 +29,7 @@ def speech(seed: int, seconds: float = 6.0) -> np.ndarray:
     voiced = render(
         make_script(seed, "en", seconds), random_voice(np.random.default_rng(seed)), seed
     )
-    return resample_poly(voiced, 1, 2).astype(np.float32)
+    return np.asarray(resample_poly(voiced, 1, 2), dtype=np.float32)
 
 
 @pytest.fixture(scope="module")
