@@ -135,7 +135,7 @@ def _digest(pieces: Iterable[bytes]) -> str:
 def _refuse(
     db: Database, principal: Principal, request: IntakeRequest, admission: Admission
 ) -> NoReturn:
-    with db.unit_of_work() as session:
+    with db.separate_unit_of_work("a refused upload is kept while the request fails") as session:
         audit.record(
             session,
             actor=principal.actor,
