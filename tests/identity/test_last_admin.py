@@ -14,7 +14,7 @@ from callwarden.identity import accounts
 from callwarden.identity.principal import SYSTEM
 from callwarden.kit.errors import Conflict
 from tests.identity.conftest import audited
-from tests.support.factories import bearer, make_token, make_user
+from tests.support.factories import bearer, make_token, make_user, token_for
 
 
 def test_the_last_admin_cannot_disable_itself(
@@ -109,3 +109,16 @@ def test_two_admins_disabling_each_other_at_once_leave_one(db: Database) -> None
     one.join(10)
     other.join(10)
     assert sorted(outcomes.values()) == ["disabled", "refused"]
+
+
+def test_a_changed_role_takes_effect_at_once_not_when_old_tokens_expire(
+    client: TestClient, db: Database, admin: dict[str, str]
+) -> None:
+    demoted = make_user(db, "admin", "demoted")
+    held = bearer(token_for(db, demoted))
+    assert client.get("/v1/users", headers=held).status_code == 200
+    moved = client.post("/v1/users/demoted/role", json={"role": "agent"}, headers=admin)
+    assert moved.status_code == 200, moved.text
+    assert client.get("/v1/users", headers=held).status_code == 401
+    [(_action, _reason, data)] = audited(db, "user.role_changed")
+    assert data["tokens_revoked"] == 1

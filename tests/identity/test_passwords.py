@@ -148,3 +148,16 @@ def test_the_cli_changes_and_resets_passwords_and_enables_users(tmp_path: Path) 
     assert runner.invoke(app, ["users", "enable", "eve"], env=env).exit_code == 0
     listed = runner.invoke(app, ["users", "list", "--json"], env=env).output
     assert '"disabled_at": null' in listed
+
+
+def test_a_reset_cuts_off_the_tokens_the_account_already_had(
+    client: TestClient, db: Database, admin: dict[str, str]
+) -> None:
+    create_person(client, admin, "dee")
+    change(client, sign_in(client, "dee", PASSWORD).json()["token"], PASSWORD, NEW_PASSWORD)
+    held = bearer(sign_in(client, "dee", NEW_PASSWORD).json()["token"])
+    assert client.get("/v1/me", headers=held).status_code == 200
+    assert client.post("/v1/users/dee/password", json={}, headers=admin).status_code == 200
+    assert client.get("/v1/me", headers=held).status_code == 401
+    [(_action, _reason, data)] = audited(db, "user.password_reset")
+    assert data["tokens_revoked"] == 1

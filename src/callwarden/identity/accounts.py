@@ -65,7 +65,8 @@ def enable_user(
 def change_role(
     session: Session, principal: Principal, username: str, role: str, reason: str | None = None
 ) -> User:
-    """Give a person another role; their tokens keep the role they were issued with."""
+    """Give a person another role. A token carries the role it was issued with, so the
+    person's tokens are revoked: they sign in again and get tokens of the new role."""
     require(principal, "users.manage")
     user = user_named(session, username)
     new_role = parse_role(role)
@@ -75,17 +76,34 @@ def change_role(
         raise Conflict(f"user {username!r} already has role {new_role}")
     previous = user.role
     user.role = new_role.value
+    revoked = revoke_live_tokens(session, user.id)
     audit.record(
         session,
         actor=principal.actor,
         action="user.role_changed",
         target=f"user:{user.id}",
         reason=reason,
-        data={"username": username, "from": previous, "to": new_role.value},
+        data={
+            "username": username,
+            "from": previous,
+            "to": new_role.value,
+            "tokens_revoked": revoked,
+        },
     )
     if previous == Role.ADMIN.value:
         _keep_an_administrator(session, f"changing the role of {username!r}")
     return user
+
+
+def revoke_live_tokens(session: Session, user_id: str) -> int:
+    """Revoke every token of the user now (this process forgets them at once, others within
+    the token cache's few seconds); returns how many."""
+    now = clock.now()
+    tokens = repository.live_tokens(session, user_id)
+    for token in tokens:
+        token.revoked_at = now
+    token_cache.forget_all()
+    return len(tokens)
 
 
 def _keep_an_administrator(session: Session, change: str) -> None:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
-from callwarden.identity import credentials, repository, token_cache
+from callwarden.identity import accounts, credentials, repository, token_cache
 from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
@@ -113,7 +113,10 @@ def change_own_password(
 def reset_password(
     session: Session, principal: Principal, username: str, reason: str | None = None
 ) -> str:
-    """An administrator gives a person a new temporary password, returned to show once."""
+    """An administrator gives a person a new temporary password, returned to show once.
+
+    The person's tokens are revoked with it: a reset is what one does to an account that may
+    be in the wrong hands, and whoever holds its tokens is cut off too."""
     require(principal, "users.manage")
     user = user_named(session, username)
     if user.is_service:
@@ -121,13 +124,13 @@ def reset_password(
     temporary = credentials.generate_password()
     user.password_hash = credentials.hash_password(temporary)
     user.password_temporary = True
-    token_cache.forget_all()
+    revoked = accounts.revoke_live_tokens(session, user.id)
     audit.record(
         session,
         actor=principal.actor,
         action="user.password_reset",
         target=f"user:{user.id}",
         reason=reason,
-        data={"username": username},
+        data={"username": username, "tokens_revoked": revoked},
     )
     return temporary

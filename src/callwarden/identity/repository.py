@@ -104,6 +104,15 @@ def password_change_tokens(session: Session, user_id: str) -> list[ApiToken]:
     )
 
 
+def live_tokens(session: Session, user_id: str) -> list[ApiToken]:
+    """The user's tokens not yet revoked (expired ones included: revoking them costs nothing)."""
+    return list(
+        session.execute(
+            select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        ).scalars()
+    )
+
+
 def list_tokens(
     session: Session, user_id: str | None, cursor: str | None, limit: int
 ) -> Slice[ApiToken]:
