@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from callwarden.cli import app as cli
@@ -16,6 +17,7 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.jobs import JobContext
 from callwarden.kit import clock
+from callwarden.models import AuditEvent
 from callwarden.vault.runtime import vault_for
 from callwarden.verification import service
 from callwarden.verification.tasks import ANALYST, analyse_recordings
@@ -215,3 +217,10 @@ def test_a_second_audio_check_supersedes_its_open_findings_and_keeps_worked_ones
     assert {row["finding_id"] for row in superseded} == earlier_open
     assert not earlier_open & {row["finding_id"] for row in shown}
     assert len(shown) == len(first) + 1  # this run's findings, plus the acknowledged one
+    with db.reading() as session:
+        runs = session.execute(
+            select(AuditEvent.data)
+            .where(AuditEvent.action == "recording.analysed")
+            .order_by(AuditEvent.seq)
+        ).scalars()
+        assert set(list(runs)[-1]["superseded"]) == earlier_open  # each move is in the trail

@@ -134,16 +134,16 @@ def transition(
     return row
 
 
-def supersede(actor: str, rows: list[Finding], reason: str) -> int:
-    """Mark a check's earlier open findings as replaced by its new run; the run's own audit
-    event counts them."""
+def supersede(actor: str, rows: list[Finding], reason: str) -> list[int]:
+    """Mark a check's earlier open findings as replaced by its new run; returns their ids,
+    which the run's own audit event (same transaction) lists, so every move is in the trail."""
     now = clock.now()
     for row in rows:
         row.status = "superseded"
         row.status_reason = reason[:MAX_REASON]
         row.status_by = actor
         row.status_at = now
-    return len(rows)
+    return [row.id for row in rows]
 
 
 def clear(session: Session, actor: str, row: Finding, reason: str) -> None:
