@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.models import Recording
-from tests.recordings.conftest import objects, recorded_call
+from tests.recordings.conftest import CALIFORNIA, objects, recorded_call
 from tests.support.audio import wav
 from tests.support.factories import bearer, make_token
 
@@ -36,3 +36,27 @@ def test_another_integrations_call_is_not_there_for_an_upload(
         params={"idempotency_key": "k-1", "channel_map": "customer,agent"},
     )
     assert own.status_code == 201, own.text
+
+
+def test_the_agent_named_on_the_call_finds_and_plays_its_recording(
+    api: TestClient, people: dict[str, dict[str, str]]
+) -> None:
+    """The agent is named once, when the call is created; the upload need not repeat it."""
+    call = recorded_call(api, people["pbx"], {**CALIFORNIA, "agent": "alice"})
+    stored = api.post(
+        f"/v1/calls/{call.call_id}/recordings",
+        content=wav(1.0),
+        headers=people["pbx"],
+        params={"idempotency_key": "k-2", "channel_map": "customer,agent"},
+    )
+    assert stored.status_code == 201, stored.text
+    recording_id = stored.json()["recording_id"]
+    listed = api.get("/v1/recordings", headers=people["alice"]).json()["items"]
+    assert [row["recording_id"] for row in listed] == [recording_id]
+    played = api.get(
+        f"/v1/recordings/{recording_id}/audio",
+        params={"reason": "my own call"},
+        headers=people["alice"],
+    )
+    assert played.status_code == 200, played.text
+    assert api.get("/v1/recordings", headers=people["bob"]).json()["items"] == []

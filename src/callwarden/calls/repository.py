@@ -41,6 +41,8 @@ _SNAPSHOT_CALL = select(
     _CALLS.c.decision_id,
     _CALLS.c.policy_version,
     _CALLS.c.started_at,
+    _CALLS.c.agent_user_id,
+    _CALLS.c.team_id,
 ).where(_CALLS.c.id == bindparam("call_id"))
 _SNAPSHOT_PARTIES = (
     select(

@@ -44,4 +44,6 @@ class CallSnapshot:
     decision_id: str
     policy_version: int
     started_at: datetime
+    agent_user_id: str | None  # the agent named when the call was created, if any
+    team_id: str | None
     parties: tuple[PartySnapshot, ...]

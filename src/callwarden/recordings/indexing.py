@@ -209,12 +209,16 @@ def _keep_violation(
 def _agent(
     session: Session, call: CallSnapshot, username: str | None
 ) -> tuple[str | None, str | None]:
-    """The agent's user and team: named at upload, else the call's agent_team by name."""
+    """The agent's user and team: named at upload, else the call's (named when it was
+    created), else the call's agent_team by name. So the agent who may read the call may also
+    find and play its recording."""
     if username:
         user = identities.find_user(session, username)
         if user is None:
             raise InvalidInput(f"unknown agent {username!r}: no such user")
         return user.id, user.team_id
+    if call.agent_user_id is not None or call.team_id is not None:
+        return call.agent_user_id, call.team_id
     team_name = call.facts.get("agent_team")
     team = identities.find_team(session, team_name) if team_name else None
     return None, team.id if team else None
