@@ -27,7 +27,8 @@ def upgrade() -> None:
 
 
 def _backfill() -> None:
-    """Existing calls: the creator from `created_by` (`user:<name>`), the team from the facts."""
+    """Existing calls: the creator from `created_by` (`user:<name>`), the team from the facts,
+    the agent from their recordings."""
     bind = op.get_bind()
     users = {name: key for name, key in bind.execute(sa.text("SELECT username, id FROM users"))}
     teams = {name: key for name, key in bind.execute(sa.text("SELECT name, id FROM teams"))}
@@ -50,6 +51,13 @@ def _backfill() -> None:
             .where(calls.c.id == call_id)
             .values(created_by_user_id=creator, team_id=team)
         )
+    # The agent of an old call is the agent its recordings were stored with, if any.
+    bind.execute(
+        sa.text(
+            "UPDATE calls SET agent_user_id = (SELECT MIN(r.agent_user_id) FROM recordings r "
+            "WHERE r.call_id = calls.id) WHERE agent_user_id IS NULL"
+        )
+    )
 
 
 def downgrade() -> None:
