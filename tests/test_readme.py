@@ -64,6 +64,25 @@ def test_every_command_the_readme_names_exists() -> None:
         assert result.exit_code == 0, f"README names `callwarden {' '.join(command)}`"
 
 
+def test_every_setting_is_in_the_readme() -> None:
+    """The configuration table is where operators look: a setting it leaves out is hidden."""
+    named = set(re.findall(r"CALLWARDEN_[A-Z0-9_]+[A-Z0-9]", README))
+    for prefix, suffixes in re.findall(
+        r"`(CALLWARDEN_[A-Z0-9]+)_[A-Z0-9_]+`((?:, `_[A-Z0-9_]+`)+)", README
+    ):
+        named |= {f"{prefix}_{suffix}" for suffix in re.findall(r"`_([A-Z0-9_]+)`", suffixes)}
+    for prefix, suffix in re.findall(
+        r"`(CALLWARDEN_[A-Z0-9_]+?)_[A-Z0-9]+` / `_([A-Z0-9_]+)`", README
+    ):
+        named.add(f"{prefix}_{suffix}")
+    missing = sorted(
+        f"CALLWARDEN_{name.upper()}"
+        for name in Settings.model_fields
+        if f"CALLWARDEN_{name.upper()}" not in named
+    )
+    assert missing == [], f"settings missing from the README's table: {missing}"
+
+
 def test_every_setting_the_readme_names_exists() -> None:
     fields = {f"CALLWARDEN_{name.upper()}" for name in Settings.model_fields}
     source = "\n".join(path.read_text() for path in (ROOT / "src").glob("**/*.py"))
