@@ -45,6 +45,7 @@ from callwarden.server.openapi import install_openapi
 from callwarden.server.problems import install_problem_handlers
 from callwarden.tuning import limit_request_threads, settle_heap
 from callwarden.verification.api import router as verification_router
+from callwarden.web.console import install_console
 
 DESCRIPTION = (
     "callwarden makes a call-recording policy executable: decisions at call setup, consent "
@@ -172,6 +173,7 @@ def create_app(
     app.include_router(recordings_router)
     app.include_router(verification_router)
     install_docs(app)
+    install_console(app)
     install_openapi(app)
 
     @app.get("/healthz", tags=["service"], response_model=Health)

@@ -139,6 +139,13 @@ class Settings(BaseSettings):
     token_ttl_hours: int = Field(
         default=12, ge=1, le=24 * 366, description="Lifetime of login tokens."
     )
+    console_idle_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=24 * 60,
+        description="A console session ends after this long without a request (and always "
+        "after token_ttl_hours).",
+    )
     signin_window_seconds: int = Field(
         default=300, ge=1, le=86_400, description="Window over which failed sign-ins are counted."
     )

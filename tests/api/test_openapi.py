@@ -131,7 +131,10 @@ def test_the_front_door_points_at_the_docs(client: TestClient) -> None:
         "redoc": "/redoc",
         "openapi": "/openapi.json",
         "health": "/healthz",
+        "console": "/home",
     }
+    browser = client.get("/", headers={"Accept": "text/html,*/*"}, follow_redirects=False)
+    assert browser.status_code == 303 and browser.headers["location"] == "/home"
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])

@@ -33,7 +33,6 @@ from callwarden.identity.schemas import (
     UserOut,
 )
 from callwarden.identity.throttle import SignInThrottle
-from callwarden.kit.errors import TooManyRequests, Unauthenticated
 from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.server.deps import (
     client_address,
@@ -48,6 +47,7 @@ from callwarden.server.deps import (
 )
 from callwarden.server.openapi import problem_responses
 from callwarden.server.paging import Cursor, Limit
+from callwarden.server.signin import attempt_sign_in
 
 router = APIRouter(prefix="/v1", tags=["identity"])
 
@@ -69,42 +69,19 @@ def login(
     Retry-After) before the password is checked. With a temporary password (one an
     administrator set) the token may only change it: `password_change_required` says so.
     """
-    address = client_address(request)
-    username = body.username[:64]
-    wait = throttle.retry_after(username, address)
-    if wait is not None:
-        throttled = TooManyRequests(
-            f"too many failed sign-ins; try again in {wait} seconds", retry_after_s=wait
-        )
-        _audit_failed_sign_in(tally, username, address, throttled.detail)
-        raise throttled
-    try:
-        with db.unit_of_work() as session:
-            signed = passwords.sign_in(
-                session, username, body.password, timedelta(hours=config.token_ttl_hours)
-            )
-            answer = SignedIn(
-                **TokenOut.model_validate(signed.issued.token).model_dump(),
-                token=signed.issued.plaintext,
-                password_change_required=signed.password_change_required,
-            )
-    except Unauthenticated as refusal:
-        throttle.failed(username, address)
-        _audit_failed_sign_in(tally, username, address, refusal.detail)
-        raise
-    throttle.succeeded(username)
-    return answer
-
-
-def _audit_failed_sign_in(tally: RefusalTally, username: str, address: str, reason: str) -> None:
-    tally.refused(
-        action="auth.login_failed",
-        source=f"address:{address}",
-        actor=f"anonymous:{username}",
-        target=f"username:{username}",
-        reason=reason,
-        subject=username,
-        data={"remote_addr": address},
+    signed = attempt_sign_in(
+        db,
+        throttle,
+        tally,
+        username=body.username,
+        password=body.password,
+        address=client_address(request),
+        lifetime=timedelta(hours=config.token_ttl_hours),
+    )
+    return SignedIn(
+        **TokenOut.model_validate(signed.issued.token).model_dump(),
+        token=signed.issued.plaintext,
+        password_change_required=signed.password_change_required,
     )
 
 

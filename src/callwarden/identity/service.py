@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -329,3 +329,25 @@ def authenticate(session: Session, presented: str) -> Principal:
     )
     token_cache.remember(presented, principal, token.expires_at)
     return principal
+
+
+SESSION_EXTENSION_STEP = timedelta(minutes=1)
+
+
+def keep_session_alive(
+    session: Session, token_id: str, label: str, idle: timedelta, longest: timedelta
+) -> datetime | None:
+    """Move a console session's expiry to `idle` from now, never past `longest` after it began.
+
+    The session is a token whose lifetime is the idle timeout; each request pushes it on, at
+    most once a minute (a write per request would queue every page behind the write lock).
+    Returns the new expiry, or None when it did not move."""
+    token = repository.token_by_id(session, token_id)
+    if token is None or token.revoked_at is not None or token.name != label:
+        return None  # an API token shown as a cookie keeps its own lifetime
+    now = clock.now()
+    wanted = min(now + idle, token.created_at + longest)
+    if wanted - token.expires_at < SESSION_EXTENSION_STEP:
+        return None
+    token.expires_at = wanted
+    return wanted

@@ -2,16 +2,16 @@
 
 The documentation pages load Swagger UI and Redoc from the vendored copies in `static/docs/`
 (see its README for versions and licences), never from a CDN. `/` answers a small index; the
-console will take its place, so it lives in one route here.
+console lives at `/home`, where a browser asking for `/` is sent.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
@@ -33,9 +33,17 @@ def install_docs(app: FastAPI) -> None:
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="docs-assets")
     openapi_url = app.openapi_url or "/openapi.json"
 
-    @app.get("/", response_model=Index, tags=["service"])
-    def index() -> Index:
-        """What this server is, and links to the API documentation and health."""
+    @app.get(
+        "/",
+        response_model=Index,
+        tags=["service"],
+        responses={303: {"description": "A browser (Accept: text/html) goes to the console."}},
+    )
+    def index(request: Request) -> Index | RedirectResponse:
+        """What this server is, and links to the API documentation and health; a browser
+        asking for HTML is sent to the console's home page instead."""
+        if "text/html" in request.headers.get("accept", ""):
+            return RedirectResponse("/home", status_code=303)
         return Index(
             service=app.title,
             version=app.version,
@@ -45,6 +53,7 @@ def install_docs(app: FastAPI) -> None:
                 "redoc": "/redoc",
                 "openapi": openapi_url,
                 "health": "/healthz",
+                "console": "/home",
             },
         )
 

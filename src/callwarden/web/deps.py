@@ -1,0 +1,125 @@
+"""Who is looking at a page, what they may do, and the CSRF check of every form.
+
+The rules are the API's (`identity.policies`): a page needs an action, and a role without it
+gets the "not allowed" page naming the roles that have it, with the refusal audited as the
+API audits one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
+
+from callwarden.config import Settings
+from callwarden.db import Database
+from callwarden.identity import service as identity
+from callwarden.identity import token_cache
+from callwarden.identity.policies import may
+from callwarden.identity.principal import Principal
+from callwarden.kit.errors import CallwardenError, Forbidden, Unauthenticated
+from callwarden.server.deps import database, record_denial, settings
+from callwarden.web import session as cookies
+
+KEEP_ALIVE_EVERY_S = 60.0
+
+
+class SignInNeeded(Unauthenticated):
+    """No session, or one that has ended: the console answers with the sign-in page."""
+
+    code, title = "sign_in_needed", "Sign in needed"
+
+
+class PasswordChangeNeeded(CallwardenError):
+    """Signed in with a temporary password: the console sends them to choose their own."""
+
+    status, code, title = 303, "password_change_needed", "Choose a password"
+
+
+class CsrfRefused(Forbidden):
+    code, title = "csrf_refused", "Form refused"
+
+
+_extended_at: dict[str, float] = {}
+_extended_lock = threading.Lock()
+
+
+def _due_for_extension(token_id: str) -> bool:
+    now = time.monotonic()
+    with _extended_lock:
+        if len(_extended_at) > 10_000:
+            _extended_at.clear()
+        if now - _extended_at.get(token_id, 0.0) < KEEP_ALIVE_EVERY_S:
+            return False
+        _extended_at[token_id] = now
+        return True
+
+
+def _signed_in(db: Database, config: Settings, presented: str) -> Principal:
+    who = token_cache.recall(presented)
+    if who is None:
+        with db.reading() as session:
+            who = identity.authenticate(session, presented)
+    if who.token_id is not None and _due_for_extension(who.token_id):
+        with db.unit_of_work() as session:
+            identity.keep_session_alive(
+                session,
+                who.token_id,
+                cookies.SESSION_LABEL,
+                idle=timedelta(minutes=config.console_idle_minutes),
+                longest=timedelta(hours=config.token_ttl_hours),
+            )
+    return who
+
+
+async def viewer_changing_password(
+    request: Request, db: Database = Depends(database), config: Settings = Depends(settings)
+) -> Principal:
+    """The signed-in person, including one who may only choose a new password."""
+    presented = cookies.session_cookie(request)
+    if presented is None:
+        raise SignInNeeded("sign in to use the console")
+    try:
+        return await run_in_threadpool(_signed_in, db, config, presented)
+    except Unauthenticated as ended:
+        raise SignInNeeded(f"your session has ended ({ended.detail}); sign in again") from None
+
+
+async def viewer(request: Request, who: Principal = Depends(viewer_changing_password)) -> Principal:
+    """The signed-in person; one with a temporary password is sent to choose their own."""
+    if who.password_change_only:
+        raise PasswordChangeNeeded("choose your own password before using the console")
+    request.state.viewer = who  # the error pages show the navigation too
+    return who
+
+
+def console_requires(action: str) -> Callable[..., Awaitable[Principal]]:
+    """The page's action: the signed-in role may take it, or the refusal is audited and shown."""
+
+    async def check(
+        request: Request, who: Principal = Depends(viewer), db: Database = Depends(database)
+    ) -> Principal:
+        verdict = may(who, action)
+        if not verdict:
+            target = f"page:{request.method} {request.url.path}"
+            await run_in_threadpool(record_denial, db, who, action, target, verdict)
+            raise Forbidden(verdict.reason)
+        return who
+
+    return check
+
+
+async def csrf_checked(request: Request) -> None:
+    """Every state-changing form carries the token bound to the browser's cookie."""
+    form = await request.form()
+    presented = form.get(cookies.CSRF_FIELD) or request.headers.get(cookies.CSRF_HEADER)
+    bound_to = cookies.csrf_binding(request)
+    if not isinstance(presented, str) or not cookies.csrf_matches(bound_to, presented):
+        raise CsrfRefused(
+            "this form was not sent from a page of this console (or the page is too old); "
+            "go back, reload the page and send it again"
+        )

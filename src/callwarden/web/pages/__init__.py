@@ -1,0 +1,1 @@
+"""One module per console area; `web/console.py` mounts every module found here."""

@@ -1,0 +1,47 @@
+"""The console served for real (uvicorn on a loopback port, on SQLite and PostgreSQL) and a
+Chromium tab per test with fresh cookies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from callwarden.app import create_app
+from callwarden.config import Settings
+from callwarden.db import Database
+from tests.conftest import IN_CI
+from tests.support.console import Console, chromium_executable, launch_chromium
+from tests.support.server import serving
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = chromium_executable()
+    if executable is None:
+        if IN_CI:
+            pytest.fail("CI needs Debian's chromium for the console tests")
+        pytest.skip("console browser tests skipped: install chromium (apt install chromium)")
+    with sync_playwright() as playwright:
+        launched = launch_chromium(playwright, executable)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def console_url(settings: Settings, db: Database) -> Iterator[str]:
+    """The whole app (API and console) on a real socket, over this test's database."""
+    with serving(create_app(settings, db)) as base:
+        yield base
+
+
+@pytest.fixture
+def console(browser: Browser, console_url: str) -> Iterator[Console]:
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/Berlin")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield Console(console_url, page)
+    finally:
+        context.close()
