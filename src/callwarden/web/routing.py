@@ -4,6 +4,7 @@ what to do, with the status the API would give. Nothing here decides who may see
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import quote
@@ -11,11 +12,22 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from callwarden.kit.errors import CallwardenError, Forbidden, NotFound
 from callwarden.web.deps import PasswordChangeNeeded, SignInNeeded
 from callwarden.web.templating import render
+
+log = logging.getLogger("callwarden.console")
+
+
+class UnexpectedError(CallwardenError):
+    status, code, title = 500, "internal_error", "Something went wrong"
+
+    def __init__(self) -> None:
+        super().__init__("an unexpected error occurred; it has been logged for the operator")
+
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -83,6 +95,11 @@ class ConsoleRoute(APIRoute):
                     for problem in invalid.errors()
                 )
                 response = error_page(request, CallwardenError(f"the form is not valid: {fields}"))
+            except HTTPException:
+                raise
+            except Exception as unexpected:  # logged for the operator, a plain page for the person
+                log.error("unhandled error", exc_info=unexpected, extra={"path": request.url.path})
+                response = error_page(request, UnexpectedError())
             response.headers.update(SECURITY_HEADERS)
             return response
 
