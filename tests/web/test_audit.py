@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from typer.testing import CliRunner
 
+from callwarden.app import create_app
 from callwarden.audit import service as audit
+from callwarden.cli import app
+from callwarden.config import Settings
 from callwarden.db import Database
+from tests.audit.tampering import CheckpointTrail, rewrite_event, write_events
 from tests.support.console import make_person
 from tests.web.test_session import sign_in
 
@@ -106,10 +112,12 @@ def test_hash_is_short_with_the_full_one_on_hover(client: TestClient, db: Databa
 def test_verify_reports_ok_with_counts(client: TestClient, db: Database) -> None:
     signed_in_auditor(client, db)
     write(db, 5)
+    with db.reading() as session:
+        stored = session.execute(text("SELECT count(*) FROM audit_events")).scalar_one()
     page = client.get("/audit/verify")
     assert page.status_code == 200 and "The chain verifies" in page.text
-    # five written here, plus the person's creation, password change and sign-in
-    assert re.search(r"(\d+) events checked", page.text)
+    assert f"{stored} events checked, up to position {stored};" in page.text
+    assert stored >= 5
 
 
 def test_verify_names_an_edited_event_and_links_to_it(client: TestClient, db: Database) -> None:
@@ -133,3 +141,34 @@ def test_other_roles_get_the_not_allowed_page(client: TestClient, db: Database) 
             refused.text
         )
     assert 'href="/audit"' not in client.get("/home").text
+
+
+@pytest.fixture
+def signed_trail(db: Database, settings: Settings) -> CheckpointTrail:
+    """The test's data directory initialised (a signing key), checkpoints every 5 events."""
+    env = {
+        "CALLWARDEN_DATA_DIR": str(settings.data_dir),
+        "CALLWARDEN_DATABASE_URL": db.url,
+        "CALLWARDEN_AUDIT_CHECKPOINT_EVERY": "5",
+    }
+    result = CliRunner().invoke(app, ["init"], env=env)
+    assert result.exit_code == 0, result.output
+    return CheckpointTrail(db, settings.model_copy(update={"audit_checkpoint_every": 5}), env)
+
+
+def test_verify_holds_the_chain_to_its_signed_checkpoints(
+    signed_trail: CheckpointTrail, db: Database
+) -> None:
+    make_person(db, "auditor", "aude-auditor")
+    write_events(signed_trail, 14)
+    with TestClient(create_app(signed_trail.settings, db)) as client:
+        sign_in(client, "aude-auditor")
+        good = client.get("/audit/verify").text
+        assert "The chain verifies" in good and re.search(
+            r"[1-9]\d* signed checkpoints matched", good
+        )
+        # edited and every later hash recomputed: the chain alone verifies, the checkpoints not
+        rewrite_event(signed_trail, seq=8, reason="nothing to see")
+        bad = client.get("/audit/verify").text
+        assert "FAILED" in bad and "rewritten tail: event 10 no longer has the hash" in bad
+        assert 'href="/audit?up_to=10#event-10"' in bad
