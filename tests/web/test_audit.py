@@ -172,3 +172,16 @@ def test_verify_holds_the_chain_to_its_signed_checkpoints(
         bad = client.get("/audit/verify").text
         assert "FAILED" in bad and "rewritten tail: event 10 no longer has the hash" in bad
         assert 'href="/audit?up_to=10#event-10"' in bad
+
+
+def test_a_cursor_of_one_order_is_refused_by_the_other(client: TestClient, db: Database) -> None:
+    signed_in_auditor(client, db)
+    write(db, 60)
+    page = client.get("/audit").text
+    cursor = re.search(r"cursor=([A-Za-z0-9_-]+)", page)
+    assert cursor is not None
+    with db.reading() as session:
+        oldest = audit.find(session, audit.EventFilter(), None, 50)
+    assert oldest.next_cursor and oldest.next_cursor != cursor.group(1)
+    refused = client.get("/audit", params={"cursor": oldest.next_cursor})
+    assert refused.status_code == 422 and "belongs to another list" in refused.text
