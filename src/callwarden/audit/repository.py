@@ -60,15 +60,23 @@ class EventFilter:
     target: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    up_to_seq: int | None = None  # events at or before this chain position (inclusive)
 
 
 OLDEST_FIRST = Keyset("audit_events", (AuditEvent.seq,))
+# Its own list name, so a cursor of one order is refused by the other rather than misread.
+NEWEST_FIRST = Keyset("audit_events_newest", (AuditEvent.seq,), descending=True)
 
 
 def find_events(
-    session: Session, where: EventFilter, cursor: str | None, limit: int
+    session: Session,
+    where: EventFilter,
+    cursor: str | None,
+    limit: int,
+    newest_first: bool = False,
 ) -> Slice[AuditEvent]:
-    """A page of the events matching the filter, oldest first (all bound parameters)."""
+    """A page of the events matching the filter, oldest first unless asked (all bound
+    parameters)."""
     query = select(AuditEvent)
     if where.actor is not None:
         query = query.where(AuditEvent.actor == where.actor)
@@ -80,8 +88,11 @@ def find_events(
         query = query.where(AuditEvent.occurred_at >= where.since)
     if where.until is not None:
         query = query.where(AuditEvent.occurred_at < where.until)
-    rows = list(session.execute(OLDEST_FIRST.apply(query, cursor, limit)).scalars())
-    return OLDEST_FIRST.page(rows, limit)
+    if where.up_to_seq is not None:
+        query = query.where(AuditEvent.seq <= where.up_to_seq)
+    order = NEWEST_FIRST if newest_first else OLDEST_FIRST
+    rows = list(session.execute(order.apply(query, cursor, limit)).scalars())
+    return order.page(rows, limit)
 
 
 def iterate_all(session: Session, batch: int = 1000) -> Iterator[Row[Any]]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from callwarden.audit import repository
 from callwarden.audit.chain import ChainEntry, ChainReport, canonical_content, link_hash, walk
-from callwarden.audit.repository import EventFilter
+from callwarden.audit.repository import EventFilter as EventFilter  # the filter callers pass
 from callwarden.kit import clock
 from callwarden.kit.pagination import Slice
 from callwarden.models import AuditEvent
@@ -67,9 +67,17 @@ def record(
     return Recorded(seq, event_hash)
 
 
-def find(session: Session, where: EventFilter, cursor: str | None, limit: int) -> Slice[AuditEvent]:
-    """A page of events, oldest first; `cursor` is the previous page's next cursor."""
-    return repository.find_events(session, where, cursor, limit)
+def find(
+    session: Session,
+    where: EventFilter,
+    cursor: str | None,
+    limit: int,
+    newest_first: bool = False,
+) -> Slice[AuditEvent]:
+    """A page of events, oldest first (the API's order, for a reader catching up) or newest
+    first (the console's, for a person looking at what just happened); `cursor` is the
+    previous page's next cursor in the same order."""
+    return repository.find_events(session, where, cursor, limit, newest_first)
 
 
 class StoredEvent(Protocol):
