@@ -65,6 +65,10 @@ class EventFilter:
 OLDEST_FIRST = Keyset("audit_events", (AuditEvent.seq,))
 
 
+def get_event(session: Session, seq: int) -> AuditEvent | None:
+    return session.get(AuditEvent, seq)
+
+
 def find_events(
     session: Session, where: EventFilter, cursor: str | None, limit: int
 ) -> Slice[AuditEvent]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from callwarden.audit import repository
 from callwarden.audit.chain import ChainEntry, ChainReport, canonical_content, link_hash, walk
-from callwarden.audit.repository import EventFilter
+from callwarden.audit.repository import EventFilter as EventFilter
 from callwarden.kit import clock
 from callwarden.kit.pagination import Slice
 from callwarden.models import AuditEvent
@@ -70,6 +70,11 @@ def record(
 def find(session: Session, where: EventFilter, cursor: str | None, limit: int) -> Slice[AuditEvent]:
     """A page of events, oldest first; `cursor` is the previous page's next cursor."""
     return repository.find_events(session, where, cursor, limit)
+
+
+def event(session: Session, seq: int) -> AuditEvent | None:
+    """One event by its place in the chain (to check what an earlier step recorded)."""
+    return repository.get_event(session, seq)
 
 
 class StoredEvent(Protocol):
