@@ -129,5 +129,5 @@ def give_reason(browser: TestClient, recording_id: str, reason: str) -> str:
         follow_redirects=False,
     )
     assert answer.status_code == 303, answer.text
-    [grant] = parse_qs(urlsplit(answer.headers["location"]).query)["grant"]
+    grant: str = parse_qs(urlsplit(answer.headers["location"]).query)["grant"][0]
     return grant
