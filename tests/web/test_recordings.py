@@ -81,12 +81,19 @@ def test_another_agents_recording_answers_like_a_missing_one(
         assert hidden.status_code == missing.status_code == 404
         assert hidden.text == missing.text
         assert bobs not in hidden.text
-    reason = alice.post(
+    forged = alice.post(
         f"/recordings/{bobs}/listen", data={"reason": "curious", "csrf_token": "0" * 64}
     )
-    assert reason.status_code == 403  # no CSRF token from a page: refused before anything else
+    assert forged.status_code == 403  # no CSRF token from a page: refused before anything else
+    token = csrf_of(alice, "/recordings")
+    reasons = [
+        alice.post(f"/recordings/{rid}/listen", data={"reason": "curious", "csrf_token": token})
+        for rid in (bobs, "rec_nothing_here")
+    ]
+    assert reasons[0].status_code == reasons[1].status_code == 404
+    assert reasons[0].text == reasons[1].text
     denied = events(db, "access.denied", bobs)
-    assert len(denied) == 3 and all(e.actor == "user:alice" for e in denied)
+    assert len(denied) == 4 and all(e.actor == "user:alice" for e in denied)
     assert "agents see only their own calls" in (denied[0].reason or "")
     assert events(db, "recording.played", bobs) == []
 

@@ -77,6 +77,13 @@ def test_a_supervisor_plays_a_team_recording_after_giving_a_reason(
     assert "P1 payment" in labels and any(label.startswith("F") for label in labels)
     assert page.get_by_text(REASON).is_visible()
     console.shot("recording-page")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    console.sign_in("cora")  # compliance reads who has listened, with why
+    console.open(f"/recordings/{recording_id}")
+    log = page.locator("table.access-log")
+    assert "east-lead" in log.inner_text() and REASON in log.inner_text()
+    console.shot("recording-access-log")
     events = trail(db, recording_id)
     assert ("recording.listening_granted", "user:east-lead", REASON) in events
     played = [e for e in events if e[0] == "recording.played"]
