@@ -3,13 +3,15 @@ and labelled in words."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from callwarden.analysis.energy import EnergyProfile
 from callwarden.web.energy_picture import LEFT, RIGHT, WIDTH, draw
 
 
 def test_pauses_and_findings_sit_at_their_offsets_with_labels() -> None:
     profile = EnergyProfile(window_s=1.0, duration_s=20.0, levels_db=[[-60.0] * 20, [0.0] * 20])
-    findings = [
+    findings: list[dict[str, Any]] = [
         {"kind": "notice_unverifiable", "severity": "info", "start_s": None, "channel": None},
         {
             "kind": "payment_audio_leak",
