@@ -68,6 +68,10 @@ OLDEST_FIRST = Keyset("audit_events", (AuditEvent.seq,))
 NEWEST_FIRST = Keyset("audit_events_newest", (AuditEvent.seq,), descending=True)
 
 
+def get_event(session: Session, seq: int) -> AuditEvent | None:
+    return session.get(AuditEvent, seq)
+
+
 def find_events(
     session: Session,
     where: EventFilter,

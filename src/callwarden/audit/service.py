@@ -80,6 +80,11 @@ def find(
     return repository.find_events(session, where, cursor, limit, newest_first)
 
 
+def event(session: Session, seq: int) -> AuditEvent | None:
+    """One event by its place in the chain (to check what an earlier step recorded)."""
+    return repository.get_event(session, seq)
+
+
 class StoredEvent(Protocol):
     """An audit event as stored: an ORM object or a plain row, both have these attributes."""
 

@@ -73,6 +73,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "recordings.download": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL}),
     "recordings.assign": frozenset({Role.COMPLIANCE_OFFICER, Role.SUPERVISOR}),
     "recordings.flag_private": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL}),
+    # Who has played or exported a recording (its access log): the oversight roles.
+    "recordings.access_log": frozenset(
+        {Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR}
+    ),
     "scripts.manage": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
     # Findings: the roles that see every recording read them; a compliance officer works them.
     "findings.read": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL}),

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
@@ -17,27 +16,25 @@ from sqlalchemy.orm import Session
 from callwarden.calls import service as calls
 from callwarden.config import Settings
 from callwarden.db import Database
-from callwarden.identity.policies import deny
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
-from callwarden.kit.errors import Forbidden, InvalidInput
+from callwarden.kit.errors import InvalidInput
 from callwarden.kit.inputs import QueryTimestamp, RequestModel
 from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.recordings import intake, service
 from callwarden.recordings.bridge import BodyBridge
-from callwarden.recordings.integrity import INTEGRITY_FAILURES, RecordingDamaged, record_damage
 from callwarden.recordings.schemas import (
     AssignmentOut,
     RecordingOut,
     SearchFilter,
     describe,
 )
+from callwarden.recordings.streaming import audio_answer, denials_audited
 from callwarden.recordings.upload import IntakeRequest
 from callwarden.server.deps import (
     database,
     principal,
     read_session,
-    record_denial,
     requires,
     settings,
 )
@@ -194,19 +191,6 @@ def search(
     return {"items": [describe(row) for row in found.rows], "next_cursor": found.next_cursor}
 
 
-@contextmanager
-def denials_audited(db: Database, who: Principal, action: str, recording_id: str) -> Iterator[None]:
-    """Refused looks are audited: a recording out of sight (still answered 404) or forbidden."""
-    try:
-        yield
-    except service.HiddenRecording as hidden:
-        record_denial(db, who, action, f"recording:{recording_id}", deny(hidden.reason))
-        raise
-    except Forbidden as refusal:
-        record_denial(db, who, action, f"recording:{recording_id}", deny(refusal.detail))
-        raise
-
-
 @router.get("/v1/recordings/{recording_id}", response_model=RecordingOut)
 def metadata(
     recording_id: str,
@@ -216,81 +200,6 @@ def metadata(
 ) -> dict[str, Any]:
     with denials_audited(db, who, "recordings.search", recording_id):
         return describe(service.get_visible(session, who, recording_id))
-
-
-def _sent_and_checked(
-    db: Database, who: Principal, recording_id: str, during: str, body: Iterator[bytes]
-) -> Iterator[bytes]:
-    """The body, counting what leaves; a chunk failing mid-stream is recorded as damage with
-    the bytes actually sent, then ends the stream short (the client never gets a false end)."""
-    sent = 0
-    try:
-        for piece in body:
-            yield piece
-            sent += len(piece)
-    except INTEGRITY_FAILURES as failure:
-        with db.unit_of_work() as session:
-            record_damage(session, who.actor, recording_id, failure, during, bytes_sent=sent)
-        log.error(
-            "recording %s failed its integrity check after %d bytes were sent; the stream is cut "
-            "short and the damage audited: %s",
-            recording_id,
-            sent,
-            failure.detail,
-        )
-        raise
-
-
-def _audio(
-    recording_id: str,
-    reason: str | None,
-    range_header: str | None,
-    who: Principal,
-    db: Database,
-    config: Settings,
-    export: bool,
-) -> StreamingResponse:
-    during = "download" if export else "play"
-    try:
-        with (
-            denials_audited(db, who, f"recordings.{'export' if export else 'play'}", recording_id),
-            db.reading() as session,
-        ):
-            playback = service.open_audio(
-                session,
-                vault_for(config),
-                who,
-                recording_id,
-                reason,
-                range_header,
-                export,
-                verify_whole_bytes=config.playback_verify_bytes,
-            )
-            session.expunge(playback.recording)
-    except INTEGRITY_FAILURES as failure:
-        with db.unit_of_work() as session:
-            record_damage(session, who.actor, recording_id, failure, during, bytes_sent=0)
-        raise RecordingDamaged(
-            f"recording {recording_id} failed its integrity check and was not sent: "
-            f"{failure.detail}. It is marked damaged and the failure is in the audit trail.",
-            recording_id=recording_id,
-            failure=failure.code,
-        ) from failure
-    with db.unit_of_work() as session:  # the write lock only for the access event
-        service.record_playback(session, who, playback)
-    recording = playback.recording
-    body = _sent_and_checked(db, who, recording.id, during, playback.body)
-    headers = {"Accept-Ranges": "bytes", "Cache-Control": "no-store"}
-    if export:
-        headers["Content-Disposition"] = f'attachment; filename="{recording.id}.{recording.format}"'
-    if playback.selected is None:
-        headers["Content-Length"] = str(playback.size)
-        return StreamingResponse(body, media_type=recording.content_type, headers=headers)
-    headers["Content-Range"] = playback.selected.header(playback.size)
-    headers["Content-Length"] = str(playback.selected.length)
-    return StreamingResponse(
-        body, status_code=206, media_type=recording.content_type, headers=headers
-    )
 
 
 REASON = Query(default=None, max_length=500, include_in_schema=False)
@@ -326,7 +235,7 @@ def play(
 
     `reason` is required and, with who, when and which bytes, lands in the audit trail.
     """
-    return _audio(recording_id, reason, range_header, who, db, config, export=False)
+    return audio_answer(recording_id, reason, range_header, who, db, config, export=False)
 
 
 @router.get(
@@ -344,7 +253,7 @@ def download(
     config: Settings = Depends(settings),
 ) -> StreamingResponse:
     """Export the whole file (a separate permission, audited as an export)."""
-    return _audio(recording_id, reason, None, who, db, config, export=True)
+    return audio_answer(recording_id, reason, None, who, db, config, export=True)
 
 
 class Assignment(RequestModel):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
 from callwarden.identity import service as identities
-from callwarden.identity.policies import require
+from callwarden.identity.policies import Verdict, require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -67,6 +67,33 @@ def _check_reason(reason: str | None) -> str:
     return reason.strip()[:500]
 
 
+def authorise(
+    session: Session, principal: Principal, recording_id: str, reason: str | None, export: bool
+) -> tuple[Recording, str, Verdict, str]:
+    """The recording, the reason, why this principal may play (or export) it, and its wrapped
+    data key; or the error a refused, unexplained or no longer playable access gets."""
+    recording = get_visible(session, principal, recording_id)
+    why = _check_reason(reason)
+    verdict = (
+        may_download(principal, recording)
+        if export
+        else may_play(principal, recording, _assigned(session, principal, recording.id))
+    )
+    if not verdict:
+        action = "export" if export else "play"
+        raise Forbidden(verdict.reason, recording_id=recording.id, attempted=action)
+    key = repository.data_key(session, recording.id)
+    if key is None or key.wrapped is None or recording.state != "stored":
+        raise Conflict(f"recording {recording.id} can no longer be played: its key was destroyed")
+    return recording, why, verdict, key.wrapped
+
+
+def play_verdict(session: Session, principal: Principal, recording: Recording) -> Verdict:
+    """Whether this principal may listen to a recording they see, and why (for a page that
+    offers the player only to those who may use it, and says why not to the others)."""
+    return may_play(principal, recording, _assigned(session, principal, recording.id))
+
+
 @dataclass(frozen=True)
 class Playback:
     recording: Recording
@@ -96,21 +123,9 @@ def open_audio(
     can be checked before the answer (see `playback`) raises a `VaultIntegrityError` here, so
     the caller records the damage instead of a play that never happened.
     """
-    recording = get_visible(session, principal, recording_id)
-    why = _check_reason(reason)
-    verdict = (
-        may_download(principal, recording)
-        if export
-        else may_play(principal, recording, _assigned(session, principal, recording.id))
-    )
-    if not verdict:
-        action = "export" if export else "play"
-        raise Forbidden(verdict.reason, recording_id=recording.id, attempted=action)
-    key = repository.data_key(session, recording.id)
-    if key is None or key.wrapped is None or recording.state != "stored":
-        raise Conflict(f"recording {recording.id} can no longer be played: its key was destroyed")
+    recording, why, verdict, wrapped = authorise(session, principal, recording_id, reason, export)
     selected = None if export else parse_range(range_header, recording.size)
-    body = stream(vault, recording, key.wrapped, selected, verify_whole_bytes)
+    body = stream(vault, recording, wrapped, selected, verify_whole_bytes)
     span_length = selected.length if selected else recording.size
     verified_whole = span_length <= verify_whole_bytes
     return Playback(

@@ -13,7 +13,7 @@ from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.errors import PayloadTooLarge
 from callwarden.recordings import service as recordings_service
-from callwarden.recordings.api import denials_audited
+from callwarden.recordings.streaming import denials_audited
 from callwarden.server.deps import database, requires, settings
 from callwarden.vault.runtime import vault_for
 from callwarden.verification import findings, scripts, service
