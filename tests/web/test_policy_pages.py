@@ -161,6 +161,10 @@ def test_a_huge_draft_gets_a_clear_page_not_a_crash(client: TestClient, db: Data
     )
     assert huge.status_code == 413 and huge.headers["content-type"].startswith("text/html")
     assert "larger than the" in huge.text and "limit" in huge.text
+    api = client.post(  # the API answers as it always did, even to a browser's Accept
+        "/v1/policy/validate", content=b"x" * 8_000_000, headers={"Accept": "text/html"}
+    )
+    assert api.status_code == 413 and api.headers["content-type"] == "application/problem+json"
 
 
 def test_a_supervisor_may_not_apply_and_is_told_which_roles_may(
