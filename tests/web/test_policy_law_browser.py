@@ -3,7 +3,7 @@ sees the problem at its line; screenshots of each page for a person to look at."
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
+from playwright.sync_api import FilePayload, expect
 
 from callwarden.db import Database
 from callwarden.identity.principal import SYSTEM
@@ -32,9 +32,8 @@ def test_a_compliance_officer_sees_a_drafts_problem_at_its_line(
     draft = EXAMPLE_TEXT.replace("on_withdrawal:", "on_withdrawl:")
     line = next(n for n, row in enumerate(draft.splitlines(), 1) if "on_withdrawl" in row)
     page.get_by_role("link", name="Check or apply a draft").click()
-    page.get_by_label("YAML file").set_input_files(
-        files=[{"name": "draft.yaml", "mimeType": "text/yaml", "buffer": draft.encode()}]
-    )
+    upload: FilePayload = {"name": "draft.yaml", "mimeType": "text/yaml", "buffer": draft.encode()}
+    page.get_by_label("YAML file").set_input_files(files=[upload])
     page.get_by_role("button", name="Check the draft").click()
     expect(page.get_by_role("alert")).to_contain_text("Not valid: 1 error(s)")
     problem = page.locator("table.problems tbody tr").first
