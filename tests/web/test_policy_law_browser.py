@@ -7,6 +7,7 @@ from playwright.sync_api import FilePayload, expect
 
 from callwarden.db import Database
 from callwarden.identity.principal import SYSTEM
+from callwarden.models import PolicyVersion
 from callwarden.policy import service
 from tests.support.console import Console, make_person
 from tests.support.policies import EXAMPLE_TEXT
@@ -46,6 +47,23 @@ def test_a_compliance_officer_sees_a_drafts_problem_at_its_line(
     problem.get_by_role("link", name=str(line)).click()  # jumps to the marked line
     assert page.url.endswith(f"#line-{line}")
     console.shot("policy-draft-error")
+
+    # Fixed and pasted instead: checked, confirmed with the change shown, applied as typed.
+    fixed = EXAMPLE_TEXT.replace("rate: 0.2", "rate: 0.25")
+    page.get_by_label("YAML file").set_input_files(files=[])
+    page.get_by_label("…or the YAML text").fill(fixed)
+    page.get_by_role("button", name="Check the draft").click()
+    expect(page.get_by_role("status")).to_contain_text("Valid.")
+    page.get_by_role("button", name="Continue to apply…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Apply this draft as the policy?")
+    expect(page.locator("table.diff tr.added")).to_contain_text("rate: 0.25")
+    page.get_by_label("Note kept with the version").fill("sample a quarter of sales calls")
+    page.get_by_role("button", name="Apply as the policy in force").click()
+    expect(page.get_by_role("status")).to_contain_text("Applied as version 3")
+    with db.reading() as session:
+        row = session.get(PolicyVersion, 3)
+        assert row is not None and row.applied_by == "user:carol-co"
+        assert row.document == fixed and row.source_name == "sample a quarter of sales calls"
 
 
 def test_the_law_pages_in_the_browser(console: Console, db: Database) -> None:
