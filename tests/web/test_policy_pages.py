@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -256,3 +257,28 @@ def test_script_in_a_policy_comes_out_escaped(client: TestClient, db: Database) 
     assert "<script>alert" not in rendered.text and "&lt;script&gt;alert(" in rendered.text
     version = client.get("/policy/versions/1")
     assert "<script>alert" not in version.text and "&lt;script&gt;alert(" in version.text
+
+
+def test_a_draft_near_the_size_limit_goes_through_every_step(
+    client: TestClient, db: Database
+) -> None:
+    padding = "".join(f"# note {number}: {'é' * 40}\n" for number in range(5_000))
+    big = EXAMPLE_TEXT + padding  # under 512 KiB as UTF-8, far more if URL-encoded
+    assert 400_000 < len(big.encode()) <= 512 * 1024
+    assert len(urlencode({"document": big})) > 1_048_576  # why the forms are multipart
+    make_person(db, "compliance_officer", "carol-co")
+    signed_in(client, "carol-co")
+    status, page = check_draft(client, big).split("\n", 1)
+    assert status == "200" and "Valid." in page
+    as_the_page_sends = {"upload": ("", b"", "application/octet-stream")}  # multipart
+    for step in ("/policy/apply/confirm", "/policy/apply"):
+        answer = client.post(
+            step,
+            data={"csrf_token": csrf_of(client, "/policy/draft"), "document": big},
+            files=as_the_page_sends,
+            follow_redirects=False,
+        )
+        assert answer.status_code in (200, 303), answer.text[:300]
+    with db.reading() as session:
+        row = session.get(PolicyVersion, 1)
+        assert row is not None and row.document == big
