@@ -29,6 +29,10 @@ def test_a_compliance_officer_sees_a_drafts_problem_at_its_line(
     page.get_by_role("link", name="Version history").click()
     expect(page.get_by_role("cell", name="sample one sales call in five")).to_be_visible()
     console.shot("policy-history")
+    page.get_by_role("link", name="diff with version 1").click()
+    expect(page.locator("table.diff tr.removed")).to_contain_text("− removed")
+    console.shot("policy-diff")
+    page.go_back()
 
     draft = EXAMPLE_TEXT.replace("on_withdrawal:", "on_withdrawl:")
     line = next(n for n, row in enumerate(draft.splitlines(), 1) if "on_withdrawl" in row)

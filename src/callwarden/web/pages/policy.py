@@ -9,9 +9,8 @@ warnings and the change against the version in force before anything is stored.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import Depends, File, Form, Request, UploadFile
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -47,7 +46,7 @@ def _in_force(session: Session) -> PolicyVersion | None:
         return None
 
 
-def _rendered(row: PolicyVersion) -> Any:
+def _rendered(row: PolicyVersion) -> Markup:
     return render_fragment(
         PolicyDocument.model_validate(row.parsed),
         row.version,
