@@ -96,3 +96,11 @@ def test_deep_nesting_is_refused_with_its_line_not_a_recursion_error(text: str) 
     [message] = problems_of(text)
     assert "nests deeper than" in message
     assert re.match(r"draft\.yaml:\d+: ", message)
+
+
+def test_an_alias_is_refused_at_its_own_line_before_anything_expands() -> None:
+    bomb = "a: &a [x, x, x, x]\nb: [x,\n  *a, *a]\nc: [*a, *a]\n"
+    with pytest.raises(PolicyInvalid) as refused:
+        parse_policy(bomb, "bomb.yaml")
+    [problem] = refused.value.problems
+    assert problem.line == 3 and "aliases are not allowed" in problem.message

@@ -13,7 +13,7 @@ from callwarden.kit import clock
 from callwarden.models import AuditEvent, PolicyVersion
 from callwarden.policy import service
 from callwarden.policy.problems import PolicyInvalid
-from callwarden.policy.render import render
+from callwarden.policy.render import render, render_fragment
 from callwarden.policy.schema import PolicyDocument
 from tests.support.policies import EXAMPLE_TEXT, as_text, example_data
 
@@ -76,3 +76,14 @@ def test_render_markdown_and_html_for_employees() -> None:
     data["scripts"]["en"]["notice"]["text"] = "<script>alert(1)</script> recorded"
     html = render(PolicyDocument.model_validate(data), "html")
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_the_fragment_is_the_html_documents_body_escaped_alike() -> None:
+    data = example_data()
+    data["organisation"] = "<img src=x onerror=alert(1)> Northwind"
+    document = PolicyDocument.model_validate(data)
+    fragment = render_fragment(document, 2, "2026-12-01")
+    page = render(document, "html", 2, "2026-12-01")
+    assert "<style>" not in fragment and "<html" not in fragment  # a page frames it
+    assert fragment.strip() in page  # the same words as the standalone document
+    assert "<img" not in fragment and "&lt;img src=x" in fragment

@@ -18,6 +18,7 @@ from callwarden.cli_support import new_table
 from callwarden.kit.errors import InvalidInput
 from callwarden.law.knowledge import NOT_LEGAL_ADVICE, KnowledgeBase, load_knowledge_base
 from callwarden.law.schema import CONSENT_FORMS, SectorRule
+from callwarden.law.words import BASIS_WORDS, REACH_WORDS, retention_words
 
 app = typer.Typer(
     help="The law knowledge base: recording-consent rules and sector retention rules.",
@@ -26,11 +27,6 @@ app = typer.Typer(
 )
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of text.")
-_BASIS = {"A": "primary text, court opinion or RCFP entry read", "B": "secondary sources agree"}
-_REACH = {
-    "party_location": "the law follows a party located there, wherever the recorder is",
-    "recorder_location": "the law applies to recordings made there",
-}
 
 
 def _emit_json(value: Any) -> None:
@@ -122,10 +118,10 @@ def describe_jurisdiction(kb: KnowledgeBase, code: str) -> list[str]:
     lines.append("Consent that counts:")
     lines += [f"  - {form}: {CONSENT_FORMS[form]}" for form in effective.consent_forms]
     if effective.reach:
-        lines.append(f"Reach: {effective.reach} ({_REACH[effective.reach]})")
+        lines.append(f"Reach: {effective.reach} ({REACH_WORDS[effective.reach]})")
     source = kb.jurisdiction(effective.rule_from)
     if source.basis:
-        lines.append(f"Basis: {source.basis} ({_BASIS[source.basis[0]]})")
+        lines.append(f"Basis: {source.basis} ({BASIS_WORDS[source.basis[0]]})")
     lines.append(f"Uncertain: {'YES, see open points' if effective.uncertain else 'no'}")
     lines.append(f"Reviewed: {record.reviewed.isoformat()}")
     for title, items in (("Notes", record.notes), ("Open points", record.open_points)):
@@ -172,24 +168,10 @@ def sectors(
             sector.id,
             ", ".join(sector.jurisdictions),
             "yes" if sector.recording_required else "no",
-            _retention_words(sector),
+            retention_words(sector),
             "[yellow]uncertain[/]" if sector.uncertain else "no",
         )
     Console().print(table)
-
-
-def _retention_words(sector: SectorRule) -> str:
-    """`at least 5 years, 7 years on request`: the sector's periods in one readable cell."""
-    parts = [
-        f"{prefix}{period.words()}{suffix}"
-        for prefix, period, suffix in (
-            ("at least ", sector.min_retention, ""),
-            ("", sector.extended_retention, " on request"),
-            ("at most ", sector.max_retention, ""),
-        )
-        if period is not None
-    ]
-    return ", ".join(parts) or "-"
 
 
 def describe_sector(sector: SectorRule) -> list[str]:

@@ -70,13 +70,19 @@ def read_policy(text: str, source: str = "policy") -> tuple[PolicyDocument, dict
 
 
 def _refuse_deep_nesting(text: str, source: str) -> None:
-    """Refuse nesting deeper than MAX_NESTING before anything recursive reads the document.
+    """Refuse nesting deeper than MAX_NESTING, and any alias, before anything recursive reads
+    the document.
 
-    The event stream is read without recursion, so depth is counted before composing.
+    The event stream is read without recursion, so depth is counted before composing; an alias
+    is refused at its own line, the line a person must rewrite (the composed node would only
+    give the anchor's).
     """
     depth = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark else None
+                raise PolicyInvalid([_alias_problem(line)], source)
             if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 depth += 1
                 if depth > MAX_NESTING:
@@ -123,23 +129,22 @@ def _compose(text: str, source: str) -> yaml.Node | None:
     return node
 
 
+def _alias_problem(line: int | None) -> Problem:
+    return Problem(
+        "",
+        "YAML anchors and aliases are not allowed in a policy",
+        "write each value out in full",
+        line=line,
+    )
+
+
 def _refuse_aliases(node: yaml.Node | None, source: str) -> None:
     seen: set[int] = set()
     stack = [node] if node is not None else []
     while stack:
         current = stack.pop()
         if id(current) in seen:
-            raise PolicyInvalid(
-                [
-                    Problem(
-                        "",
-                        "YAML anchors and aliases are not allowed in a policy",
-                        "write each value out in full",
-                        line=current.start_mark.line + 1,
-                    )
-                ],
-                source,
-            )
+            raise PolicyInvalid([_alias_problem(current.start_mark.line + 1)], source)
         seen.add(id(current))
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:

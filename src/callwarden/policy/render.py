@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 
 from callwarden.law.knowledge import NOT_LEGAL_ADVICE
 from callwarden.policy.schema import PolicyDocument
@@ -86,7 +87,19 @@ _markdown = Environment(
 def render(
     document: PolicyDocument, fmt: str, version: int | None = None, effective: str | None = None
 ) -> str:
+    """The whole document: a standalone HTML page, or Markdown."""
     context = _context(document, version, effective)
     if fmt == "html":
         return _html.get_template("policy.html.j2").render(context)
     return _markdown.get_template("policy.md.j2").render(context)
+
+
+def render_fragment(
+    document: PolicyDocument, version: int | None = None, effective: str | None = None
+) -> Markup:
+    """The HTML document's body alone, for a page that has its own frame (the console).
+
+    It comes from the autoescaped environment, so every text of the policy in it is escaped.
+    """
+    body = _html.get_template("policy_body.html.j2").render(_context(document, version, effective))
+    return Markup(body)  # noqa: S704 - the template escaped every value it printed

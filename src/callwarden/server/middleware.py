@@ -49,7 +49,7 @@ class BodyLimitMiddleware:
         limit = self.limit_for(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit.max_bytes):
-            await _send_413(send, scope["path"], limit.max_bytes)
+            await _send_413(send, scope, limit.max_bytes)
             return
         if limit.streamed:
             await _streamed(self.app, scope, receive, send, limit.max_bytes)
@@ -61,7 +61,7 @@ class BodyLimitMiddleware:
                 break
             body += message.get("body", b"")
             if len(body) > limit.max_bytes:
-                await _send_413(send, scope["path"], limit.max_bytes)
+                await _send_413(send, scope, limit.max_bytes)
                 return
             if not message.get("more_body", False):
                 break
@@ -106,21 +106,40 @@ async def _streamed(app: ASGIApp, scope: Scope, receive: Receive, send: Send, li
     except PayloadTooLarge:
         if started:
             raise
-        await _send_413(send, scope["path"], limit)
+        await _send_413(send, scope, limit)
 
 
 def _too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"request body is larger than the {limit}-byte limit")
 
 
-async def _send_413(send: Send, path: str, limit: int) -> None:
-    body = json.dumps(_too_large(limit).to_problem(instance=path)).encode()
+def _wants_page(scope: Scope) -> bool:
+    """A browser on a console page (not the API) is answered with a page it can show."""
+    accept = dict(scope["headers"]).get(b"accept", b"")
+    return not scope["path"].startswith("/v1/") and b"text/html" in accept
+
+
+_TOO_LARGE_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Too large · callwarden'
+    "</title></head><body><h1>Too large</h1><p>What you sent is larger than the {limit}-byte "
+    "limit, so it was not read. Go back and send a smaller one.</p>"
+    '<p><a href="/home">Back to your home page</a></p></body></html>'
+)
+
+
+async def _send_413(send: Send, scope: Scope, limit: int) -> None:
+    if _wants_page(scope):
+        body = _TOO_LARGE_PAGE.format(limit=limit).encode()
+        content_type = b"text/html; charset=utf-8"
+    else:
+        body = json.dumps(_too_large(limit).to_problem(instance=scope["path"])).encode()
+        content_type = b"application/problem+json"
     await send(
         {
             "type": "http.response.start",
             "status": 413,
             "headers": [
-                (b"content-type", b"application/problem+json"),
+                (b"content-type", content_type),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
             ],
