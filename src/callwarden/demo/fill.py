@@ -1,0 +1,184 @@
+"""Filling an empty data directory with a demo month, through the same services the API calls.
+
+Order and time: the set-up (init, people, announcement audio) happens on a frozen clock just
+before the month; each call then happens at its own moment, its recording is uploaded a little
+after it ends, and the audio check runs last, now, as the background job would have. So the
+audit trail reads in time order and every record carries the time it would really have had.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from callwarden.audit.checkpointing import write_due
+from callwarden.bootstrap import initialise
+from callwarden.calls import service as calls
+from callwarden.config import Settings
+from callwarden.db import Database
+from callwarden.demo import people
+from callwarden.demo.audio import encode_flac, espeak_available, mix
+from callwarden.demo.flow import play
+from callwarden.demo.phone import PlayedCall
+from callwarden.demo.prompts import store_prompts
+from callwarden.demo.scenarios import plan_month
+from callwarden.identity.principal import SYSTEM, Principal
+from callwarden.jobs import JobContext
+from callwarden.kit import clock
+from callwarden.kit.errors import Conflict, NotFound
+from callwarden.migrate import current_revision
+from callwarden.policy import service as policies
+from callwarden.recordings import intake
+from callwarden.recordings import service as recordings
+from callwarden.recordings.intake import RecordingRefused
+from callwarden.recordings.schemas import SearchFilter
+from callwarden.recordings.upload import IntakeRequest
+from callwarden.runtime import open_database
+from callwarden.vault.runtime import vault_for
+from callwarden.verification import service as verification
+from callwarden.verification.tasks import analyse_recordings
+
+UPLOAD_DELAY = timedelta(seconds=20)  # a phone system uploads once the call has ended
+FRESH = "point CALLWARDEN_DATA_DIR at a new directory and run it there"
+
+Step = Callable[[str, int], Callable[[], None]]  # (stage, total) -> advance one
+
+
+class DemoRefused(Conflict):
+    code = "demo_refused"
+    title = "Demo data refused"
+
+
+@dataclass
+class DemoReport:
+    """What the demo made: the people and their passwords (shown once), and the counts."""
+
+    users: list[people.DemoUser] = field(default_factory=list)
+    calls: int = 0
+    recordings: int = 0
+    refused_recordings: int = 0
+    violations: int = 0
+    findings: dict[str, int] = field(default_factory=dict)
+    espeak: bool = False
+    seconds: float = 0.0
+    seed: int = 0
+
+
+def fill(settings: Settings, calls_wanted: int, days: int, seed: int, stage: Step) -> DemoReport:
+    """Refuse a data directory that holds calls or recordings; otherwise fill it."""
+    began = time.monotonic()
+    now = clock.now()
+    month = plan_month(calls_wanted, days, now, seed)
+    setup_at = now - timedelta(days=days, hours=1)
+    report = DemoReport(espeak=espeak_available(), seed=seed)
+    refuse_if_used(settings)
+    with clock.frozen_at(setup_at):
+        init = initialise(settings)
+    db = open_database(settings)
+    try:
+        with clock.frozen_at(setup_at + timedelta(minutes=5)):
+            people.refuse_taken(db)
+            _refuse_without_policy(db)
+            cast = people.hire(db, init.admin_password)
+            prompts = store_prompts(db, vault_for(settings), cast.admin)
+        report.users = cast.users
+        advance = stage("calls", len(month))
+        played = []
+        for scenario in month:
+            played.append(play(db, cast.pbx, scenario, prompts))
+            advance()
+        report.calls = len(played)
+        report.violations = sum(call.violations for call in played)
+        recording_ids = _upload(settings, db, cast.pbx, played, report, stage)
+        _analyse(settings, db, len(recording_ids), stage)
+        report.findings = _count_findings(db, recording_ids)
+        write_due(db, settings)  # sign the chain's head, as the checkpoint job would
+    finally:
+        db.dispose()
+    report.seconds = time.monotonic() - began
+    return report
+
+
+def refuse_if_used(settings: Settings) -> None:
+    """One plain refusal before anything is written when the directory holds calls or audio."""
+    if settings.database_url is None and not settings.data_dir.exists():
+        return
+    db = Database(settings.resolved_database_url)
+    try:
+        if current_revision(db) is None:
+            return
+        with db.reading() as session:
+            has_calls = bool(calls.list_calls(session, SYSTEM, None, None, None, None, 1).rows)
+            has_audio = bool(recordings.search(session, SYSTEM, SearchFilter(), None, 1).rows)
+    finally:
+        db.dispose()
+    if has_calls or has_audio:
+        raise DemoRefused(f"{settings.data_dir} already holds calls or recordings; {FRESH}")
+
+
+def _refuse_without_policy(db: Database) -> None:
+    with db.reading() as session:
+        try:
+            policies.get_version(session)
+        except NotFound as missing:
+            raise DemoRefused(
+                "no recording policy was in force at the start of the demo month (this data "
+                f"directory was initialised later); {FRESH}"
+            ) from missing
+
+
+def _upload(
+    settings: Settings,
+    db: Database,
+    pbx: Principal,
+    played: list[PlayedCall],
+    report: DemoReport,
+    stage: Step,
+) -> list[str]:
+    recorded = [call for call in played if call.recording_start is not None]
+    advance = stage("recordings", len(recorded))
+    vault, spool = vault_for(settings), settings.data_dir / "spool"
+    stored: list[str] = []
+    for call in recorded:
+        assert call.recording_start is not None
+        audio = mix(call.clips, call.duration_s() + 0.5)
+        ended = call.recording_start + timedelta(seconds=call.duration_s())
+        request = IntakeRequest(
+            call_id=call.call_id,
+            idempotency_key=f"demo-{call.scenario.index:05d}",
+            channel_map=("customer", "agent"),
+            started_at=call.recording_start,
+        )
+        with clock.frozen_at(ended + UPLOAD_DELAY):
+            try:
+                result = intake.ingest(db, vault, pbx, request, [encode_flac(audio)], spool)
+            except RecordingRefused:
+                report.refused_recordings += 1
+            else:
+                stored.append(str(result.recording["recording_id"]))
+        advance()
+    report.recordings = len(stored)
+    return stored
+
+
+def _analyse(settings: Settings, db: Database, total: int, stage: Step) -> None:
+    """The audio check, run here and now in batches, as its periodic job runs them."""
+    advance = stage("audio check", total)
+    context = JobContext(settings, db)
+    while True:
+        done = analyse_recordings(context)
+        for _ in range(done):
+            advance()
+        if done == 0:
+            return
+
+
+def _count_findings(db: Database, recording_ids: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with db.reading() as session:
+        for recording_id in recording_ids:
+            for finding in verification.list_findings(session, recording_id):
+                counts[finding.kind] = counts.get(finding.kind, 0) + 1
+    return dict(sorted(counts.items()))
