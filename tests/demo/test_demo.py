@@ -159,3 +159,16 @@ def test_a_second_run_is_refused_and_writes_nothing(demo: Demo) -> None:
         "at a new directory and run it there"
     ]
     assert runner.invoke(app, ["audit", "verify"], env=env).output == before.output
+
+
+def test_a_directory_initialised_today_cannot_hold_last_month(tmp_path: Path) -> None:
+    env = {"CALLWARDEN_DATA_DIR": str(tmp_path / "var")}
+    assert runner.invoke(app, ["init"], env=env).exit_code == 0
+    refused = runner.invoke(app, ["demo", "--calls", "12", "--days", "2"], env=env)
+    assert refused.exit_code == 1
+    assert refused.output.strip().splitlines() == [
+        "error: no recording policy was in force here 2 days ago, when the demo month begins; "
+        "point CALLWARDEN_DATA_DIR at a new directory and run it there"
+    ]
+    listed = runner.invoke(app, ["calls", "list", "--json"], env=env)
+    assert listed.exit_code == 0 and '"items": []' in listed.output, listed.output

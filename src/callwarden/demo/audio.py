@@ -133,9 +133,12 @@ def _seed(text: str) -> int:
 
 
 @cache
-def spoken(text: str, voice: str, words_per_minute: int = 160) -> Signal:
-    """`text` at the network rate, at a talker's level: espeak-ng's voice, else a stand-in."""
-    if espeak_available():
+def spoken(
+    text: str, voice: str, words_per_minute: int = 160, speech: bool | None = None
+) -> Signal:
+    """`text` at the network rate, at a talker's level: espeak-ng's voice (`speech`; by
+    default when it is installed), else a stand-in."""
+    if espeak_available() if speech is None else speech:
         samples, rate = speak(text, voice, words_per_minute)
         return _level(resample(samples, rate, RATE), -20.0)
     return _voiced_bursts(text, voice)
@@ -166,7 +169,7 @@ def announcement(script_id: str, text: str, voice: str, speech: bool | None = No
     same version sounds the same on every call, as a prompt file does.
     """
     if espeak_available() if speech is None else speech:
-        return spoken(text, voice, 165)
+        return spoken(text, voice, 165, speech=True)
     rng = np.random.default_rng(_seed(script_id))
     notes: list[Signal] = []
     for _ in range(24):

@@ -49,7 +49,7 @@ def demo(
     from callwarden.demo.fill import fill, refuse_if_used
 
     settings = load_settings()
-    refuse_if_used(settings)  # one plain line, before anything is printed or written
+    refuse_if_used(settings, days)  # one plain line, before anything is printed or written
     chosen = seed if seed is not None else secrets.randbelow(2**31)
     console.print(
         f"demo: {calls} calls over {days} days into {settings.data_dir.resolve()} (seed {chosen})",
@@ -70,7 +70,7 @@ def demo(
         table.add_row(user.username, user.role, user.team or "", user.password)
     console.print(table)
     console.print(
-        f"Start the console with CALLWARDEN_DATA_DIR={settings.data_dir} callwarden serve, "
-        f"then open http://{settings.bind_host}:{settings.bind_port}/",
+        f"Console: http://{settings.bind_host}:{settings.bind_port}/ once this data is served "
+        f"(make demo, or CALLWARDEN_DATA_DIR={settings.data_dir} callwarden serve)",
         highlight=False,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from callwarden.audit.checkpointing import write_due
 from callwarden.bootstrap import initialise
@@ -66,21 +66,23 @@ class DemoReport:
     seed: int = 0
 
 
+def setup_moment(days: int) -> datetime:
+    """When the organisation is set up: an hour before the month's first possible call."""
+    return clock.now() - timedelta(days=days, hours=1)
+
+
 def fill(settings: Settings, calls_wanted: int, days: int, seed: int, stage: Step) -> DemoReport:
     """Refuse a data directory that holds calls or recordings; otherwise fill it."""
     began = time.monotonic()
-    now = clock.now()
-    month = plan_month(calls_wanted, days, now, seed)
-    setup_at = now - timedelta(days=days, hours=1)
+    month = plan_month(calls_wanted, days, clock.now(), seed)
+    setup_at = setup_moment(days)
     report = DemoReport(espeak=espeak_available(), seed=seed)
-    refuse_if_used(settings)
+    refuse_if_used(settings, days)
     with clock.frozen_at(setup_at):
         init = initialise(settings)
     db = open_database(settings)
     try:
         with clock.frozen_at(setup_at + timedelta(minutes=5)):
-            people.refuse_taken(db)
-            _refuse_without_policy(db)
             cast = people.hire(db, init.admin_password)
             prompts = store_prompts(db, vault_for(settings), cast.admin)
         report.users = cast.users
@@ -101,32 +103,35 @@ def fill(settings: Settings, calls_wanted: int, days: int, seed: int, stage: Ste
     return report
 
 
-def refuse_if_used(settings: Settings) -> None:
-    """One plain refusal before anything is written when the directory holds calls or audio."""
+def refuse_if_used(settings: Settings, days: int) -> None:
+    """One plain refusal, before anything is written, when the data directory holds calls or
+    recordings, has the demo's usernames, or had no policy in force when the month begins."""
     if settings.database_url is None and not settings.data_dir.exists():
         return
     db = Database(settings.resolved_database_url)
     try:
         if current_revision(db) is None:
             return
-        with db.reading() as session:
+        with clock.frozen_at(setup_moment(days)), db.reading() as session:
             has_calls = bool(calls.list_calls(session, SYSTEM, None, None, None, None, 1).rows)
             has_audio = bool(recordings.search(session, SYSTEM, SearchFilter(), None, 1).rows)
+            taken = people.taken(session)
+            try:
+                policies.get_version(session)
+                policy_from_start = True
+            except NotFound:
+                policy_from_start = False
     finally:
         db.dispose()
     if has_calls or has_audio:
         raise DemoRefused(f"{settings.data_dir} already holds calls or recordings; {FRESH}")
-
-
-def _refuse_without_policy(db: Database) -> None:
-    with db.reading() as session:
-        try:
-            policies.get_version(session)
-        except NotFound as missing:
-            raise DemoRefused(
-                "no recording policy was in force at the start of the demo month (this data "
-                f"directory was initialised later); {FRESH}"
-            ) from missing
+    if taken:
+        raise DemoRefused(f"the demo's usernames are taken here ({', '.join(taken)}); {FRESH}")
+    if not policy_from_start:
+        raise DemoRefused(
+            f"no recording policy was in force here {days} days ago, when the demo month "
+            f"begins; {FRESH}"
+        )
 
 
 def _upload(

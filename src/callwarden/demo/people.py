@@ -18,7 +18,6 @@ from callwarden.identity import credentials, passwords
 from callwarden.identity import service as identity
 from callwarden.identity.principal import Principal, cli_principal
 from callwarden.identity.roles import Role
-from callwarden.kit.errors import Conflict
 from callwarden.models import User
 
 ADMIN = Member("admin", "admin", "Administrator")
@@ -51,13 +50,10 @@ def as_principal(user: User) -> Principal:
     )
 
 
-def refuse_taken(db: Database) -> None:
-    """The demo's usernames must be free (nothing is created when one is not)."""
+def taken(session: Session) -> list[str]:
+    """The demo's usernames that already exist here (the demo then creates nobody)."""
     names = [member.username for member in STAFF] + [PHONE_SYSTEM, SPARE_ADMIN.username]
-    with db.reading() as session:
-        taken = [name for name in names if identity.find_user(session, name) is not None]
-    if taken:
-        raise Conflict(f"the demo's usernames are taken here: {', '.join(taken)}")
+    return [name for name in names if identity.find_user(session, name) is not None]
 
 
 def hire(db: Database, admin_password: str | None) -> Cast:
