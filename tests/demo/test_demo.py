@@ -80,6 +80,13 @@ def test_every_role_signs_in_at_once_with_the_printed_password(demo: Demo) -> No
             )
             assert answer.status_code == 201, (username, answer.text)
             assert answer.json()["password_change_required"] is False, username
+        qa = client.post(
+            "/v1/auth/token", json={"username": "qa", "password": people["qa"][2]}
+        ).json()
+        assigned = client.get(
+            "/v1/recordings", headers={"Authorization": f"Bearer {qa['token']}"}
+        ).json()
+        assert len(assigned["items"]) == 6  # three from each supervisor's team
         wrong = client.post("/v1/auth/token", json={"username": "qa", "password": "x" * 20})
         assert wrong.status_code == 401
 

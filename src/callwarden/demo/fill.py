@@ -23,7 +23,7 @@ from callwarden.demo.audio import encode_flac, espeak_available, mix
 from callwarden.demo.flow import play
 from callwarden.demo.phone import PlayedCall
 from callwarden.demo.prompts import store_prompts
-from callwarden.demo.scenarios import plan_month
+from callwarden.demo.scenarios import QA_REVIEWER, plan_month
 from callwarden.identity.principal import SYSTEM, Principal
 from callwarden.jobs import JobContext
 from callwarden.kit import clock
@@ -41,6 +41,7 @@ from callwarden.verification import service as verification
 from callwarden.verification.tasks import analyse_recordings
 
 UPLOAD_DELAY = timedelta(seconds=20)  # a phone system uploads once the call has ended
+REVIEWS = 3  # recordings each supervisor assigns to the QA reviewer
 FRESH = "point CALLWARDEN_DATA_DIR at a new directory and run it there"
 
 Step = Callable[[str, int], Callable[[], None]]  # (stage, total) -> advance one
@@ -94,6 +95,7 @@ def fill(settings: Settings, calls_wanted: int, days: int, seed: int, stage: Ste
         report.calls = len(played)
         report.violations = sum(call.violations for call in played)
         recording_ids = _upload(settings, db, cast.pbx, played, report, stage)
+        _assign_reviews(db, cast.supervisors)
         _analyse(settings, db, len(recording_ids), stage)
         report.findings = _count_findings(db, recording_ids)
         write_due(db, settings)  # sign the chain's head, as the checkpoint job would
@@ -166,6 +168,16 @@ def _upload(
         advance()
     report.recordings = len(stored)
     return stored
+
+
+def _assign_reviews(db: Database, supervisors: list[Principal]) -> None:
+    """Each supervisor gives the QA reviewer a few of their team's recordings, so `qa` has
+    work (a QA reviewer hears only what is assigned to them)."""
+    for supervisor in supervisors:
+        with db.unit_of_work() as session:
+            mine = recordings.search(session, supervisor, SearchFilter(), None, REVIEWS).rows
+            for recording in mine:
+                recordings.assign(session, supervisor, recording.id, QA_REVIEWER)
 
 
 def _analyse(settings: Settings, db: Database, total: int, stage: Step) -> None:

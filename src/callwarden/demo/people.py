@@ -37,6 +37,7 @@ class Cast:
     users: list[DemoUser]
     admin: Principal
     pbx: Principal
+    supervisors: list[Principal]
 
 
 def as_principal(user: User) -> Principal:
@@ -61,6 +62,7 @@ def hire(db: Database, admin_password: str | None) -> Cast:
     it (an administrator existed already) a `demo-admin` is created instead."""
     shell = cli_principal()
     users: list[DemoUser] = []
+    supervisors: list[Principal] = []
     with db.unit_of_work() as session:
         for team in TEAMS:
             identity.create_team(session, shell, team)
@@ -90,8 +92,10 @@ def hire(db: Database, admin_password: str | None) -> Cast:
             users.append(_choose_password(session, created.user, member, created.password))
             if member is SPARE_ADMIN:
                 admin_principal = as_principal(created.user)
+            if member.role == Role.SUPERVISOR.value:
+                supervisors.append(as_principal(created.user))
     assert admin_principal is not None
-    return Cast(users, admin_principal, pbx_principal)
+    return Cast(users, admin_principal, pbx_principal, supervisors)
 
 
 def _choose_password(session: Session, user: User, member: Member, temporary: str) -> DemoUser:

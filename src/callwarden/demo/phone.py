@@ -39,6 +39,7 @@ class PlayedCall:
     violations: int = 0
 
     def duration_s(self) -> float:
+        """How long the recorder ran (the recording's length)."""
         return self.recorded_until_s or 0.0
 
 
@@ -62,6 +63,8 @@ class PhoneCall:
         return self.scenario.started_at + timedelta(seconds=round(self.at_s, 3))
 
     def create(self) -> None:
+        """`POST /v1/calls` as the phone system sends it: the customer by number (sometimes
+        with the jurisdiction named too), the agent on the floor, the queue or line."""
         scenario = self.scenario
         customer: dict[str, Any] = {"role": "customer", "number": scenario.number}
         customer["language"] = scenario.language

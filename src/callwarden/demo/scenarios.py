@@ -29,11 +29,12 @@ class Member:
 
 
 TEAMS = ("north", "south")
+QA_REVIEWER = "qa"
 STAFF = (
     Member("compliance", "compliance_officer", "Cora Compliance"),
     Member("supervisor-north", "supervisor", "Sam North", "north"),
     Member("supervisor-south", "supervisor", "Sue South", "south"),
-    Member("qa", "qa_reviewer", "Quinn Reviewer"),
+    Member(QA_REVIEWER, "qa_reviewer", "Quinn Reviewer"),
     Member("agent-ada", "agent", "Ada Okafor", "north"),
     Member("agent-ben", "agent", "Ben Marsh", "north"),
     Member("agent-cleo", "agent", "Cleo Ruiz", "south"),
