@@ -15,6 +15,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from callwarden.app import create_app
+from callwarden.audit import service as audit
+from callwarden.audit.repository import EventFilter
 from callwarden.calls import service as calls
 from callwarden.cli import app
 from callwarden.config import Settings
@@ -111,6 +113,16 @@ def test_calls_are_spread_over_the_past_days_and_owned_by_agents_and_teams(demo:
         assert [event.kind for event in refused] == ["recording_started"]
 
 
+def test_the_audit_trail_reads_in_time_order_from_before_the_month(demo: Demo) -> None:
+    with demo.db.reading() as session:
+        events = audit.find(session, EventFilter(), None, 1000).rows
+        times = [event.occurred_at.replace(tzinfo=UTC) for event in events]
+        actions = {event.action for event in events}
+    assert 100 < len(events) < 1000 and times == sorted(times)
+    assert times[0] < datetime.now(UTC) - timedelta(days=DAYS)  # init, before the first call
+    assert {"call.violation", "recording.stored", "recording.analysed"} <= actions
+
+
 def test_recordings_play_through_the_api_for_the_agents_supervisor(demo: Demo) -> None:
     people = demo.passwords()
     with TestClient(create_app(demo.settings, demo.db, run_jobs=False)) as client:
@@ -174,7 +186,7 @@ def test_a_directory_initialised_today_cannot_hold_last_month(tmp_path: Path) ->
     refused = runner.invoke(app, ["demo", "--calls", "12", "--days", "2"], env=env)
     assert refused.exit_code == 1
     assert refused.output.strip().splitlines() == [
-        "error: no recording policy was in force here 2 days ago, when the demo month begins; "
+        f"error: no recording policy was in force in {tmp_path / 'var'} 2 days ago, when the demo month begins; "
         "point CALLWARDEN_DATA_DIR at a new directory and run it there"
     ]
     listed = runner.invoke(app, ["calls", "list", "--json"], env=env)

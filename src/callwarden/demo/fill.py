@@ -36,7 +36,7 @@ from callwarden.recordings.intake import RecordingRefused
 from callwarden.recordings.schemas import SearchFilter
 from callwarden.recordings.upload import IntakeRequest
 from callwarden.runtime import open_database
-from callwarden.vault.runtime import vault_for
+from callwarden.vault.runtime import Vault, vault_for
 from callwarden.verification import service as verification
 from callwarden.verification.tasks import analyse_recordings
 
@@ -81,20 +81,22 @@ def fill(settings: Settings, calls_wanted: int, days: int, seed: int, stage: Ste
     refuse_if_used(settings, days)
     with clock.frozen_at(setup_at):
         init = initialise(settings)
-    db = open_database(settings)
+    db, vault = open_database(settings), vault_for(settings)
     try:
         with clock.frozen_at(setup_at + timedelta(minutes=5)):
             cast = people.hire(db, init.admin_password)
-            prompts = store_prompts(db, vault_for(settings), cast.admin)
+            prompts = store_prompts(db, vault, cast.admin)
         report.users = cast.users
         advance = stage("calls", len(month))
-        played = []
+        recording_ids: list[str] = []
         for scenario in month:
-            played.append(play(db, cast.pbx, scenario, prompts))
+            played = play(db, cast.pbx, scenario, prompts)
+            report.calls += 1
+            report.violations += played.violations
+            if played.recording_start is not None:
+                recording_ids += _upload(settings, vault, db, cast.pbx, played, report)
             advance()
-        report.calls = len(played)
-        report.violations = sum(call.violations for call in played)
-        recording_ids = _upload(settings, db, cast.pbx, played, report, stage)
+        report.recordings = len(recording_ids)
         _assign_reviews(db, cast.supervisors)
         _analyse(settings, db, len(recording_ids), stage)
         report.findings = _count_findings(db, recording_ids)
@@ -125,49 +127,47 @@ def refuse_if_used(settings: Settings, days: int) -> None:
                 policy_from_start = False
     finally:
         db.dispose()
+    where, fresh = str(settings.data_dir), FRESH
+    if settings.database_url is not None:
+        where, fresh = "the database", FRESH + " (and CALLWARDEN_DATABASE_URL at an empty database)"
     if has_calls or has_audio:
-        raise DemoRefused(f"{settings.data_dir} already holds calls or recordings; {FRESH}")
+        raise DemoRefused(f"{where} already holds calls or recordings; {fresh}")
     if taken:
-        raise DemoRefused(f"the demo's usernames are taken here ({', '.join(taken)}); {FRESH}")
+        raise DemoRefused(
+            f"the demo's usernames are taken in {where} ({', '.join(taken)}); {fresh}"
+        )
     if not policy_from_start:
         raise DemoRefused(
-            f"no recording policy was in force here {days} days ago, when the demo month "
-            f"begins; {FRESH}"
+            f"no recording policy was in force in {where} {days} days ago, when the demo month "
+            f"begins; {fresh}"
         )
 
 
 def _upload(
     settings: Settings,
+    vault: Vault,
     db: Database,
     pbx: Principal,
-    played: list[PlayedCall],
+    call: PlayedCall,
     report: DemoReport,
-    stage: Step,
 ) -> list[str]:
-    recorded = [call for call in played if call.recording_start is not None]
-    advance = stage("recordings", len(recorded))
-    vault, spool = vault_for(settings), settings.data_dir / "spool"
-    stored: list[str] = []
-    for call in recorded:
-        assert call.recording_start is not None
-        audio = mix(call.clips, call.duration_s() + 0.5)
-        ended = call.recording_start + timedelta(seconds=call.duration_s())
-        request = IntakeRequest(
-            call_id=call.call_id,
-            idempotency_key=f"demo-{call.scenario.index:05d}",
-            channel_map=("customer", "agent"),
-            started_at=call.recording_start,
-        )
-        with clock.frozen_at(ended + UPLOAD_DELAY):
-            try:
-                result = intake.ingest(db, vault, pbx, request, [encode_flac(audio)], spool)
-            except RecordingRefused:
-                report.refused_recordings += 1
-            else:
-                stored.append(str(result.recording["recording_id"]))
-        advance()
-    report.recordings = len(stored)
-    return stored
+    """The phone system uploads what it recorded, a little after the call ended."""
+    assert call.recording_start is not None and call.ended_at is not None
+    audio = mix(call.clips, call.duration_s() + 0.5)
+    request = IntakeRequest(
+        call_id=call.call_id,
+        idempotency_key=f"demo-{call.scenario.index:05d}",
+        channel_map=("customer", "agent"),
+        started_at=call.recording_start,
+    )
+    with clock.frozen_at(call.ended_at + UPLOAD_DELAY):
+        try:
+            spool = settings.data_dir / "spool"
+            result = intake.ingest(db, vault, pbx, request, [encode_flac(audio)], spool)
+        except RecordingRefused:
+            report.refused_recordings += 1
+            return []
+    return [str(result.recording["recording_id"])]
 
 
 def _assign_reviews(db: Database, supervisors: list[Principal]) -> None:

@@ -37,6 +37,7 @@ def play(
         call.at_s += scenario.talk_s  # talked, unrecorded
     call.stop_recording()
     call.send("call_ended")
+    call.played.ended_at = call.moment()
     return call.played
 
 

@@ -35,6 +35,7 @@ class PlayedCall:
     scenario: Scenario
     recording_start: datetime | None = None
     recorded_until_s: float | None = None
+    ended_at: datetime | None = None
     clips: list[tuple[int, float, Signal]] = field(default_factory=list)
     violations: int = 0
 

@@ -136,6 +136,7 @@ _REGION_WEIGHTS = {
     "trading": {"GB": 6, "IE": 2, "DE": 1, "FR": 1},
 }  # fmt: skip
 MINIMUM_CALLS = len(_SEEDED)
+LONGEST_CALL = timedelta(minutes=6)  # a call, its upload and a margin
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
@@ -159,7 +160,16 @@ def _start_times(rng: random.Random, count: int, days: int, now: datetime) -> li
         )
         if moment < latest and moment > now - timedelta(days=days):
             times.append(moment.replace(microsecond=0))
-    return sorted(times)
+    return _one_at_a_time(sorted(times), latest)
+
+
+def _one_at_a_time(times: list[datetime], latest: datetime) -> list[datetime]:
+    """Start each call after the one before has ended and uploaded, so that calls played one
+    by one leave an audit trail in time order; unless the month is too full for that."""
+    spaced = list(times)
+    for index in range(1, len(spaced)):
+        spaced[index] = max(spaced[index], spaced[index - 1] + LONGEST_CALL)
+    return spaced if not spaced or spaced[-1] < latest else times
 
 
 def plan_month(calls: int, days: int, now: datetime, seed: int) -> list[Scenario]:
