@@ -1,10 +1,10 @@
-# callwarden: the two commands are `make run` and `make test`.
+# callwarden: the two commands are `make run` and `make test` (`make demo` serves demo data).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest clean
+.PHONY: run demo test lint typecheck pytest clean
 
 INSTALL_LOG := $(VENV)/install.log
 
@@ -22,6 +22,14 @@ $(STAMP): pyproject.toml
 ## refused with one line while a server already runs on that data directory or port.
 run: $(STAMP)
 	@$(BIN)/callwarden serve --init
+
+DEMO_DIR ?= var/demo
+
+## Fill $(DEMO_DIR) with a synthetic month on first use (the sign-ins are printed once, then),
+## and serve it on 127.0.0.1:8000.
+demo: $(STAMP)
+	@test -d $(DEMO_DIR) || CALLWARDEN_DATA_DIR=$(DEMO_DIR) $(BIN)/callwarden demo
+	@CALLWARDEN_DATA_DIR=$(DEMO_DIR) $(BIN)/callwarden serve
 
 ## Lint, type-check and run the whole suite (PostgreSQL and S3 tests start their own servers).
 test: $(STAMP) lint typecheck pytest

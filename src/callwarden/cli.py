@@ -74,6 +74,11 @@ class RootGroup(LazyGroup):
             "callwarden.analysis.cli:app",
             "Verify recordings from their audio: announcement, keypresses, speech, redaction.",
         ),
+        "demo": (
+            "callwarden.demo.cli:demo",
+            "Fill an empty data directory with a synthetic month of calls, recordings and "
+            "findings.",
+        ),
     }
 
 

@@ -7,16 +7,13 @@ announcement is. Callers must check `available()` and skip, not fail, when it is
 
 from __future__ import annotations
 
-import io
-import shutil
-import subprocess
-from functools import cache, cached_property
+from functools import cached_property
 
 import numpy as np
-import soundfile as sf
 from numpy.typing import NDArray
 
 from callwarden.analysis.audio import resample
+from callwarden.demo.audio import espeak_available, speak
 from tests.support.corpus.channel import active_rms
 from tests.support.corpus.scenarios import Corpus, Signal
 from tests.support.corpus.voice import SYNTH_RATE
@@ -40,25 +37,7 @@ CONVERSATION = (
 
 
 def available() -> bool:
-    return shutil.which("espeak-ng") is not None
-
-
-@cache
-def speak(
-    text: str, voice: str = "en-us", words_per_minute: int = 160
-) -> tuple[NDArray[np.float32], int]:
-    """Mono float32 samples and their rate for `text` spoken by espeak-ng."""
-    executable = shutil.which("espeak-ng")
-    if executable is None:
-        raise RuntimeError("espeak-ng is not installed (apt-get install espeak-ng)")
-    completed = subprocess.run(
-        [executable, "-v", voice, "-s", str(words_per_minute), "--stdout", text],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    )
-    samples, rate = sf.read(io.BytesIO(completed.stdout), dtype="float32", always_2d=True)
-    return np.ascontiguousarray(samples[:, 0]), int(rate)
+    return espeak_available()
 
 
 def _at_synth_rate(text: str, voice: str, words_per_minute: int = 160) -> NDArray[np.float32]:
