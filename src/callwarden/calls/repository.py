@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, select
+from sqlalchemy import ColumnElement, Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from callwarden.calls.snapshot import CallSnapshot, EventSnapshot, PartySnapshot
@@ -141,6 +141,16 @@ def find(
         query = query.where(Call.state == state)
     rows = list(session.execute(NEWEST_FIRST.apply(query, cursor, limit)).scalars())
     return NEWEST_FIRST.page(rows, limit)
+
+
+def with_violations(session: Session, within: ColumnElement[bool], limit: int) -> list[Call]:
+    """The newest calls `within` lets through that have a refused event or one kept with a
+    violation (a pause too long, a recording stored in breach of the ledger)."""
+    flagged = select(CallEvent.call_id).where(
+        or_(CallEvent.accepted.is_(False), CallEvent.violation.is_not(None))
+    )
+    query = select(Call).where(within, Call.id.in_(flagged))
+    return list(session.execute(NEWEST_FIRST.apply(query, None, limit)).scalars())[:limit]
 
 
 def add(session: Session, row: object) -> None:

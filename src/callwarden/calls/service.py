@@ -358,6 +358,13 @@ def list_calls(
     return repository.find(session, visible(principal), since, until, state, cursor, limit)
 
 
+def calls_with_violations(session: Session, principal: Principal, limit: int) -> list[Call]:
+    """The newest calls the principal may read whose ledger holds a violation: what a person
+    overseeing calls looks at first."""
+    require(principal, "calls.read")
+    return repository.with_violations(session, visible(principal), limit)
+
+
 @dataclass(frozen=True, slots=True)
 class RecordingAdmission:
     """The consent ledger's answer for one recording of a call: the call as plain values, when
