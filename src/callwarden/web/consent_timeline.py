@@ -158,6 +158,10 @@ def _stack(marks: list[Mark]) -> int:
     return max(len(ends), 1)
 
 
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
+
+
 def _lane_of(event: dict[str, Any], party_lanes: dict[str, Lane], call_lane: Lane) -> Lane | None:
     kind = event["kind"]
     if kind in PARTY_KINDS or kind == "beep_tone":
@@ -225,8 +229,9 @@ def build(detail: dict[str, Any]) -> Timeline:
         top += lane.height
     refusals = sum(not e["accepted"] for e in events)
     summary = (
-        f"{len(events)} events over {elapsed(axis.span_s)} on {len(party_lanes)} parties, "
-        f"{len(detail['pauses'])} pauses, {refusals} refused"
+        f"{_count(len(events), 'event')} over {elapsed(axis.span_s)} with "
+        f"{_count(len(party_lanes), 'party', 'parties')}, "
+        f"{_count(len(detail['pauses']), 'pause')}, {refusals} refused"
     )
     return Timeline(
         width=WIDTH,
