@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from callwarden.calls import repository
 from callwarden.calls.schemas import EventOut, PartyOut
 from callwarden.calls.service import decision_of
+from callwarden.calls.snapshot import CallLine
 from callwarden.models import Call, CallPause
 
 
@@ -27,7 +28,7 @@ def _pause(pause: CallPause) -> dict[str, Any]:
     }
 
 
-def call_summary(call: Call) -> dict[str, Any]:
+def call_summary(call: CallLine) -> dict[str, Any]:
     """One line of a call list (API and CLI)."""
     return {
         "call_id": call.id,

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, select
+from sqlalchemy import ColumnElement, Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from callwarden.calls.snapshot import CallSnapshot, EventSnapshot, PartySnapshot
+from callwarden.calls.snapshot import (
+    CallLine,
+    CallSnapshot,
+    EventSnapshot,
+    PartyLine,
+    PartySnapshot,
+)
 from callwarden.kit.pagination import Keyset, Slice
 from callwarden.models import Call, CallEvent, CallParty, CallPause
 
@@ -121,6 +128,46 @@ def open_pause(session: Session, call_id: str) -> CallPause | None:
 NEWEST_FIRST = Keyset("calls", (Call.started_at, Call.id), descending=True)
 
 
+_LINE = select(
+    Call.id,
+    Call.direction,
+    Call.state,
+    Call.record_decision,
+    Call.recording_state,
+    Call.started_at,
+    Call.external_id,
+    Call.facts,
+)
+_LINE_PARTIES = (
+    select(_PARTIES.c.call_id, _PARTIES.c.role, _PARTIES.c.jurisdiction)
+    .where(_PARTIES.c.call_id.in_(bindparam("call_ids", expanding=True)))
+    .order_by(_PARTIES.c.call_id, _PARTIES.c.position)
+)
+
+
+def _lines(session: Session, rows: Sequence[Any]) -> list[CallLine]:
+    """List rows with their parties, from one more select for the whole page."""
+    parties: dict[str, list[PartyLine]] = {}
+    if rows:
+        found = session.connection().execute(_LINE_PARTIES, {"call_ids": [row.id for row in rows]})
+        for party in found:
+            parties.setdefault(party.call_id, []).append(PartyLine(party.role, party.jurisdiction))
+    return [
+        CallLine(
+            id=row.id,
+            direction=row.direction,
+            state=row.state,
+            record_decision=row.record_decision,
+            recording_state=row.recording_state,
+            started_at=row.started_at,
+            external_id=row.external_id,
+            queue=(row.facts or {}).get("queue"),
+            parties=tuple(parties.get(row.id, ())),
+        )
+        for row in rows
+    ]
+
+
 def find(
     session: Session,
     within: ColumnElement[bool],
@@ -129,18 +176,30 @@ def find(
     state: str | None,
     cursor: str | None,
     limit: int,
-) -> Slice[Call]:
+) -> Slice[CallLine]:
     """One page, newest first, of the calls `within` lets through (filtered in SQL, before the
-    limit)."""
-    query = select(Call).where(within)
+    limit), as plain rows."""
+    query = _LINE.where(within)
     if since is not None:
         query = query.where(Call.started_at >= since)
     if until is not None:
         query = query.where(Call.started_at < until)
     if state is not None:
         query = query.where(Call.state == state)
-    rows = list(session.execute(NEWEST_FIRST.apply(query, cursor, limit)).scalars())
-    return NEWEST_FIRST.page(rows, limit)
+    rows = session.execute(NEWEST_FIRST.apply(query, cursor, limit)).all()
+    found = NEWEST_FIRST.page(rows, limit)
+    return Slice(_lines(session, found.rows), found.next_cursor)
+
+
+def with_violations(session: Session, within: ColumnElement[bool], limit: int) -> list[CallLine]:
+    """The newest calls `within` lets through that have a refused event or one kept with a
+    violation (a pause too long, a recording stored in breach of the ledger)."""
+    flagged = select(CallEvent.call_id).where(
+        or_(CallEvent.accepted.is_(False), CallEvent.violation.is_not(None))
+    )
+    query = _LINE.where(within, Call.id.in_(flagged))
+    rows = session.execute(NEWEST_FIRST.apply(query, None, limit)).all()[:limit]
+    return _lines(session, rows)
 
 
 def add(session: Session, row: object) -> None:

@@ -24,7 +24,7 @@ from callwarden.calls.admission import (
     recording_start_time,
 )
 from callwarden.calls.schemas import CallCreate, EventIn
-from callwarden.calls.snapshot import CallSnapshot
+from callwarden.calls.snapshot import CallLine, CallSnapshot
 from callwarden.decisions import service as decisions
 from callwarden.decisions.facts import CallFactsIn
 from callwarden.identity.policies import require
@@ -351,11 +351,18 @@ def list_calls(
     state: str | None,
     cursor: str | None,
     limit: int,
-) -> Slice[Call]:
+) -> Slice[CallLine]:
     """A page of the calls the principal may read, newest first (the scope is part of the
     query, so `limit` counts only calls they may see)."""
     require(principal, "calls.read")
     return repository.find(session, visible(principal), since, until, state, cursor, limit)
+
+
+def calls_with_violations(session: Session, principal: Principal, limit: int) -> list[CallLine]:
+    """The newest calls the principal may read whose ledger holds a violation: what a person
+    overseeing calls looks at first."""
+    require(principal, "calls.read")
+    return repository.with_violations(session, visible(principal), limit)
 
 
 @dataclass(frozen=True, slots=True)

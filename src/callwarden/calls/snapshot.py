@@ -47,3 +47,25 @@ class CallSnapshot:
     agent_user_id: str | None  # the agent named when the call was created, if any
     team_id: str | None
     parties: tuple[PartySnapshot, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PartyLine:
+    role: str
+    jurisdiction: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CallLine:
+    """One call of a list (the API's, the CLI's, the console's): the columns a list shows, read
+    as plain rows. A page of ORM calls, each with its parties, cost several times the query."""
+
+    id: str
+    direction: str
+    state: str
+    record_decision: str
+    recording_state: str
+    started_at: datetime
+    external_id: str | None
+    queue: str | None
+    parties: tuple[PartyLine, ...]
