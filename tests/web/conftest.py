@@ -45,3 +45,15 @@ def console(browser: Browser, console_url: str) -> Iterator[Console]:
         yield Console(console_url, page)
     finally:
         context.close()
+
+
+@pytest.fixture
+def browser_without_scripts(browser: Browser, console_url: str) -> Iterator[Console]:
+    """A tab with JavaScript off: the pages must still do their work with plain forms."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield Console(console_url, page)
+    finally:
+        context.close()

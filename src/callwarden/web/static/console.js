@@ -61,4 +61,5 @@ function enhance(root) {
 }
 
 document.addEventListener("DOMContentLoaded", () => enhance(document));
-document.addEventListener("htmx:afterSwap", (event) => enhance(event.target));
+// After htmx swaps in a new page of results (filters and paging update the table in place).
+document.addEventListener("htmx:afterSettle", () => enhance(document));

@@ -1,0 +1,44 @@
+"""htmx: a filter or the next page replaces the results in place (the address follows, so the
+back button and a shared link still work); without JavaScript the same form loads the page."""
+
+from __future__ import annotations
+
+import pytest
+
+from callwarden.db import Database
+from tests.support.console import Console, make_person
+
+pytestmark = pytest.mark.browser
+
+
+def test_filtering_the_audit_trail_updates_the_table_in_place(
+    console: Console, db: Database
+) -> None:
+    make_person(db, "auditor", "aude-auditor")
+    make_person(db, "agent", "ada-agent")
+    page = console.sign_in("aude-auditor")
+    console.open("/audit")
+    page.evaluate("window.stillTheSamePage = true")
+    with page.expect_request(lambda request: "action=user.created" in request.url) as sent:
+        page.get_by_label("Action").fill("user.created")
+        page.get_by_role("button", name="Filter").click()
+    assert sent.value.headers.get("hx-request") == "true"
+    page.wait_for_url("**/audit?*action=user.created*")
+    actions = page.locator("#results tbody tr td:nth-child(4)").all_inner_texts()
+    assert page.evaluate("window.stillTheSamePage === true")  # no full page load
+    rows = page.locator("#results tbody tr").count()
+    assert rows >= 2 and all("user.created" in text for text in actions), actions
+
+
+def test_the_filter_form_works_without_javascript(
+    browser_without_scripts: Console, db: Database
+) -> None:
+    make_person(db, "auditor", "aude-auditor")
+    console = browser_without_scripts
+    page = console.sign_in("aude-auditor")
+    console.open("/audit")
+    page.get_by_label("Action").fill("user.created")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**/audit?*action=user.created*")
+    actions = page.locator("#results tbody tr td:nth-child(4)").all_inner_texts()
+    assert actions and all("user.created" in text for text in actions), actions
