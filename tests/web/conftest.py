@@ -4,6 +4,8 @@ Chromium tab per test with fresh cookies."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -36,24 +38,26 @@ def console_url(settings: Settings, db: Database) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture
-def console(browser: Browser, console_url: str) -> Iterator[Console]:
-    context = browser.new_context(locale="en-GB", timezone_id="Europe/Berlin")
+@contextmanager
+def _tab(browser: Browser, base: str, **options: Any) -> Iterator[Console]:
+    context = browser.new_context(**options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        yield Console(console_url, page)
+        yield Console(base, page)
     finally:
         context.close()
+
+
+@pytest.fixture
+def console(browser: Browser, console_url: str) -> Iterator[Console]:
+    """A tab with fresh cookies, in a German locale and zone (times must follow the viewer)."""
+    with _tab(browser, console_url, locale="en-GB", timezone_id="Europe/Berlin") as tab:
+        yield tab
 
 
 @pytest.fixture
 def browser_without_scripts(browser: Browser, console_url: str) -> Iterator[Console]:
     """A tab with JavaScript off: the pages must still do their work with plain forms."""
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    try:
-        yield Console(console_url, page)
-    finally:
-        context.close()
+    with _tab(browser, console_url, java_script_enabled=False) as tab:
+        yield tab

@@ -114,17 +114,25 @@ def record_denial(db: Database, who: Principal, action: str, target: str, verdic
         )
 
 
-def requires(action: str) -> Callable[..., Awaitable[Principal]]:
-    """A dependency that lets the request through only if the caller's role may take `action`."""
+def requiring(
+    action: str, identify: Callable[..., Awaitable[Principal]], kind: str
+) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that lets the request through only if the caller's role may take `action`;
+    a refusal is audited with the `kind` of thing asked for (an API endpoint, a console page)."""
 
     async def check(
-        request: Request, who: Principal = Depends(principal), db: Database = Depends(database)
+        request: Request, who: Principal = Depends(identify), db: Database = Depends(database)
     ) -> Principal:
         verdict = may(who, action)
         if not verdict:
-            target = f"endpoint:{request.method} {request.url.path}"
+            target = f"{kind}:{request.method} {request.url.path}"
             await run_in_threadpool(record_denial, db, who, action, target, verdict)
             raise Forbidden(verdict.reason)
         return who
 
     return check
+
+
+def requires(action: str) -> Callable[..., Awaitable[Principal]]:
+    """An API route's action: the bearer token's role may take it, or 403 (audited)."""
+    return requiring(action, principal, "endpoint")

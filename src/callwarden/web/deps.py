@@ -19,10 +19,9 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity import service as identity
 from callwarden.identity import token_cache
-from callwarden.identity.policies import may
 from callwarden.identity.principal import Principal
 from callwarden.kit.errors import CallwardenError, Forbidden, Unauthenticated
-from callwarden.server.deps import database, record_denial, settings
+from callwarden.server.deps import database, requiring, settings
 from callwarden.web import session as cookies
 
 KEEP_ALIVE_EVERY_S = 60.0
@@ -99,18 +98,7 @@ async def viewer(request: Request, who: Principal = Depends(viewer_changing_pass
 
 def console_requires(action: str) -> Callable[..., Awaitable[Principal]]:
     """The page's action: the signed-in role may take it, or the refusal is audited and shown."""
-
-    async def check(
-        request: Request, who: Principal = Depends(viewer), db: Database = Depends(database)
-    ) -> Principal:
-        verdict = may(who, action)
-        if not verdict:
-            target = f"page:{request.method} {request.url.path}"
-            await run_in_threadpool(record_denial, db, who, action, target, verdict)
-            raise Forbidden(verdict.reason)
-        return who
-
-    return check
+    return requiring(action, viewer, "page")
 
 
 async def csrf_checked(request: Request) -> None:
