@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from callwarden.audit import service as audit
 from callwarden.db import Database
 from tests.support.console import Console, make_person
 
@@ -42,3 +43,22 @@ def test_the_filter_form_works_without_javascript(
     page.wait_for_url("**/audit?*action=user.created*")
     actions = page.locator("#results tbody tr td:nth-child(4)").all_inner_texts()
     assert actions and all("user.created" in text for text in actions), actions
+
+
+def test_the_next_page_replaces_the_results_in_place(console: Console, db: Database) -> None:
+    make_person(db, "auditor", "aude-auditor")
+    with db.unit_of_work() as session:
+        for number in range(60):  # more than one page of the trail
+            audit.record(session, actor="system", action="test.filler", target=f"thing:{number}")
+    page = console.sign_in("aude-auditor")
+    console.open("/audit")
+    first = page.locator("#results tbody tr td:first-child").first.inner_text()
+    page.evaluate("window.stillTheSamePage = true")
+    page.get_by_role("link", name="Next page").click()
+    page.wait_for_url("**/audit?*cursor=*")
+    page.wait_for_function(
+        "first => document.querySelector('#results tbody td').textContent.trim() !== first",
+        arg=first,
+    )
+    assert page.evaluate("window.stillTheSamePage === true")
+    assert int(page.locator("#results tbody tr td:first-child").first.inner_text()) < int(first)
