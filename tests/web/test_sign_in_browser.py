@@ -40,3 +40,19 @@ def test_times_are_shown_in_the_viewers_zone_with_utc_on_hover(
     shown = page.locator("time").inner_text()
     assert "14:00" in shown  # Europe/Berlin in summer, the browser context's zone
     assert page.locator("time").get_attribute("title") == "2026-06-01 12:00 UTC"
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused_in_the_browser(
+    console: Console, db: Database
+) -> None:
+    make_person(db, "agent", "ada-agent")
+    page = console.sign_in("ada-agent")
+    page.evaluate(  # as a forged form would be: the same fields, no token
+        "document.querySelectorAll('input[name=csrf_token]').forEach((field) => field.remove())"
+    )
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Form refused").is_visible()
+    console.shot("csrf-refused")
+    console.open("/home")
+    assert page.url.endswith("/home")  # the refused sign-out did nothing

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from callwarden.kit.errors import CallwardenError, Forbidden, NotFound
-from callwarden.web.deps import PasswordChangeNeeded, SignInNeeded
+from callwarden.web.deps import CsrfRefused, PasswordChangeNeeded, SignInNeeded
 from callwarden.web.templating import render
 
 log = logging.getLogger("callwarden.console")
@@ -63,8 +63,8 @@ def error_page(request: Request, error: CallwardenError) -> Response:
     if isinstance(error, PasswordChangeNeeded):
         return redirect(request, "/account/password")
     template = "problem.html"
-    if isinstance(error, Forbidden):
-        template = "not_allowed.html"
+    if isinstance(error, Forbidden) and not isinstance(error, CsrfRefused):
+        template = "not_allowed.html"  # a role that lacks the action; a stale form is not that
     elif isinstance(error, NotFound):
         error = NotFound("there is nothing at this address that you may see")
     detail = error.detail if not error.for_operator else "the service is not configured correctly"
