@@ -14,6 +14,8 @@
    the request to having read the whole response. Prints p50 and p99 of each and the ratio
    page / API.
 
+Also measured, with no API twin: the compliance officer's home page (calls with violations,
+open findings), which should stay within the same p99.
 Target: each page within 2x the API's time for the same data, p99 <= 100 ms.
 
 Run: .venv/bin/python bench/console.py [--calls 100000] [--requests 200]
@@ -274,6 +276,8 @@ def main() -> None:
             "API GET /v1/calls": lambda turn: api.get("/v1/calls"),
             "console GET /calls/{id}": lambda turn: browser.get(f"/calls/{one(turn)}"),
             "API GET /v1/calls/{id}": lambda turn: api.get(f"/v1/calls/{one(turn)}"),
+            # No API twin: the home page gathers what needs attention from several lists.
+            "console GET /home": lambda turn: browser.get("/home"),
         }
         listed = browser.get("/calls").text.count('<a class="mono" href="/calls/')
         assert listed == 100, f"the list page shows {listed} calls, not a full page of 100"

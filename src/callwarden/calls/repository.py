@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, or_, select
+from sqlalchemy import ColumnElement, Table, bindparam, select, union
 from sqlalchemy.orm import Session
 
 from callwarden.calls.snapshot import (
@@ -194,8 +194,10 @@ def find(
 def with_violations(session: Session, within: ColumnElement[bool], limit: int) -> list[CallLine]:
     """The newest calls `within` lets through that have a refused event or one kept with a
     violation (a pause too long, a recording stored in breach of the ledger)."""
-    flagged = select(CallEvent.call_id).where(
-        or_(CallEvent.accepted.is_(False), CallEvent.violation.is_not(None))
+    # Two indexed lookups (refused events; events kept with a violation), not a scan of all.
+    flagged = union(
+        select(CallEvent.call_id).where(CallEvent.accepted.is_(False)),
+        select(CallEvent.call_id).where(CallEvent.violation.is_not(None)),
     )
     query = _LINE.where(within, Call.id.in_(flagged))
     rows = session.execute(NEWEST_FIRST.apply(query, None, limit)).all()[:limit]

@@ -9,7 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from callwarden.models.base import Base, UtcDateTime
@@ -90,7 +101,16 @@ class CallParty(Base):
 
 class CallEvent(Base):
     __tablename__ = "call_events"
-    __table_args__ = (UniqueConstraint("call_id", "client_event_id"),)
+    __table_args__ = (
+        UniqueConstraint("call_id", "client_event_id"),
+        # The events kept with a violation, for "calls with violations" (migration 0013).
+        Index(
+            "ix_call_events_with_violation",
+            "call_id",
+            sqlite_where=text("violation IS NOT NULL"),
+            postgresql_where=text("violation IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     call_id: Mapped[str] = mapped_column(ForeignKey("calls.id"), index=True)
