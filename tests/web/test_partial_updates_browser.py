@@ -62,3 +62,24 @@ def test_the_next_page_replaces_the_results_in_place(console: Console, db: Datab
     )
     assert page.evaluate("window.stillTheSamePage === true")
     assert int(page.locator("#results tbody tr td:first-child").first.inner_text()) < int(first)
+
+
+def test_a_table_sorts_by_the_column_whose_header_is_pressed(
+    console: Console, db: Database
+) -> None:
+    make_person(db, "auditor", "aude-auditor")
+    page = console.sign_in("aude-auditor")
+    console.open("/audit")
+
+    def positions() -> list[int]:
+        cells = page.locator("#results tbody tr td:first-child").all_inner_texts()
+        return [int(cell) for cell in cells]
+
+    assert positions() == sorted(positions(), reverse=True)  # newest first, as served
+    header = page.get_by_role("button", name="Position")
+    header.focus()
+    page.keyboard.press("Enter")  # by keyboard, as by mouse
+    assert positions() == sorted(positions())
+    assert page.locator("th[aria-sort]").get_attribute("aria-sort") == "ascending"
+    header.click()
+    assert positions() == sorted(positions(), reverse=True)
