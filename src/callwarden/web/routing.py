@@ -29,6 +29,7 @@ class UnexpectedError(CallwardenError):
         super().__init__("an unexpected error occurred; it has been logged for the operator")
 
 
+# On every answer under the console's paths (`console.ConsoleHeaders`).
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -78,7 +79,7 @@ def error_page(request: Request, error: CallwardenError) -> Response:
 
 
 class ConsoleRoute(APIRoute):
-    """An APIRoute whose errors are pages and whose answers carry the console's headers."""
+    """An APIRoute whose errors are pages (`console.ConsoleHeaders` adds the headers)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -100,7 +101,6 @@ class ConsoleRoute(APIRoute):
             except Exception as unexpected:  # logged for the operator, a plain page for the person
                 log.error("unhandled error", exc_info=unexpected, extra={"path": request.url.path})
                 response = error_page(request, UnexpectedError())
-            response.headers.update(SECURITY_HEADERS)
             return response
 
         return page

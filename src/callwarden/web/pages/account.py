@@ -33,8 +33,16 @@ NAV = NavEntry("Account", "/account/password", None, order=900)
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path of this console: never another site (`//host`, `\\host`, `https:`)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only a path of this console: never another site (`//host`, `\\host`, `https:`), and no
+    space or control character (a browser drops tabs and line breaks, so `/\t/host` would
+    read as `//host`; a line break would also end the `HX-Redirect` header)."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(char) <= 0x20 or ord(char) == 0x7F for char in target)
+    ):
         return "/home"
     return target
 

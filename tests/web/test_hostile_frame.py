@@ -1,0 +1,138 @@
+"""Attacks on what every console answer shares: its headers (error pages and static files
+too), its cookies' flags over TLS and behind a proxy, where `next` may send a browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from callwarden.app import create_app
+from callwarden.config import Settings
+from callwarden.db import Database
+from callwarden.web.routing import SECURITY_HEADERS
+from tests.support.console import PASSWORD, make_person
+from tests.web.console_forms import csrf_of, signed_in
+
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/sign-in"),
+        ("GET", "/home"),  # the redirect to sign in
+        ("GET", "/no-such-page"),  # the "nothing here" page
+        ("POST", "/home"),  # 405
+        ("GET", "/static/console/console.css"),
+        ("GET", "/static/console/no-such-file.css"),
+        ("GET", "/recordings/some-id/audio"),
+    ],
+)
+def test_every_console_answer_carries_the_security_headers(
+    client: TestClient, method: str, path: str
+) -> None:
+    answer = client.request(method, path, headers=HTML, follow_redirects=False)
+    for name, value in SECURITY_HEADERS.items():
+        assert answer.headers.get(name) == value, f"{method} {path} {answer.status_code}: {name}"
+
+
+def test_a_form_over_the_body_limit_is_refused_with_the_headers(client: TestClient) -> None:
+    refused = client.post("/sign-in", headers=HTML, content=b"x" * 2_000_000)
+    assert refused.status_code == 413 and "Too large" in refused.text
+    assert refused.headers["content-security-policy"] == SECURITY_HEADERS["Content-Security-Policy"]
+
+
+def test_the_api_keeps_its_own_headers(client: TestClient) -> None:
+    assert "content-security-policy" not in client.get("/v1/no-such-thing").headers
+
+
+def _session_cookie_header(answer_headers: list[tuple[str, str]]) -> str:
+    return next(v for k, v in answer_headers if k == "set-cookie" and "callwarden_session=" in v)
+
+
+def _sign_in_answer(browser: TestClient, **headers: str) -> list[tuple[str, str]]:
+    answer = browser.post(
+        "/sign-in",
+        data={
+            "username": "tls-agent",
+            "password": PASSWORD,
+            "csrf_token": csrf_of(browser, "/sign-in"),
+        },
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    items: list[tuple[str, str]] = answer.headers.multi_items()
+    return items
+
+
+def _behind_proxy(app: Any, trusted: str) -> Any:
+    """The app as `uvicorn --proxy-headers` runs it, trusting `trusted` to say the scheme."""
+    return ProxyHeadersMiddleware(app, trusted_hosts=trusted)
+
+
+def test_the_cookie_is_secure_over_tls_and_behind_a_proxy_that_says_so(
+    settings: Settings, db: Database
+) -> None:
+    """`callwarden serve` runs uvicorn with its proxy headers on (trusting 127.0.0.1 unless
+    FORWARDED_ALLOW_IPS says otherwise): X-Forwarded-Proto from a trusted proxy makes the
+    scheme https, so the cookie is Secure; from anyone else the header is ignored."""
+    make_person(db, "agent", "tls-agent")
+    app = create_app(settings, db)
+    with TestClient(app, base_url="https://testserver") as direct:
+        cookie = _session_cookie_header(_sign_in_answer(direct))
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    trusting = _behind_proxy(app, "testclient")
+    with TestClient(trusting) as behind_proxy:
+        cookie = _session_cookie_header(
+            _sign_in_answer(behind_proxy, **{"X-Forwarded-Proto": "https"})
+        )
+        assert "Secure" in cookie
+    not_trusting = _behind_proxy(app, "127.0.0.1")
+    with TestClient(not_trusting) as spoofed:
+        cookie = _session_cookie_header(_sign_in_answer(spoofed, **{"X-Forwarded-Proto": "https"}))
+        assert "Secure" not in cookie
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "/\t/evil.example/",
+        "/\n/evil.example/",
+        "/ /evil.example/",
+        "/home\r\nSet-Cookie: planted=1",
+    ],
+)
+def test_next_never_leaves_the_console_even_through_htmx(
+    client: TestClient, db: Database, target: str
+) -> None:
+    """htmx follows `HX-Redirect` with `location.href =`, and a browser drops tabs and line
+    breaks from a URL: `/\\t/evil` would become `//evil`, another site."""
+    make_person(db, "agent", "next-agent")
+    answer = client.post(
+        "/sign-in",
+        data={
+            "username": "next-agent",
+            "password": PASSWORD,
+            "next": target,
+            "csrf_token": csrf_of(client, "/sign-in"),
+        },
+        headers={"HX-Request": "true"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 204
+    assert answer.headers["HX-Redirect"] == "/home"
+    assert "planted" not in answer.headers.get("set-cookie", "")
+
+
+def test_the_sign_in_page_keeps_a_next_inside_the_console(client: TestClient, db: Database) -> None:
+    make_person(db, "agent", "next-agent")
+    signed_in(client, "next-agent")
+    page = client.get("/sign-in", params={"next": "/\t/evil.example/"})
+    assert 'name="next" value="/home"' in page.text
