@@ -12,8 +12,10 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from callwarden.app import create_app
 from callwarden.config import Settings
 from callwarden.db import Database
+from callwarden.policy.loading import MAX_POLICY_BYTES
 from callwarden.web.routing import SECURITY_HEADERS
 from tests.support.console import PASSWORD, make_person
+from tests.support.policies import EXAMPLE_TEXT
 from tests.web.console_forms import csrf_of, signed_in
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
@@ -136,3 +138,24 @@ def test_the_sign_in_page_keeps_a_next_inside_the_console(client: TestClient, db
     signed_in(client, "next-agent")
     page = client.get("/sign-in", params={"next": "/\t/evil.example/"})
     assert 'name="next" value="/home"' in page.text
+
+
+def test_the_largest_policy_draft_fits_the_body_limit_as_the_pages_send_it(
+    client: TestClient, db: Database
+) -> None:
+    """The policy forms are multipart (a field's bytes as they are, never percent-encoded), so
+    a draft of non-Latin text at the policy's size limit is judged by the policy checks under
+    the ordinary body limit, and more than that limit is refused before it is read."""
+    make_person(db, "compliance_officer", "big-draft")
+    signed_in(client, "big-draft")
+    filler = "# " + "é" * 120 + "\n"
+    room = MAX_POLICY_BYTES - len(EXAMPLE_TEXT.encode())
+    text = EXAMPLE_TEXT + filler * (room // len(filler.encode()))
+    assert MAX_POLICY_BYTES - 1000 < len(text.encode()) <= MAX_POLICY_BYTES
+    token = csrf_of(client, "/policy/draft")
+    fields = {"document": (None, text), "note": (None, ""), "csrf_token": (None, token)}
+    for path in ("/policy/draft", "/policy/apply/confirm"):
+        answer = client.post(path, files=fields, headers=HTML)
+        assert answer.status_code == 200, f"{path}: {answer.status_code}"
+    huge = {**fields, "document": (None, text * 3)}
+    assert client.post("/policy/draft", files=huge, headers=HTML).status_code == 413
