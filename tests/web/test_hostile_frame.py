@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from callwarden.app import create_app
+from callwarden.audit import service as audit
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.policy.loading import MAX_POLICY_BYTES
@@ -159,3 +160,19 @@ def test_the_largest_policy_draft_fits_the_body_limit_as_the_pages_send_it(
         assert answer.status_code == 200, f"{path}: {answer.status_code}"
     huge = {**fields, "document": (None, text * 3)}
     assert client.post("/policy/draft", files=huge, headers=HTML).status_code == 413
+
+
+def test_page_links_stay_on_the_site_whatever_the_host_header_says(
+    client: TestClient, db: Database
+) -> None:
+    make_person(db, "auditor", "host-auditor")
+    signed_in(client, "host-auditor")
+    with db.unit_of_work() as session:
+        for number in range(60):
+            audit.record(session, actor="user:someone", action="test.filler", target=f"n:{number}")
+    page = client.get("/audit", params={"action": "test.filler"}, headers={"Host": "evil.example"})
+    assert page.status_code == 200 and 'rel="next"' in page.text
+    link = page.text.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0]
+    assert link.startswith("/audit?") and "evil.example" not in page.text
+    assert "action=test.filler" in link and "cursor=" in link
+    assert client.get(link.replace("&amp;", "&")).status_code == 200
