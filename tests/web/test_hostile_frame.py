@@ -176,3 +176,21 @@ def test_page_links_stay_on_the_site_whatever_the_host_header_says(
     assert link.startswith("/audit?") and "evil.example" not in page.text
     assert "action=test.filler" in link and "cursor=" in link
     assert client.get(link.replace("&amp;", "&")).status_code == 200
+
+
+def test_a_link_cannot_put_its_own_words_on_the_sign_in_page(
+    client: TestClient, db: Database
+) -> None:
+    """`?why=` names one of the page's own notices: a phishing link's text is not shown."""
+    lure = "Your account is locked. Call +1 555 0100 with your password."
+    page = client.get("/sign-in", params={"why": lure})
+    assert page.status_code == 200 and "Call +1 555 0100" not in page.text
+    assert 'role="status"' not in page.text
+    ended = client.get("/home", follow_redirects=False).headers["location"]
+    assert "Sign in to use the console." in client.get(ended).text
+    forged = TestClient(client.app, cookies={"callwarden_session": "cwt_forged.secret"})
+    assert "Your session has ended" in forged.get("/home").text
+    make_person(db, "agent", "notice-agent")
+    signed_in(client, "notice-agent")
+    out = client.post("/sign-out", data={"csrf_token": csrf_of(client, "/home")})
+    assert "You have signed out." in out.text

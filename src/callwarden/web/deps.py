@@ -29,9 +29,14 @@ KEEP_ALIVE_EVERY_S = 60.0
 
 
 class SignInNeeded(Unauthenticated):
-    """No session, or one that has ended: the console answers with the sign-in page."""
+    """No session, or one that has ended: the console answers with the sign-in page, whose
+    notice is named by `why` (a key of `pages.account.NOTICES`, never text from the URL)."""
 
     code, title = "sign_in_needed", "Sign in needed"
+
+    def __init__(self, detail: str, why: str = "sign_in") -> None:
+        super().__init__(detail)
+        self.why = why
 
 
 class PasswordChangeNeeded(CallwardenError):
@@ -86,7 +91,9 @@ async def viewer_changing_password(
     try:
         return await run_in_threadpool(_signed_in, db, config, presented)
     except Unauthenticated as ended:
-        raise SignInNeeded(f"your session has ended ({ended.detail}); sign in again") from None
+        raise SignInNeeded(
+            f"your session has ended ({ended.detail}); sign in again", why="ended"
+        ) from None
 
 
 async def viewer(request: Request, who: Principal = Depends(viewer_changing_password)) -> Principal:

@@ -49,18 +49,18 @@ def redirect(request: Request, to: str) -> Response:
     return RedirectResponse(to, status_code=303)
 
 
-def _sign_in_page(request: Request, reason: str) -> Response:
+def _sign_in_page(request: Request, why: str) -> Response:
     wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if request.method != "GET" or wanted.startswith("/sign-in"):
         wanted = "/home"
-    return redirect(request, f"/sign-in?next={quote(wanted, safe='/')}&why={quote(reason)}")
+    return redirect(request, f"/sign-in?next={quote(wanted, safe='/')}&why={quote(why)}")
 
 
 def error_page(request: Request, error: CallwardenError) -> Response:
     """The page for an error; a record out of reach reads exactly as one that does not exist."""
     who = getattr(request.state, "viewer", None)
     if isinstance(error, SignInNeeded):
-        return _sign_in_page(request, error.detail)
+        return _sign_in_page(request, error.why)
     if isinstance(error, PasswordChangeNeeded):
         return redirect(request, "/account/password")
     template = "problem.html"
