@@ -136,3 +136,20 @@ def test_a_role_without_the_page_gets_the_same_refusal_for_any_id(
     _same_answer(
         alice, "POST", "/admin/users/bob/disable", "/admin/users/nobody/disable", data=data
     )
+
+
+def test_a_nul_in_an_address_a_filter_or_a_form_is_refused_not_a_failure(
+    client: TestClient, pbx: dict[str, str]
+) -> None:
+    """PostgreSQL cannot compare a text with a NUL: an id with one names nothing (the answer
+    of a missing record), a filter or a form field with one is refused as invalid."""
+    own = record(client, pbx, "alice")
+    cora = signed_in(client.app, "cora")
+    _same_answer(cora, "GET", "/recordings/rec%00x", "/recordings/rec_none")
+    _same_answer(cora, "GET", "/admin/users/cora%00", "/admin/users/nobody")
+    for path in ("/recordings?agent=al%00ice", "/audit?actor=user:%00", "/audit?target=x%00"):
+        answer = cora.get(path)
+        assert answer.status_code == 422 and "NUL" in answer.text, path
+    data = {"reason": "dispute\x00 number 12", "csrf_token": csrf_of(cora, f"/recordings/{own}")}
+    refused = cora.post(f"/recordings/{own}/listen", data=data)
+    assert refused.status_code == 422 and "NUL" in refused.text

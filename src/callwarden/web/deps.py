@@ -21,7 +21,13 @@ from callwarden.identity import service as identity
 from callwarden.identity import token_cache
 from callwarden.identity.policies import may
 from callwarden.identity.principal import Principal
-from callwarden.kit.errors import CallwardenError, Forbidden, Unauthenticated
+from callwarden.kit.errors import (
+    CallwardenError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthenticated,
+)
 from callwarden.server.deps import database, record_denial, settings
 from callwarden.web import session as cookies
 
@@ -101,7 +107,17 @@ async def viewer(request: Request, who: Principal = Depends(viewer_changing_pass
     if who.password_change_only:
         raise PasswordChangeNeeded("choose your own password before using the console")
     request.state.viewer = who  # the error pages show the navigation too
+    _refuse_nul(request)
     return who
+
+
+def _refuse_nul(request: Request) -> None:
+    """No id or name holds a NUL (PostgreSQL cannot even compare one): an address with one
+    names nothing, and a filter with one is refused, before any query would fail on it."""
+    if any("\x00" in value for value in request.path_params.values()):
+        raise NotFound("nothing here")
+    if any("\x00" in value for _, value in request.query_params.multi_items()):
+        raise InvalidInput("a field holds a NUL character, which no value here may contain")
 
 
 def console_requires(action: str) -> Callable[..., Awaitable[Principal]]:
@@ -121,7 +137,8 @@ def console_requires(action: str) -> Callable[..., Awaitable[Principal]]:
 
 
 async def csrf_checked(request: Request) -> None:
-    """Every state-changing form carries the token bound to the browser's cookie."""
+    """Every state-changing form carries the token bound to the browser's cookie, and no
+    field with a NUL (no value may hold one; PostgreSQL would fail on it)."""
     form = await request.form()
     presented = form.get(cookies.CSRF_FIELD) or request.headers.get(cookies.CSRF_HEADER)
     bound_to = cookies.csrf_binding(request)
@@ -130,3 +147,5 @@ async def csrf_checked(request: Request) -> None:
             "this form was not sent from a page of this console (or the page is too old); "
             "go back, reload the page and send it again"
         )
+    if any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
+        raise InvalidInput("a field holds a NUL character, which no value here may contain")
