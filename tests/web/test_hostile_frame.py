@@ -194,3 +194,19 @@ def test_a_link_cannot_put_its_own_words_on_the_sign_in_page(
     signed_in(client, "notice-agent")
     out = client.post("/sign-out", data={"csrf_token": csrf_of(client, "/home")})
     assert "You have signed out." in out.text
+
+
+def test_what_the_framework_refuses_is_a_page_for_a_browser(client: TestClient) -> None:
+    """A method the address does not take, a form that cannot be read: a console page with
+    the framework's status, not the API's problem+json."""
+    wrong_method = client.post("/home", headers=HTML)
+    assert wrong_method.status_code == 405 and "text/html" in wrong_method.headers["content-type"]
+    assert wrong_method.headers["allow"] == "GET"
+    unreadable = client.post(
+        "/sign-in",
+        headers={**HTML, "Content-Type": "multipart/form-data"},  # no boundary
+        content=b"--x\r\n",
+    )
+    assert unreadable.status_code == 400 and "text/html" in unreadable.headers["content-type"]
+    api = client.post("/v1/no-such-thing", headers=HTML)
+    assert api.headers["content-type"] == "application/problem+json"

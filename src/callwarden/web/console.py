@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from callwarden.kit.errors import NotFound
+from callwarden.kit.errors import CallwardenError, NotFound
 from callwarden.web import pages
 from callwarden.web.nav import NavEntry
 from callwarden.web.routing import SECURITY_HEADERS, error_page
@@ -87,14 +87,29 @@ def _wants_a_page(request: Request) -> bool:
     return page and "text/html" in request.headers.get("accept", "")
 
 
+class RequestRefused(CallwardenError):
+    """What the framework refuses before a page runs (a method the address does not take, a
+    form it cannot read), as a page with the framework's status."""
+
+    code, title = "request_refused", "Request refused"
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+
+
 def _answer_browsers_in_html(app: FastAPI) -> None:
-    """An address nothing serves reads, in a browser, as the console's "nothing here" page;
-    the API's clients keep their problem+json."""
+    """An address nothing serves reads, in a browser, as the console's "nothing here" page, and
+    any other refusal of the framework as a page too; the API's clients keep problem+json."""
     api_answer = app.exception_handlers[HTTPException]
 
     async def not_found(request: Request, error: Exception) -> Response:
-        if isinstance(error, HTTPException) and error.status_code == 404 and _wants_a_page(request):
-            return error_page(request, NotFound("nothing here"))
+        if isinstance(error, HTTPException) and _wants_a_page(request):
+            if error.status_code == 404:
+                return error_page(request, NotFound("nothing here"))
+            page = error_page(request, RequestRefused(error.status_code, str(error.detail)))
+            page.headers.update(error.headers or {})  # e.g. a 405's Allow
+            return page
         answer = api_answer(request, error)
         return await answer if inspect.isawaitable(answer) else answer
 
