@@ -133,3 +133,20 @@ def test_an_api_token_as_the_cookie_is_that_token_nothing_more(
     with db.unit_of_work() as session:
         identity.revoke_token(session, SYSTEM, token_id, reason="pasted")
     assert _sent_to_sign_in(client)
+
+
+def test_a_session_read_while_its_account_is_being_disabled_is_not_remembered(
+    client: TestClient, db: Database
+) -> None:
+    """A request that authenticates between the disabling and its commit sees the account
+    still enabled, and the token cache would keep that answer for seconds after the commit:
+    the cache is cleared again once the change is committed."""
+    make_person(db, "agent", "racing-agent")
+    signed_in(client, "racing-agent")
+    presented = client.cookies[cookies.SESSION_COOKIE]
+    with db.unit_of_work() as session:
+        accounts.disable_user(session, SYSTEM, "racing-agent", "left the company")
+        session.flush()
+        with db.reading() as meanwhile:  # another request, reading what is committed
+            assert identity.authenticate(meanwhile, presented).username == "racing-agent"
+    assert _sent_to_sign_in(client)
