@@ -27,7 +27,7 @@ def disable_user(
     if user.disabled_at is not None:
         raise Conflict(f"user {username!r} is already disabled")
     user.disabled_at = clock.now()
-    token_cache.forget_all()
+    token_cache.forget_all(session)
     audit.record(
         session,
         actor=principal.actor,
@@ -50,7 +50,7 @@ def enable_user(
     if user.disabled_at is None:
         raise Conflict(f"user {username!r} is not disabled")
     user.disabled_at = None
-    token_cache.forget_all()
+    token_cache.forget_all(session)
     audit.record(
         session,
         actor=principal.actor,
@@ -102,7 +102,7 @@ def revoke_live_tokens(session: Session, user_id: str) -> int:
     tokens = repository.live_tokens(session, user_id)
     for token in tokens:
         token.revoked_at = now
-    token_cache.forget_all()
+    token_cache.forget_all(session)
     return len(tokens)
 
 

@@ -54,8 +54,16 @@ def hash_secret(secret: str) -> str:
 
 
 def split_token(presented: str) -> tuple[str, str]:
-    """(token id, secret) from a presented bearer token, or Unauthenticated."""
-    if not presented.startswith(TOKEN_PREFIX) or "." not in presented or len(presented) > 200:
+    """(token id, secret) from a presented bearer token, or Unauthenticated.
+
+    Tokens are printable ASCII; anything else (a NUL a cookie's octal escape can carry, which
+    PostgreSQL refuses in a query) is malformed, not looked up."""
+    if (
+        not presented.startswith(TOKEN_PREFIX)
+        or "." not in presented
+        or len(presented) > 200
+        or not (presented.isascii() and presented.isprintable())
+    ):
         raise Unauthenticated("malformed bearer token; expected cwt_<id>.<secret>")
     token_id, _, secret = presented.removeprefix(TOKEN_PREFIX).partition(".")
     if not token_id or not secret:

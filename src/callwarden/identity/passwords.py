@@ -99,7 +99,7 @@ def change_own_password(
     now = clock.now()
     for token in repository.password_change_tokens(session, user.id):
         token.revoked_at = now
-    token_cache.forget_all()
+    token_cache.forget_all(session)
     audit.record(
         session,
         actor=principal.actor,

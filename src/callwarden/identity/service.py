@@ -294,7 +294,7 @@ def revoke_token(
     if token.revoked_at is not None:
         raise Conflict(f"token {token_id} is already revoked")
     token.revoked_at = clock.now()
-    token_cache.forget_all()
+    token_cache.forget_all(session)
     audit.record(
         session,
         actor=principal.actor,

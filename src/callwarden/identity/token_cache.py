@@ -2,8 +2,9 @@
 asking for a decision on every call) do not pay a database read per request.
 
 Entries live `TTL_S` seconds. Revoking a token or disabling a user in this process forgets
-every entry at once; in another process (another worker, the CLI) the change takes effect
-within `TTL_S` seconds. Keys are hashes of the presented token, never the token itself.
+every entry at once, and again when that change commits; in another process (another worker,
+the CLI) the change takes effect within `TTL_S` seconds. Keys are hashes of the presented
+token, never the token itself.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import hashlib
 import threading
 import time
 from datetime import datetime
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
@@ -44,7 +48,16 @@ def remember(presented: str, principal: Principal, token_expires_at: datetime) -
         _entries[_key(presented)] = (principal, time.monotonic() + TTL_S, token_expires_at)
 
 
-def forget_all() -> None:
-    """After a revocation or a disabled user: nobody is recalled, everyone is checked again."""
+def forget_all(session: Session | None = None) -> None:
+    """After a revocation or a disabled user: nobody is recalled, everyone is checked again.
+
+    Given the session that makes the change, once more after it commits: a request that
+    authenticated in between read the old state and would otherwise be recalled for `TTL_S`."""
+    _clear()
+    if session is not None:
+        event.listen(session, "after_commit", lambda _committed: _clear(), once=True)
+
+
+def _clear() -> None:
     with _lock:
         _entries.clear()

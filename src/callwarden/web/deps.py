@@ -20,7 +20,13 @@ from callwarden.db import Database
 from callwarden.identity import service as identity
 from callwarden.identity import token_cache
 from callwarden.identity.principal import Principal
-from callwarden.kit.errors import CallwardenError, Forbidden, Unauthenticated
+from callwarden.kit.errors import (
+    CallwardenError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthenticated,
+)
 from callwarden.server.deps import database, requiring, settings
 from callwarden.web import session as cookies
 
@@ -28,9 +34,14 @@ KEEP_ALIVE_EVERY_S = 60.0
 
 
 class SignInNeeded(Unauthenticated):
-    """No session, or one that has ended: the console answers with the sign-in page."""
+    """No session, or one that has ended: the console answers with the sign-in page, whose
+    notice is named by `why` (a key of `pages.account.NOTICES`, never text from the URL)."""
 
     code, title = "sign_in_needed", "Sign in needed"
+
+    def __init__(self, detail: str, why: str = "sign_in") -> None:
+        super().__init__(detail)
+        self.why = why
 
 
 class PasswordChangeNeeded(CallwardenError):
@@ -85,7 +96,9 @@ async def viewer_changing_password(
     try:
         return await run_in_threadpool(_signed_in, db, config, presented)
     except Unauthenticated as ended:
-        raise SignInNeeded(f"your session has ended ({ended.detail}); sign in again") from None
+        raise SignInNeeded(
+            f"your session has ended ({ended.detail}); sign in again", why="ended"
+        ) from None
 
 
 async def viewer(request: Request, who: Principal = Depends(viewer_changing_password)) -> Principal:
@@ -93,7 +106,17 @@ async def viewer(request: Request, who: Principal = Depends(viewer_changing_pass
     if who.password_change_only:
         raise PasswordChangeNeeded("choose your own password before using the console")
     request.state.viewer = who  # the error pages show the navigation too
+    _refuse_nul(request)
     return who
+
+
+def _refuse_nul(request: Request) -> None:
+    """No id or name holds a NUL (PostgreSQL cannot even compare one): an address with one
+    names nothing, and a filter with one is refused, before any query would fail on it."""
+    if any("\x00" in value for value in request.path_params.values()):
+        raise NotFound("nothing here")
+    if any("\x00" in value for _, value in request.query_params.multi_items()):
+        raise InvalidInput("a field holds a NUL character, which no value here may contain")
 
 
 def console_requires(action: str) -> Callable[..., Awaitable[Principal]]:
@@ -102,7 +125,8 @@ def console_requires(action: str) -> Callable[..., Awaitable[Principal]]:
 
 
 async def csrf_checked(request: Request) -> None:
-    """Every state-changing form carries the token bound to the browser's cookie."""
+    """Every state-changing form carries the token bound to the browser's cookie, and no
+    field with a NUL (no value may hold one; PostgreSQL would fail on it)."""
     form = await request.form()
     presented = form.get(cookies.CSRF_FIELD) or request.headers.get(cookies.CSRF_HEADER)
     bound_to = cookies.csrf_binding(request)
@@ -111,3 +135,5 @@ async def csrf_checked(request: Request) -> None:
             "this form was not sent from a page of this console (or the page is too old); "
             "go back, reload the page and send it again"
         )
+    if any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
+        raise InvalidInput("a field holds a NUL character, which no value here may contain")

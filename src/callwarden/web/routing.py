@@ -29,6 +29,7 @@ class UnexpectedError(CallwardenError):
         super().__init__("an unexpected error occurred; it has been logged for the operator")
 
 
+# On every answer under the console's paths (`console.ConsoleHeaders`).
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -48,18 +49,18 @@ def redirect(request: Request, to: str) -> Response:
     return RedirectResponse(to, status_code=303)
 
 
-def _sign_in_page(request: Request, reason: str) -> Response:
+def _sign_in_page(request: Request, why: str) -> Response:
     wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if request.method != "GET" or wanted.startswith("/sign-in"):
         wanted = "/home"
-    return redirect(request, f"/sign-in?next={quote(wanted, safe='/')}&why={quote(reason)}")
+    return redirect(request, f"/sign-in?next={quote(wanted, safe='/')}&why={quote(why)}")
 
 
 def error_page(request: Request, error: CallwardenError) -> Response:
     """The page for an error; a record out of reach reads exactly as one that does not exist."""
     who = getattr(request.state, "viewer", None)
     if isinstance(error, SignInNeeded):
-        return _sign_in_page(request, error.detail)
+        return _sign_in_page(request, error.why)
     if isinstance(error, PasswordChangeNeeded):
         return redirect(request, "/account/password")
     template = "problem.html"
@@ -78,7 +79,7 @@ def error_page(request: Request, error: CallwardenError) -> Response:
 
 
 class ConsoleRoute(APIRoute):
-    """An APIRoute whose errors are pages and whose answers carry the console's headers."""
+    """An APIRoute whose errors are pages (`console.ConsoleHeaders` adds the headers)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -100,7 +101,6 @@ class ConsoleRoute(APIRoute):
             except Exception as unexpected:  # logged for the operator, a plain page for the person
                 log.error("unhandled error", exc_info=unexpected, extra={"path": request.url.path})
                 response = error_page(request, UnexpectedError())
-            response.headers.update(SECURITY_HEADERS)
             return response
 
         return page

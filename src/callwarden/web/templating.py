@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -51,13 +52,22 @@ def seconds(value: float | timedelta | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def here(request: Request, **changes: str) -> str:
+    """This page's address with some query parameters changed, relative to the site: never
+    the Host header's site (a forged Host, or the internal one a proxy passes on)."""
+    changed = request.url.include_query_params(**changes)
+    return f"{quote(changed.path)}?{changed.query}"
+
+
 def nl2br(text: str | None) -> Markup:
     """Plain text with its line breaks kept, escaped first."""
     return Markup("<br>").join(escape(line) for line in (text or "").splitlines())
 
 
 environment.filters.update(when=when, seconds=seconds, nl2br=nl2br)
-environment.globals.update(static=STATIC_URL, version=__version__, csrf_field=cookies.CSRF_FIELD)
+environment.globals.update(
+    here=here, static=STATIC_URL, version=__version__, csrf_field=cookies.CSRF_FIELD
+)
 
 
 def render(

@@ -30,18 +30,38 @@ from callwarden.web.templating import render
 
 router = page_router()
 NAV = NavEntry("Account", "/account/password", None, order=900)
+# What the sign-in page may say above its form, by the key in `?why=`: a link from anywhere
+# can name one of these, but cannot put its own words on this page.
+NOTICES = {
+    "sign_in": "Sign in to use the console.",
+    "ended": "Your session has ended (it was idle too long, signed out elsewhere, or your "
+    "account changed). Sign in again.",
+    "signed_out": "You have signed out.",
+    "password_changed": "Password changed. Sign in with it.",
+}
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path of this console: never another site (`//host`, `\\host`, `https:`)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only a path of this console: never another site (`//host`, `\\host`, `https:`), and no
+    space or control character (a browser drops tabs and line breaks, so `/\t/host` would
+    read as `//host`; a line break would also end the `HX-Redirect` header)."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(char) <= 0x20 or ord(char) == 0x7F for char in target)
+    ):
         return "/home"
     return target
 
 
 @router.get("/sign-in")
 def sign_in_page(request: Request, next: str = "/home", why: str | None = None) -> Response:
-    return render(request, "sign_in.html", {"next": safe_next(next), "notice": why, "error": None})
+    notice = NOTICES.get(why or "")
+    return render(
+        request, "sign_in.html", {"next": safe_next(next), "notice": notice, "error": None}
+    )
 
 
 @router.post("/sign-in", dependencies=[Depends(csrf_checked)])
@@ -98,7 +118,7 @@ async def sign_out(
 ) -> Response:
     """The session's token is revoked, not only forgotten by the browser."""
     await run_in_threadpool(_end_session, db, who)
-    response = redirect(request, "/sign-in?why=You+have+signed+out.")
+    response = redirect(request, "/sign-in?why=signed_out")
     cookies.clear_cookie(response, request, cookies.SESSION_COOKIE)
     return response
 
@@ -133,7 +153,7 @@ def change_password(
         )
         return page
     if who.password_change_only:
-        response = redirect(request, "/sign-in?why=Password+changed.+Sign+in+with+it.")
+        response = redirect(request, "/sign-in?why=password_changed")
         cookies.clear_cookie(response, request, cookies.SESSION_COOKIE)
         return response
     return redirect(request, "/home")
