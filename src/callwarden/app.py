@@ -39,6 +39,7 @@ from callwarden.server.middleware import (
     AccessLogMiddleware,
     BodyLimitMiddleware,
     Limit,
+    NulGuardMiddleware,
     UnhandledErrorMiddleware,
 )
 from callwarden.server.openapi import install_openapi
@@ -162,6 +163,7 @@ def create_app(
     install_problem_handlers(app)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit_for=lambda path: body_limit(path, settings))
+    app.add_middleware(NulGuardMiddleware)
     app.add_middleware(AccessLogMiddleware)
     app.include_router(identity_router)
     app.include_router(audit_router)

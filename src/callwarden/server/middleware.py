@@ -8,10 +8,11 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from callwarden.kit.errors import PayloadTooLarge
+from callwarden.kit.errors import CallwardenError, InvalidInput, NotFound, PayloadTooLarge
 from callwarden.server.problems import internal_error_body
 
 log = logging.getLogger("callwarden.access")
@@ -107,6 +108,46 @@ async def _streamed(app: ASGIApp, scope: Scope, receive: Receive, send: Send, li
         if started:
             raise
         await _send_413(send, scope, limit)
+
+
+class NulGuardMiddleware:
+    """No id or value holds a NUL character, and PostgreSQL cannot even compare one: an address
+    with one names nothing (404), a query with one is refused (422), before a route queries.
+    The API's paths only: JSON strings with one are refused by the request models, and the
+    console's pages answer such requests with pages of their own."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        api = scope["type"] == "http" and scope["path"].startswith("/v1/")
+        refusal = _nul_refusal(scope) if api else None
+        if refusal is None:
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps(refusal.to_problem(instance=scope["path"].replace("\x00", ""))).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": refusal.status,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _nul_refusal(scope: Scope) -> CallwardenError | None:
+    if "\x00" in scope["path"]:
+        return NotFound("nothing here: no address holds a NUL character")
+    query = scope.get("query_string", b"").decode("latin-1")
+    if "%00" in query or "\x00" in query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any("\x00" in name or "\x00" in value for name, value in pairs):
+            return InvalidInput("a query parameter holds a NUL character, which no value may")
+    return None
 
 
 def _too_large(limit: int) -> PayloadTooLarge:
