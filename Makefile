@@ -26,9 +26,11 @@ run: $(STAMP)
 DEMO_DIR ?= var/demo
 
 ## Fill $(DEMO_DIR) with a synthetic month on first use (the sign-ins are printed once, then),
-## and serve it on 127.0.0.1:8000.
+## and serve it on 127.0.0.1:8000. A fill that stopped part-way is not served: the demo command
+## then says the directory is not empty, and what to do.
 demo: $(STAMP)
-	@test -d $(DEMO_DIR) || CALLWARDEN_DATA_DIR=$(DEMO_DIR) $(BIN)/callwarden demo
+	@test -f $(DEMO_DIR)/.demo-filled || { CALLWARDEN_DATA_DIR=$(DEMO_DIR) $(BIN)/callwarden demo \
+	  && touch $(DEMO_DIR)/.demo-filled; }
 	@CALLWARDEN_DATA_DIR=$(DEMO_DIR) $(BIN)/callwarden serve
 
 ## Lint, type-check and run the whole suite (PostgreSQL and S3 tests start their own servers).
