@@ -90,8 +90,9 @@ def _text(value: datetime | None) -> str | None:
 
 
 def e164(number: str) -> str:
-    """The number if it is a possible E.164 number (`+` and digits), else InvalidInput."""
-    text = number.strip()
+    """The number in E.164 (`+` and digits; spaces, dashes, dots and brackets between the
+    digits are dropped), if phonenumbers finds it possible in its country; else InvalidInput."""
+    text = "".join(ch for ch in number.strip() if ch not in " -.()")
     if not text.startswith("+") or not text[1:].isdigit():
         raise InvalidInput(f"{number!r} is not an E.164 phone number (e.g. +442071838750)")
     try:
