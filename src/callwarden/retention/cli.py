@@ -56,6 +56,13 @@ def _print(hold: dict[str, Any]) -> None:
         console.print(f"released by {hold['released_by']}: {hold['release_reason']}")
 
 
+def _answer(hold: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print_json(hold)
+    else:
+        _print(hold)
+
+
 @app.command("create")
 def create(
     matter: str = typer.Option(..., help="The matter's name."),
@@ -83,7 +90,7 @@ def create(
         scope["started"] = {"from": since, "to": until}
     with unit_of_work() as session:
         hold = describe(holds.create(session, _legal(), matter, reason, scope))
-    print_json(hold) if as_json else _print(hold)
+    _answer(hold, as_json)
 
 
 @app.command("list")
@@ -109,7 +116,7 @@ def show(hold_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """A hold: its matter, reason, scope and whether it is still active."""
     with reading() as session:
         hold = describe(holds.get(session, _legal(), hold_id))
-    print_json(hold) if as_json else _print(hold)
+    _answer(hold, as_json)
 
 
 @app.command("release")
@@ -121,4 +128,4 @@ def release(
     """Release a hold, with why; it stays on record and keeps nothing any more."""
     with unit_of_work() as session:
         hold = describe(holds.release(session, _legal(), hold_id, reason))
-    print_json(hold) if as_json else _print(hold)
+    _answer(hold, as_json)
