@@ -190,3 +190,16 @@ def test_holds_page_with_a_cursor_and_a_missing_one_is_not_found(
     assert second["next_cursor"] is None
     assert api.get("/v1/holds/hold_nope", headers=people["lee"]).status_code == 404
     assert api.get("/v1/recordings/rec_nope/holds", headers=people["lee"]).status_code == 404
+
+
+def test_a_new_scope_is_what_a_hold_keeps_from_then_on(
+    api: TestClient, people: People, db: Database
+) -> None:
+    recording = record(api, people["pbx"], number="+14155550111")
+    held = hold(api, people["lee"], {"numbers": ["+14155550111"]})
+    assert covering(db, recording) == [held]
+    narrowed = {"scope": {"numbers": ["+14155550222"]}, "reason": "wrong number"}
+    assert api.patch(f"/v1/holds/{held}", json=narrowed, headers=people["lee"]).status_code == 200
+    assert covering(db, recording) == []
+    refused = api.patch(f"/v1/holds/{held}", json=narrowed, headers=people["audra"])
+    assert refused.status_code == 403  # auditors read holds, they do not change them

@@ -109,7 +109,9 @@ def list_holds(
 
 def _open(session: Session, principal: Principal, hold_id: str) -> LegalHold:
     require(principal, "holds.manage")
-    hold = get(session, principal, hold_id)
+    hold = repository.locked(session, hold_id)
+    if hold is None:
+        raise NotFound(f"no hold {hold_id!r}")
     if hold.released_at is not None:
         raise Conflict(f"hold {hold_id} was released on {hold.released_at.isoformat()}")
     return hold

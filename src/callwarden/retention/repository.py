@@ -21,6 +21,13 @@ def get(session: Session, hold_id: str) -> LegalHold | None:
     return session.get(LegalHold, hold_id)
 
 
+def locked(session: Session, hold_id: str) -> LegalHold | None:
+    """The hold, its row locked until the transaction ends (PostgreSQL; SQLite's writers are
+    serialised already), so two releases or re-scopes of one hold cannot both pass the check."""
+    query = select(LegalHold).where(LegalHold.id == hold_id).with_for_update()
+    return session.execute(query).scalar_one_or_none()
+
+
 def active(session: Session) -> list[LegalHold]:
     """Every hold not released, oldest first (no cap: a hold is never left out of a check)."""
     query = select(LegalHold).where(LegalHold.released_at.is_(None)).order_by(LegalHold.id)
