@@ -33,6 +33,7 @@ from callwarden.migrate import current_revision, head_revision
 from callwarden.policy.api import router as policy_router
 from callwarden.policy.service import active_compiled
 from callwarden.recordings.api import router as recordings_router
+from callwarden.retention.api import router as holds_router
 from callwarden.server.deps import database
 from callwarden.server.docs import install_docs
 from callwarden.server.middleware import (
@@ -173,6 +174,7 @@ def create_app(
     app.include_router(calls_router)
     app.include_router(twilio_router)
     app.include_router(recordings_router)
+    app.include_router(holds_router)
     app.include_router(verification_router)
     install_docs(app)
     install_console(app)

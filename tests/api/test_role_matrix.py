@@ -52,6 +52,8 @@ CALL_READERS = frozenset(
 
 FINDING_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL})
 COMPLIANCE = frozenset({Role.COMPLIANCE_OFFICER})
+HOLD_MAKERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER})
+HOLD_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -105,6 +107,12 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/v1/findings/{finding_id}/acknowledge"): COMPLIANCE,
     ("POST", "/v1/findings/{finding_id}/resolve"): COMPLIANCE,
     ("POST", "/v1/findings/{finding_id}/accept-risk"): COMPLIANCE,
+    ("POST", "/v1/holds"): HOLD_MAKERS,
+    ("GET", "/v1/holds"): HOLD_READERS,
+    ("GET", "/v1/holds/{hold_id}"): HOLD_READERS,
+    ("PATCH", "/v1/holds/{hold_id}"): HOLD_MAKERS,
+    ("POST", "/v1/holds/{hold_id}/release"): HOLD_MAKERS,
+    ("GET", "/v1/recordings/{recording_id}/holds"): HOLD_READERS,
 }
 PUBLIC = {
     ("GET", "/"),
@@ -152,6 +160,7 @@ class Call:
 EVENT = {"event_id": "e1", "kind": "notice_played", "occurred_at": "2026-11-30T10:00:01+00:00"}
 REASON = {"reason": "looked at it"}
 MADE_UP_FINDING = "987654321"
+HOLD_SCOPE = {"scope": {"call_ids": ["call_in_dispute"]}}
 CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/v1/users"): Call("/v1/users", {"username": "newcomer", "role": "agent"}),
     ("POST", "/v1/users/{username}/disable"): Call(
@@ -205,6 +214,9 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/v1/findings/{finding_id}/accept-risk"): Call(
         f"/v1/findings/{MADE_UP_FINDING}/accept-risk", REASON
     ),
+    ("POST", "/v1/holds"): Call("/v1/holds", {"matter": "M", "reason": "dispute", **HOLD_SCOPE}),
+    ("PATCH", "/v1/holds/{hold_id}"): Call(f"/v1/holds/{MADE_UP}", {**REASON, **HOLD_SCOPE}),
+    ("POST", "/v1/holds/{hold_id}/release"): Call(f"/v1/holds/{MADE_UP}/release", REASON),
 }
 NOT_FOUND_ONLY = {
     ("DELETE", "/v1/tokens/{token_id}"),
@@ -222,6 +234,10 @@ NOT_FOUND_ONLY = {
     ("POST", "/v1/findings/{finding_id}/acknowledge"),
     ("POST", "/v1/findings/{finding_id}/resolve"),
     ("POST", "/v1/findings/{finding_id}/accept-risk"),
+    ("GET", "/v1/holds/{hold_id}"),
+    ("PATCH", "/v1/holds/{hold_id}"),
+    ("POST", "/v1/holds/{hold_id}/release"),
+    ("GET", "/v1/recordings/{recording_id}/holds"),
 }
 
 

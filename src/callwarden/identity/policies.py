@@ -81,6 +81,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Findings: the roles that see every recording read them; a compliance officer works them.
     "findings.read": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.LEGAL}),
     "findings.manage": frozenset({Role.COMPLIANCE_OFFICER}),
+    # Legal holds: legal and compliance make and release them; the oversight roles read them.
+    "holds.manage": frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER}),
+    "holds.read": frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN}),
     "calls.read": frozenset(
         {
             Role.ADMIN,

@@ -9,6 +9,7 @@ from callwarden.models.identity import ApiToken, Team, User
 from callwarden.models.policy import PolicyVersion
 from callwarden.models.provider import ProviderRecording
 from callwarden.models.recordings import DataKey, Recording, RecordingAssignment, RecordingParty
+from callwarden.models.retention import LegalHold
 
 __all__ = [
     "ApiToken",
@@ -22,6 +23,7 @@ __all__ = [
     "DataKey",
     "DecisionRecord",
     "Finding",
+    "LegalHold",
     "PolicyVersion",
     "ProviderRecording",
     "Recording",

@@ -158,15 +158,21 @@ def search(
 ) -> Slice[Recording]:
     """One page of the recordings matching the filter that this principal may see, by id."""
     require(principal, "recordings.search")
+    agent_user_id, team_id = _owners(session, where)
+    within = repository.visible(principal)
+    return repository.find(session, within, where, agent_user_id, team_id, cursor, limit)
+
+
+def _owners(session: Session, where: SearchFilter) -> tuple[str | None, str | None]:
+    """The ids of the filter's agent and team; an unknown name matches nothing, not all."""
     agent_user_id = team_id = None
-    if where.agent:  # an unknown name matches nothing rather than everything
+    if where.agent:
         user = identities.find_user(session, where.agent)
         agent_user_id = user.id if user else "-"
     if where.team:
         team = identities.find_team(session, where.team)
         team_id = team.id if team else "-"
-    within = repository.visible(principal)
-    return repository.find(session, within, where, agent_user_id, team_id, cursor, limit)
+    return agent_user_id, team_id
 
 
 def assign(
@@ -253,3 +259,17 @@ def rewrap_data_keys(
 def data_keys_by_version(session: Session) -> dict[int, int]:
     """How many live data keys each key-encryption key version wraps (for `keys status`)."""
     return repository.key_counts_by_version(session)
+
+
+def find_recording(session: Session, recording_id: str) -> Recording | None:
+    """The recording, or None, whoever may see it: for checks the system runs (holds)."""
+    return repository.get(session, recording_id)
+
+
+def matches(session: Session, recording_id: str, where: SearchFilter) -> bool:
+    """Whether this recording matches a search filter, by the same SQL as a search, with no
+    one's access rules: a legal hold's search covers recordings whoever asks."""
+    agent_user_id, team_id = _owners(session, where)
+    within = Recording.id == recording_id
+    found = repository.find(session, within, where, agent_user_id, team_id, None, 1)
+    return bool(found.rows)

@@ -1,1 +1,2 @@
-"""Retention: how long each recording must be kept (later: holds, disposal, certificates)."""
+"""Retention: how long each recording must be kept, and the legal holds that keep it longer
+(later: disposal, certificates)."""
