@@ -12,7 +12,10 @@ from sqlalchemy import select
 
 from callwarden.config import Settings
 from callwarden.db import Database
+from callwarden.identity.principal import Principal
+from callwarden.identity.roles import Role
 from callwarden.models import AuditEvent
+from callwarden.retention import holds
 from tests.support.audio import wav
 from tests.web.recording_data import csrf_of, give_reason, prepare, record, signed_in
 
@@ -186,3 +189,20 @@ def test_who_sees_the_player_and_the_access_log(client: TestClient, pbx: dict[st
     agent = signed_in(client.app, "alice").get(f"/recordings/{own}").text
     assert 'name="reason"' in agent and "Who has played or exported it" not in agent
     assert 'href="/calls/' in agent and "SHA-256" in agent
+
+
+def test_the_page_names_the_holds_keeping_the_recording_judged_now(
+    client: TestClient, pbx: dict[str, str], db: Database
+) -> None:
+    own = record(client, pbx, "alice")
+    officer = signed_in(client.app, "cora")
+    assert "none active" in officer.get(f"/recordings/{own}").text
+    cora = Principal(actor="user:cora", role=Role.COMPLIANCE_OFFICER)
+    with db.unit_of_work() as session:
+        holds.create(
+            session, cora, "Matter <Smith> v Northwind", "litigation", {"agents": ["alice"]}
+        )
+    page = officer.get(f"/recordings/{own}").text
+    assert "Matter &lt;Smith&gt; v Northwind" in page and "none active" not in page
+    agent = signed_in(client.app, "alice").get(f"/recordings/{own}").text
+    assert "Legal holds" not in agent  # holds are for the roles that read them

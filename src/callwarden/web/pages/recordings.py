@@ -25,6 +25,8 @@ from callwarden.models import Recording
 from callwarden.recordings import listening, service
 from callwarden.recordings.schemas import SearchFilter, describe
 from callwarden.recordings.streaming import denials_audited
+from callwarden.retention import holds
+from callwarden.retention.schemas import describe as describe_hold
 from callwarden.server.deps import database, read_session, settings
 from callwarden.server.paging import Cursor, Limit
 from callwarden.vault.runtime import vault_for
@@ -145,6 +147,11 @@ def recording_page(
         player = (
             _player(request, session, who, config, recording, grant, found) if verdict else None
         )
+        kept_by = None  # the holds are judged now, for the roles that may read holds
+        if may(who, "holds.read"):
+            kept_by = [
+                describe_hold(hold) for hold in holds.covering_visible(session, who, recording.id)
+            ]
         context = {
             "recording": shown,
             "analysed_at": recording.analysed_at,
@@ -157,6 +164,7 @@ def recording_page(
             "actions": ACTIONS,
             "player": player,
             "grant_given": grant is not None,
+            "kept_by": kept_by,
         }
         return render(request, "recordings_page.html", context, who=who)
 
