@@ -4,6 +4,7 @@ from callwarden.models.audit import AuditEvent, AuditHead
 from callwarden.models.base import Base
 from callwarden.models.calls import Call, CallEvent, CallParty, CallPause
 from callwarden.models.decision import DecisionRecord
+from callwarden.models.disposal import Disposal, RetentionSweep
 from callwarden.models.findings import Finding, ScriptAudio
 from callwarden.models.identity import ApiToken, Team, User
 from callwarden.models.policy import PolicyVersion
@@ -22,6 +23,7 @@ __all__ = [
     "CallPause",
     "DataKey",
     "DecisionRecord",
+    "Disposal",
     "Finding",
     "LegalHold",
     "PolicyVersion",
@@ -29,6 +31,7 @@ __all__ = [
     "Recording",
     "RecordingAssignment",
     "RecordingParty",
+    "RetentionSweep",
     "ScriptAudio",
     "Team",
     "User",

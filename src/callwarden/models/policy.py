@@ -24,3 +24,6 @@ class PolicyVersion(Base):
     applied_by: Mapped[str] = mapped_column(String(120))
     applied_at: Mapped[datetime] = mapped_column(UtcDateTime)
     effective_from: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    # When the recordings' schedules were recomputed under this version (None: not yet, e.g. a
+    # version applied to take effect later).
+    rescheduled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -53,7 +53,16 @@ class Recording(Base):
     trimmed_to_s: Mapped[float | None] = mapped_column(Float)
     purposes: Mapped[list[str]] = mapped_column(JSON)
     retention_class: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The schedule (retention/schedule.py): `retain_until` is the earliest moment it may be
+    # disposed of, `dispose_by` the latest it must be (None: no maximum), `disposal_due` the one
+    # the policy chose, `retention_reasons` why, in words with the rules, for people to read.
     retain_until: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    dispose_by: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    disposal_due: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    retention_reasons: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    retention_policy_version: Mapped[int | None] = mapped_column(Integer)
+    # Set in the same transaction that destroys the data key (state "disposed"): a tombstone.
+    disposed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     private: Mapped[bool] = mapped_column(Boolean, default=False)
     direction: Mapped[str] = mapped_column(String(16))
