@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from sqlalchemy import true
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
@@ -264,6 +265,12 @@ def data_keys_by_version(session: Session) -> dict[int, int]:
 def find_recording(session: Session, recording_id: str) -> Recording | None:
     """The recording, or None, whoever may see it: for checks the system runs (holds)."""
     return repository.get(session, recording_id)
+
+
+def every_recording(session: Session, cursor: str | None, limit: int) -> Slice[Recording]:
+    """A page, by id, of every recording in any state, with no one's access rules: for checks
+    the system runs over all of them (what a legal hold covers now)."""
+    return repository.find(session, true(), SearchFilter(), None, None, cursor, limit)
 
 
 def matches(session: Session, recording_id: str, where: SearchFilter) -> bool:

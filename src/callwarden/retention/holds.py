@@ -7,7 +7,8 @@ a hold is released with a reason and never deleted. Services take a Session and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
 from callwarden.kit.ids import new_id
 from callwarden.kit.pagination import Slice
-from callwarden.models import LegalHold
+from callwarden.models import LegalHold, Recording
 from callwarden.recordings import service as recordings
 from callwarden.recordings.schemas import SearchFilter
 from callwarden.retention import repository, scope
@@ -31,6 +32,7 @@ from callwarden.retention.scope import Facts, Scope
 MIN_REASON = 4
 MAX_REASON = 1000
 MAX_MATTER = 200
+COVERAGE_BATCH = 500  # recordings read at a time when counting what a scope keeps
 
 
 def _reason(text: str, what: str = "reason") -> str:
@@ -57,16 +59,22 @@ def _checked_scope(session: Session, data: Mapping[str, Any]) -> Scope:
     return parsed
 
 
+def _checked(
+    session: Session, matter: str, reason: str, data: Mapping[str, Any]
+) -> tuple[str, str, Scope]:
+    """A new hold's matter, reason and scope, each checked."""
+    name = (matter or "").strip()
+    if not 1 <= len(name) <= MAX_MATTER:
+        raise InvalidInput(f"a matter name of 1 to {MAX_MATTER} characters is required")
+    return name, _reason(reason), _checked_scope(session, data)
+
+
 def create(
     session: Session, principal: Principal, matter: str, reason: str, data: Mapping[str, Any]
 ) -> LegalHold:
     """Open a hold for a matter; it covers what its scope matches now and later."""
     require(principal, "holds.manage")
-    name = (matter or "").strip()
-    if not 1 <= len(name) <= MAX_MATTER:
-        raise InvalidInput(f"a matter name of 1 to {MAX_MATTER} characters is required")
-    why = _reason(reason)
-    checked = _checked_scope(session, data)
+    name, why, checked = _checked(session, matter, reason, data)
     hold = LegalHold(
         id=new_id("hold"),
         matter=name,
@@ -156,10 +164,7 @@ def release(session: Session, principal: Principal, hold_id: str, reason: str) -
     return hold
 
 
-def _facts(session: Session, recording_id: str) -> Facts | None:
-    recording = recordings.find_recording(session, recording_id)
-    if recording is None:
-        return None
+def _facts(session: Session, recording: Recording) -> Facts:
     numbers = {party.number for party in recording.parties if party.number}
     call = calls.find_call(session, recording.call_id)
     started: datetime = recording.started_at
@@ -191,23 +196,82 @@ def _search_filter(search: Mapping[str, str]) -> SearchFilter:
     )
 
 
+def _matcher(session: Session, held: Scope) -> Callable[[Recording], bool]:
+    """Whether a recording is covered by this scope now (agents and teams looked up once)."""
+    agent_ids = [u.id for n in held.agents if (u := identities.find_user(session, n))]
+    team_ids = [t.id for n in held.teams if (t := identities.find_team(session, n))]
+    where = _search_filter(held.search) if held.search else None
+
+    def covers(recording: Recording) -> bool:
+        facts = _facts(session, recording)
+        if scope.covers_directly(held, facts, agent_ids, team_ids):
+            return True
+        return where is not None and recordings.matches(session, recording.id, where)
+
+    return covers
+
+
 def holds_covering(session: Session, recording_id: str) -> list[LegalHold]:
     """The active holds that keep this recording, judged now against it and its call.
 
     For the system's own checks (disposal, erasure): no principal, no access rule."""
-    facts = _facts(session, recording_id)
-    if facts is None:
+    recording = recordings.find_recording(session, recording_id)
+    if recording is None:
         return []
-    covering = []
-    for hold in repository.active(session):
-        held = scope.parse(hold.scope)
-        agent_ids = [u.id for n in held.agents if (u := identities.find_user(session, n))]
-        team_ids = [t.id for n in held.teams if (t := identities.find_team(session, n))]
-        if scope.covers_directly(held, facts, agent_ids, team_ids) or (
-            held.search and recordings.matches(session, recording_id, _search_filter(held.search))
-        ):
-            covering.append(hold)
-    return covering
+    return [
+        hold
+        for hold in repository.active(session)
+        if _matcher(session, scope.parse(hold.scope))(recording)
+    ]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a scope keeps now: how many recordings, and the first few of them by id."""
+
+    count: int
+    first: list[Recording]
+
+
+def _coverage(session: Session, held: Scope, limit: int) -> Coverage:
+    """Every recording judged one by one, as `holds_covering` judges one: simple and exactly
+    the same rule, at the cost of a scan (a set-based count may replace it, same answers)."""
+    covers = _matcher(session, held)
+    count, cursor = 0, None
+    first: list[Recording] = []
+    while True:
+        batch = recordings.every_recording(session, cursor, COVERAGE_BATCH)
+        for recording in batch.rows:
+            if covers(recording):
+                count += 1
+                if len(first) < limit:
+                    first.append(recording)
+        if batch.next_cursor is None:
+            return Coverage(count, first)
+        cursor = batch.next_cursor
+
+
+def covered(session: Session, principal: Principal, hold_id: str, limit: int) -> Coverage:
+    """What a hold keeps now; a released hold keeps nothing."""
+    hold = get(session, principal, hold_id)
+    if hold.released_at is not None:
+        return Coverage(0, [])
+    return _coverage(session, scope.parse(hold.scope), limit)
+
+
+def preview(
+    session: Session,
+    principal: Principal,
+    matter: str,
+    reason: str,
+    data: Mapping[str, Any],
+    limit: int,
+) -> tuple[Scope, Coverage]:
+    """A new hold checked as `create` checks it, and what its scope would keep now: for a
+    person to confirm a hold before making it (nothing is stored or audited)."""
+    require(principal, "holds.manage")
+    _name, _why, checked = _checked(session, matter, reason, data)
+    return checked, _coverage(session, checked, limit)
 
 
 def covering_visible(session: Session, principal: Principal, recording_id: str) -> list[LegalHold]:
