@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import true
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
@@ -262,15 +261,17 @@ def data_keys_by_version(session: Session) -> dict[int, int]:
     return repository.key_counts_by_version(session)
 
 
+def every_recording(session: Session, cursor: str | None, limit: int) -> Slice[Recording]:
+    """A page, by id, of every recording not disposed of, with no one's access rules: for checks
+    the system runs over all of them (what a legal hold covers now)."""
+    return repository.find(
+        session, Recording.state != "disposed", SearchFilter(), None, None, cursor, limit
+    )
+
+
 def find_recording(session: Session, recording_id: str) -> Recording | None:
     """The recording, or None, whoever may see it: for checks the system runs (holds)."""
     return repository.get(session, recording_id)
-
-
-def every_recording(session: Session, cursor: str | None, limit: int) -> Slice[Recording]:
-    """A page, by id, of every recording in any state, with no one's access rules: for checks
-    the system runs over all of them (what a legal hold covers now)."""
-    return repository.find(session, true(), SearchFilter(), None, None, cursor, limit)
 
 
 def matches(session: Session, recording_id: str, where: SearchFilter) -> bool:

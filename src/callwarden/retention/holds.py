@@ -42,6 +42,13 @@ def _reason(text: str, what: str = "reason") -> str:
     return cleaned
 
 
+def _matter(text: str) -> str:
+    name = (text or "").strip()
+    if not 1 <= len(name) <= MAX_MATTER:
+        raise InvalidInput(f"a matter name of 1 to {MAX_MATTER} characters is required")
+    return name
+
+
 def _checked_scope(session: Session, data: Mapping[str, Any]) -> Scope:
     """The scope, valid, with agents and teams that exist (a misspelt name would hold nothing)."""
     parsed = scope.parse(data)
@@ -59,22 +66,16 @@ def _checked_scope(session: Session, data: Mapping[str, Any]) -> Scope:
     return parsed
 
 
-def _checked(
-    session: Session, matter: str, reason: str, data: Mapping[str, Any]
-) -> tuple[str, str, Scope]:
-    """A new hold's matter, reason and scope, each checked."""
-    name = (matter or "").strip()
-    if not 1 <= len(name) <= MAX_MATTER:
-        raise InvalidInput(f"a matter name of 1 to {MAX_MATTER} characters is required")
-    return name, _reason(reason), _checked_scope(session, data)
-
-
 def create(
     session: Session, principal: Principal, matter: str, reason: str, data: Mapping[str, Any]
 ) -> LegalHold:
     """Open a hold for a matter; it covers what its scope matches now and later."""
     require(principal, "holds.manage")
-    name, why, checked = _checked(session, matter, reason, data)
+    name = (matter or "").strip()
+    if not 1 <= len(name) <= MAX_MATTER:
+        raise InvalidInput(f"a matter name of 1 to {MAX_MATTER} characters is required")
+    why = _reason(reason)
+    checked = _checked_scope(session, data)
     hold = LegalHold(
         id=new_id("hold"),
         matter=name,
@@ -164,7 +165,10 @@ def release(session: Session, principal: Principal, hold_id: str, reason: str) -
     return hold
 
 
-def _facts(session: Session, recording: Recording) -> Facts:
+def _facts(session: Session, recording_id: str) -> Facts | None:
+    recording = recordings.find_recording(session, recording_id)
+    if recording is None:
+        return None
     numbers = {party.number for party in recording.parties if party.number}
     call = calls.find_call(session, recording.call_id)
     started: datetime = recording.started_at
@@ -196,33 +200,49 @@ def _search_filter(search: Mapping[str, str]) -> SearchFilter:
     )
 
 
-def _matcher(session: Session, held: Scope) -> Callable[[Recording], bool]:
+def holds_covering(session: Session, recording_id: str) -> list[LegalHold]:
+    """The active holds that keep this recording, judged now against it and its call.
+
+    For the system's own checks (disposal, erasure): no principal, no access rule."""
+    facts = _facts(session, recording_id)
+    if facts is None:
+        return []
+    covering = []
+    for hold in repository.active(session):
+        held = scope.parse(hold.scope)
+        agent_ids = [u.id for n in held.agents if (u := identities.find_user(session, n))]
+        team_ids = [t.id for n in held.teams if (t := identities.find_team(session, n))]
+        if scope.covers_directly(held, facts, agent_ids, team_ids) or (
+            held.search and recordings.matches(session, recording_id, _search_filter(held.search))
+        ):
+            covering.append(hold)
+    return covering
+
+
+def covering_visible(session: Session, principal: Principal, recording_id: str) -> list[LegalHold]:
+    """The active holds on a recording the principal may see (else NotFound, as for any look)."""
+    require(principal, "holds.read")
+    recordings.get_visible(session, principal, recording_id)
+    return holds_covering(session, recording_id)
+
+
+# What a hold keeps now, for the console. Simple and exactly `holds_covering`'s rule: every
+# recording judged one by one. A set-based count (`retention.coverage`) may replace the scan.
+
+
+def _judge(session: Session, held: Scope) -> Callable[[Recording], bool]:
     """Whether a recording is covered by this scope now (agents and teams looked up once)."""
     agent_ids = [u.id for n in held.agents if (u := identities.find_user(session, n))]
     team_ids = [t.id for n in held.teams if (t := identities.find_team(session, n))]
     where = _search_filter(held.search) if held.search else None
 
     def covers(recording: Recording) -> bool:
-        facts = _facts(session, recording)
-        if scope.covers_directly(held, facts, agent_ids, team_ids):
+        facts = _facts(session, recording.id)
+        if facts is not None and scope.covers_directly(held, facts, agent_ids, team_ids):
             return True
         return where is not None and recordings.matches(session, recording.id, where)
 
     return covers
-
-
-def holds_covering(session: Session, recording_id: str) -> list[LegalHold]:
-    """The active holds that keep this recording, judged now against it and its call.
-
-    For the system's own checks (disposal, erasure): no principal, no access rule."""
-    recording = recordings.find_recording(session, recording_id)
-    if recording is None:
-        return []
-    return [
-        hold
-        for hold in repository.active(session)
-        if _matcher(session, scope.parse(hold.scope))(recording)
-    ]
 
 
 @dataclass(frozen=True)
@@ -234,9 +254,8 @@ class Coverage:
 
 
 def _coverage(session: Session, held: Scope, limit: int) -> Coverage:
-    """Every recording judged one by one, as `holds_covering` judges one: simple and exactly
-    the same rule, at the cost of a scan (a set-based count may replace it, same answers)."""
-    covers = _matcher(session, held)
+    """Every recording not disposed of, judged one by one: a scan, the same answers."""
+    covers = _judge(session, held)
     count, cursor = 0, None
     first: list[Recording] = []
     while True:
@@ -270,12 +289,7 @@ def preview(
     """A new hold checked as `create` checks it, and what its scope would keep now: for a
     person to confirm a hold before making it (nothing is stored or audited)."""
     require(principal, "holds.manage")
-    _name, _why, checked = _checked(session, matter, reason, data)
+    _matter(matter)
+    _reason(reason)
+    checked = _checked_scope(session, data)
     return checked, _coverage(session, checked, limit)
-
-
-def covering_visible(session: Session, principal: Principal, recording_id: str) -> list[LegalHold]:
-    """The active holds on a recording the principal may see (else NotFound, as for any look)."""
-    require(principal, "holds.read")
-    recordings.get_visible(session, principal, recording_id)
-    return holds_covering(session, recording_id)
