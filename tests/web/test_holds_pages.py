@@ -11,6 +11,10 @@ from fastapi.testclient import TestClient
 
 from callwarden.config import Settings
 from callwarden.db import Database
+from callwarden.identity.principal import Principal
+from callwarden.identity.roles import Role
+from callwarden.retention import holds
+from callwarden.web.pages.holds import PAGE_SIZE
 from tests.support.console import make_person
 from tests.web.holds_data import (
     audited,
@@ -136,6 +140,12 @@ def test_a_scope_change_and_a_release_go_through_the_service_and_are_audited(
     page = lee.get(f"/holds/{hold_id}?done=changed")
     assert "every call taken by bob" in page.text and f'href="/recordings/{bobs}"' in page.text
     assert "bob</textarea>" in page.text  # the change form shows the scope in force
+    refused = lee.post(
+        f"/holds/{hold_id}/scope",
+        data={"csrf_token": token, "numbers": "12345", "reason": "a typo"},
+    )
+    assert refused.status_code == 422 and "is not an E.164 phone number" in refused.text
+    assert stored_hold(db, hold_id).scope["agents"] == ["bob"]
 
     asked = lee.post(
         f"/holds/{hold_id}/release",
@@ -258,3 +268,27 @@ def test_a_hold_that_does_not_exist_is_the_consoles_404(
         answer = lee.post(path, data={"csrf_token": token, "reason": "abcd", "teams": "East"})
         assert answer.status_code == 404, (path, answer.text[:200])
     assert re.search(r"<h1>[^<]*</h1>", missing.text)
+
+
+def test_the_list_pages_and_shows_active_holds_first(
+    client: TestClient, db: Database, pbx: dict[str, str]
+) -> None:
+    lee_user = make_person(db, "legal", "lena")
+    lena = Principal(actor="user:lena", role=Role.LEGAL, user_id=lee_user.id, username="lena")
+    with db.unit_of_work() as session:
+        made = [
+            holds.create(session, lena, f"Matter {n:02d}", "a claim", {"teams": ["East"]}).id
+            for n in range(PAGE_SIZE + 1)
+        ]
+        holds.release(session, lena, made[0], "settled early")
+    browser = signed_in(client.app, "lena")
+    everything = browser.get("/holds?state=all")
+    links = re.findall(r'href="/holds/(hold_[^"]+)"', everything.text)
+    assert len(links) == PAGE_SIZE and made[0] not in links[:-1]  # the released one last
+    assert links[-1] == made[0]
+    following = re.search(r'href="([^"]+)" rel="next"', everything.text)
+    assert following, "no next page"
+    rest = browser.get(following.group(1).replace("&amp;", "&"))
+    assert re.findall(r'href="/holds/(hold_[^"]+)"', rest.text) == [made[PAGE_SIZE]]
+    active = browser.get("/holds").text
+    assert made[0] not in active and made[1] in active
