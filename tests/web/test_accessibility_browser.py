@@ -12,6 +12,9 @@ from fastapi.testclient import TestClient
 from callwarden.app import create_app
 from callwarden.config import Settings
 from callwarden.db import Database
+from callwarden.identity.principal import Principal
+from callwarden.identity.roles import Role
+from callwarden.retention import holds
 from tests.support.console import Console, make_person
 from tests.support.console_calls import full_call, open_finding, phone_system, upload_recording
 
@@ -67,14 +70,19 @@ AUDIT_PAGE = """() => {
 
 
 def _some_of_everything(db: Database, settings: Settings) -> dict[str, Any]:
-    make_person(db, "compliance_officer", "cora")
+    cora = make_person(db, "compliance_officer", "cora")
     make_person(db, "agent", "ann", team="red")
     with TestClient(create_app(settings, db)) as api:
         pbx = phone_system(db, settings)
         call = full_call(api, pbx, agent="ann", queue="payments")
         recording = upload_recording(api, pbx, call.call_id)
     open_finding(db, recording, "payment_audio_leak", "Keys pressed inside the payment pause")
-    return {"call": call.call_id, "recording": recording}
+    officer = Principal(
+        actor="user:cora", role=Role.COMPLIANCE_OFFICER, user_id=cora.id, username="cora"
+    )
+    with db.unit_of_work() as session:
+        hold = holds.create(session, officer, "Case 1", "a claim", {"call_ids": [call.call_id]})
+    return {"call": call.call_id, "recording": recording, "hold": hold.id}
 
 
 def test_the_main_pages_are_labelled_described_and_readable(
@@ -88,6 +96,9 @@ def test_the_main_pages_are_labelled_described_and_readable(
         f"/calls/{made['call']}",
         "/recordings",
         f"/recordings/{made['recording']}",
+        "/holds",
+        "/holds/new",
+        f"/holds/{made['hold']}",
         "/policy",
         "/policy/versions",
         "/policy/draft",

@@ -261,6 +261,14 @@ def data_keys_by_version(session: Session) -> dict[int, int]:
     return repository.key_counts_by_version(session)
 
 
+def every_recording(session: Session, cursor: str | None, limit: int) -> Slice[Recording]:
+    """A page, by id, of every recording not disposed of, with no one's access rules: for checks
+    the system runs over all of them (what a legal hold covers now)."""
+    return repository.find(
+        session, Recording.state != "disposed", SearchFilter(), None, None, cursor, limit
+    )
+
+
 def find_recording(session: Session, recording_id: str) -> Recording | None:
     """The recording, or None, whoever may see it: for checks the system runs (holds)."""
     return repository.get(session, recording_id)

@@ -7,7 +7,8 @@ a hold is released with a reason and never deleted. Services take a Session and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
 from callwarden.kit.ids import new_id
 from callwarden.kit.pagination import Slice
-from callwarden.models import LegalHold
+from callwarden.models import LegalHold, Recording
 from callwarden.recordings import service as recordings
 from callwarden.recordings.schemas import SearchFilter
 from callwarden.retention import repository, scope
@@ -31,6 +32,7 @@ from callwarden.retention.scope import Facts, Scope
 MIN_REASON = 4
 MAX_REASON = 1000
 MAX_MATTER = 200
+COVERAGE_BATCH = 500  # recordings read at a time when counting what a scope keeps
 
 
 def _reason(text: str, what: str = "reason") -> str:
@@ -38,6 +40,13 @@ def _reason(text: str, what: str = "reason") -> str:
     if not MIN_REASON <= len(cleaned) <= MAX_REASON:
         raise InvalidInput(f"a {what} of {MIN_REASON} to {MAX_REASON} characters is required")
     return cleaned
+
+
+def _matter(text: str) -> str:
+    name = (text or "").strip()
+    if not 1 <= len(name) <= MAX_MATTER:
+        raise InvalidInput(f"a matter name of 1 to {MAX_MATTER} characters is required")
+    return name
 
 
 def _checked_scope(session: Session, data: Mapping[str, Any]) -> Scope:
@@ -215,3 +224,72 @@ def covering_visible(session: Session, principal: Principal, recording_id: str) 
     require(principal, "holds.read")
     recordings.get_visible(session, principal, recording_id)
     return holds_covering(session, recording_id)
+
+
+# What a hold keeps now, for the console. Simple and exactly `holds_covering`'s rule: every
+# recording judged one by one. A set-based count (`retention.coverage`) may replace the scan.
+
+
+def _judge(session: Session, held: Scope) -> Callable[[Recording], bool]:
+    """Whether a recording is covered by this scope now (agents and teams looked up once)."""
+    agent_ids = [u.id for n in held.agents if (u := identities.find_user(session, n))]
+    team_ids = [t.id for n in held.teams if (t := identities.find_team(session, n))]
+    where = _search_filter(held.search) if held.search else None
+
+    def covers(recording: Recording) -> bool:
+        facts = _facts(session, recording.id)
+        if facts is not None and scope.covers_directly(held, facts, agent_ids, team_ids):
+            return True
+        return where is not None and recordings.matches(session, recording.id, where)
+
+    return covers
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a scope keeps now: how many recordings, and the first few of them by id."""
+
+    count: int
+    first: list[Recording]
+
+
+def _coverage(session: Session, held: Scope, limit: int) -> Coverage:
+    """Every recording not disposed of, judged one by one: a scan, the same answers."""
+    covers = _judge(session, held)
+    count, cursor = 0, None
+    first: list[Recording] = []
+    while True:
+        batch = recordings.every_recording(session, cursor, COVERAGE_BATCH)
+        for recording in batch.rows:
+            if covers(recording):
+                count += 1
+                if len(first) < limit:
+                    first.append(recording)
+        if batch.next_cursor is None:
+            return Coverage(count, first)
+        cursor = batch.next_cursor
+
+
+def covered(session: Session, principal: Principal, hold_id: str, limit: int) -> Coverage:
+    """What a hold keeps now; a released hold keeps nothing."""
+    hold = get(session, principal, hold_id)
+    if hold.released_at is not None:
+        return Coverage(0, [])
+    return _coverage(session, scope.parse(hold.scope), limit)
+
+
+def preview(
+    session: Session,
+    principal: Principal,
+    matter: str,
+    reason: str,
+    data: Mapping[str, Any],
+    limit: int,
+) -> tuple[Scope, Coverage]:
+    """A new hold checked as `create` checks it, and what its scope would keep now: for a
+    person to confirm a hold before making it (nothing is stored or audited)."""
+    require(principal, "holds.manage")
+    _matter(matter)
+    _reason(reason)
+    checked = _checked_scope(session, data)
+    return checked, _coverage(session, checked, limit)
