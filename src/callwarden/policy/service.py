@@ -122,7 +122,8 @@ def _reschedule(
     is no longer in force. Equal retention terms leave every schedule as it is.
     """
     policy = CompiledPolicy.build(PolicyDocument.model_validate(row.parsed), row.version, kb)
-    if previous is None or terms(compiled(previous)) != terms(policy):
+    # No version before this one: no recording was ever stored, so none to re-schedule.
+    if previous is not None and terms(compiled(previous)) != terms(policy):
         rescheduling.reschedule(session, policy, actor)
     row.rescheduled_at = clock.now()
 
