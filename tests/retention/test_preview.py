@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -21,7 +22,7 @@ from tests.support.policies import as_text, example_data
 People = dict[str, dict[str, str]]
 
 
-def short_draft() -> dict[str, object]:
+def short_draft() -> dict[str, Any]:
     """Quality and dispute resolution kept a day to two: support calls go almost at once."""
     data = example_data()
     for name in ("quality", "dispute_resolution"):
