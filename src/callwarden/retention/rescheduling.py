@@ -22,7 +22,7 @@ from callwarden.audit import service as audit
 from callwarden.decisions.compiled import CompiledPolicy
 from callwarden.recordings import schedules
 from callwarden.recordings.schedules import Scheduled
-from callwarden.retention.schedule import RetentionSchedule, schedule
+from callwarden.retention.schedule import RetentionSchedule, Rules, rules_for, schedule
 
 Move = Literal["earlier", "later", "unchanged"]
 
@@ -44,12 +44,21 @@ class Moves:
         return asdict(self)
 
 
-def replan(policy: CompiledPolicy, stored: Scheduled) -> RetentionSchedule | None:
-    """The schedule `policy` gives a stored recording (None: it has none of its purposes)."""
-    known = [name for name in stored.purposes if name in policy.document.purposes]
+def replan(
+    policy: CompiledPolicy, stored: Scheduled, gathered: dict[tuple[str, ...], Rules] | None = None
+) -> RetentionSchedule | None:
+    """The schedule `policy` gives a stored recording (None: it has none of its purposes).
+
+    `gathered` remembers the rules per set of purposes: a million rows share a few sets.
+    """
+    known = tuple(name for name in stored.purposes if name in policy.document.purposes)
     if not known:
         return None
-    return schedule(policy, known, stored.started_at)
+    cache = gathered if gathered is not None else {}
+    rules = cache.get(known)
+    if rules is None:
+        rules = cache[known] = rules_for(policy, known)
+    return schedule(policy, known, stored.started_at, rules)
 
 
 def move(before: datetime | None, after: datetime | None) -> Move:
@@ -67,8 +76,9 @@ def planned(
     session: Session, policy: CompiledPolicy
 ) -> Iterator[list[tuple[Scheduled, RetentionSchedule | None]]]:
     """Every stored recording with the schedule `policy` would give it, a batch at a time."""
+    gathered: dict[tuple[str, ...], Rules] = {}
     for batch in schedules.batches(session):
-        yield [(stored, replan(policy, stored)) for stored in batch]
+        yield [(stored, replan(policy, stored, gathered)) for stored in batch]
 
 
 def _columns(new: RetentionSchedule) -> dict[str, Any]:

@@ -187,11 +187,15 @@ def plan(
 
 
 def schedule(
-    policy: CompiledPolicy, purposes: Sequence[str], started_at: datetime
+    policy: CompiledPolicy,
+    purposes: Sequence[str],
+    started_at: datetime,
+    rules: Rules | None = None,
 ) -> RetentionSchedule:
     """The schedule of a recording kept for `purposes` under `policy` (see the module).
 
     The retention class stays the purpose with the longest own minimum, as searches know it.
+    `rules` may be given when already gathered for these purposes (re-scheduling many rows).
     """
     kept = list(purposes)
     retention_class = policy.retention_class(tuple(kept))
@@ -200,7 +204,8 @@ def schedule(
         return RetentionSchedule(
             kept, None, None, policy_version=policy.version, dispose_at=dispose_at
         )
-    planned = plan(rules_for(policy, kept), started_at, dispose_at, policy.version)
+    gathered = rules if rules is not None else rules_for(policy, kept)
+    planned = plan(gathered, started_at, dispose_at, policy.version)
     return RetentionSchedule(
         purposes=kept,
         retention_class=retention_class,
