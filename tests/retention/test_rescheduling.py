@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from callwarden.db import Database
 from callwarden.identity.principal import SYSTEM
-from callwarden.jobs import JobContext
+from callwarden.jobs import JobContext, registered
 from callwarden.kit import clock
 from callwarden.models import AuditEvent, PolicyVersion, Recording
 from callwarden.policy import service as policies
@@ -122,6 +122,7 @@ def test_a_version_applied_ahead_is_rescheduled_by_the_job_once_in_force(
     ahead = clock.now() + timedelta(days=2)
     row = apply(db, shorter_dispute_policy("earliest"), effective_from=ahead)
     assert row.rescheduled_at is None
+    assert registered()["retention.reschedule"].every(settings) == 3600  # hourly
     context = JobContext(settings=settings, db=db)
     assert reschedule_job(context) is None  # not in force yet: nothing to do
     assert shown(api, people["cora"], recording_id)["retention"] == before
