@@ -122,7 +122,8 @@ def test_a_version_applied_ahead_is_rescheduled_by_the_job_once_in_force(
     ahead = clock.now() + timedelta(days=2)
     row = apply(db, shorter_dispute_policy("earliest"), effective_from=ahead)
     assert row.rescheduled_at is None
-    assert registered()["retention.reschedule"].every(settings) == 3600  # hourly
+    every = registered()["retention.reschedule"].every
+    assert every is not None and every(settings) == 3600  # hourly
     context = JobContext(settings=settings, db=db)
     assert reschedule_job(context) is None  # not in force yet: nothing to do
     assert shown(api, people["cora"], recording_id)["retention"] == before
