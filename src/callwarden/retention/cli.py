@@ -31,7 +31,7 @@ from callwarden.retention.scope import SEARCH_KEYS
 
 app = new_app("Create, list, show and release legal holds.")
 # `callwarden retention …`: the schedule's commands (each in its own module, registered here).
-retention_app = new_app("Retention: preview a draft policy's effect on the schedules.")
+retention_app = new_app("Retention: preview a draft policy's effect on the recordings' schedules.")
 retention_app.command("preview")(preview_command)
 
 
