@@ -68,11 +68,15 @@ def test_no_maximum_means_due_at_the_earliest_and_says_so() -> None:
 
 
 def test_uncertain_sector_rules_say_so() -> None:
-    policy = compiled()
-    sector = policy.kb.sectors["mifid-ii"]
-    rule = Rule(sector.id, sector.name, "Art. 16(7)", Duration(years=5), uncertain=True)
-    kept = plan(Rules(minima=(rule,)), START, "earliest")
-    assert "uncertain" in kept.reasons[0]["text"]
+    data = example_data()
+    data["purposes"]["dispute_resolution"]["sector_rules"] = ["sec-17a-4"]
+    policy = compiled(data)
+    assert policy.kb.sectors["sec-17a-4"].uncertain  # as the knowledge base marks it
+    kept = schedule(policy, ["dispute_resolution"], START)
+    assert kept.retain_until == START.replace(year=2029)  # its three years outlast the purpose
+    keeping = kept.reasons[0]
+    assert "17 CFR 240.17a-4" in keeping["text"] and "uncertain" in keeping["text"]
+    assert {"id": "sec-17a-4", "citation": "17 CFR 240.17a-4(b)(4)"} in keeping["rules"]
 
 
 def test_no_purposes_no_schedule_and_unknown_purposes_refused() -> None:
