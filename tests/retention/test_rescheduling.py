@@ -135,3 +135,19 @@ def test_a_version_applied_ahead_is_rescheduled_by_the_job_once_in_force(
         assert stored is not None and stored.retention_policy_version == row.version
         assert session.get(PolicyVersion, row.version).rescheduled_at is not None  # type: ignore[union-attr]
     assert [event["earlier"] for event in rescheduled_events(db)] == [1]
+
+
+def test_a_disposed_recording_keeps_its_tombstone_schedule(
+    api: TestClient, people: People, db: Database
+) -> None:
+    gone = record(api, people["pbx"])
+    kept = record(api, people["pbx"], number="+14155550111")
+    with db.unit_of_work() as session:  # as the disposal would leave it
+        row = session.get(Recording, gone)
+        assert row is not None
+        row.state, row.disposed_at = "disposed", clock.now()
+    before = shown(api, people["cora"], gone)["retention"]
+    version = apply(db, shorter_dispute_policy()).version
+    assert shown(api, people["cora"], gone)["retention"] == before
+    assert shown(api, people["cora"], kept)["retention"]["policy_version"] == version
+    assert [(e["earlier"], e["unchanged"]) for e in rescheduled_events(db)] == [(1, 0)]

@@ -270,7 +270,8 @@ SCHEDULE_WRITTEN = (
 )
 _SET_SCHEDULE = (
     update(_RECORDINGS)
-    .where(_RECORDINGS.c.id == bindparam("b_id"))
+    # A recording disposed of since it was read keeps the schedule its tombstone records.
+    .where(_RECORDINGS.c.id == bindparam("b_id"), _RECORDINGS.c.disposed_at.is_(None))
     .values(
         {name: bindparam(f"b_{name}", type_=_RECORDINGS.c[name].type) for name in SCHEDULE_WRITTEN}
     )
