@@ -26,6 +26,12 @@ MISSING_NOTICE_WORDS = {
     "finding for compliance to work (cleared if the audio check hears the notice)",
 }
 
+DISPOSE_AT_WORDS = {
+    "earliest": "as soon as the longest duty to keep has run out, so nothing is kept longer "
+    "than needed",
+    "latest": "at the latest moment the shortest limit allows, so everything allowed is kept",
+}
+
 
 def _context(
     document: PolicyDocument, version: int | None, effective: str | None
@@ -68,6 +74,7 @@ def _context(
         "decline": DECLINE_WORDS[document.consent.on_decline],
         "withdrawal": WITHDRAWAL_WORDS[document.consent.on_withdrawal],
         "missing_notice": MISSING_NOTICE_WORDS[document.consent.missing_notice],
+        "dispose_at": DISPOSE_AT_WORDS[document.retention.dispose_at],
         "disclaimer": NOT_LEGAL_ADVICE,
     }
 

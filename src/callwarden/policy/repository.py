@@ -71,3 +71,17 @@ def versions(session: Session, cursor: str | None, limit: int) -> Slice[PolicyVe
 def add(session: Session, row: PolicyVersion) -> None:
     session.add(row)
     session.flush()
+
+
+def not_rescheduled_by(session: Session, moment: datetime) -> list[PolicyVersion]:
+    """Versions in effect by `moment` whose recordings were never re-scheduled, locked.
+
+    Locked (on PostgreSQL) so that two workers running the periodic job do not both do it.
+    """
+    query = (
+        select(PolicyVersion)
+        .where(PolicyVersion.effective_from <= moment, PolicyVersion.rescheduled_at.is_(None))
+        .order_by(PolicyVersion.version)
+        .with_for_update()
+    )
+    return list(session.execute(query).scalars())

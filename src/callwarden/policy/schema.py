@@ -109,6 +109,17 @@ class CallHandling(Model):
     )
 
 
+class RetentionHandling(Model):
+    """When the sweep disposes of a recording within the window its rules allow.
+
+    `earliest`: as soon as the longest duty to keep runs out (keep no more than needed);
+    `latest`: at the shortest maximum (keep all that is allowed). Where no rule sets a maximum,
+    both mean the earliest moment.
+    """
+
+    dispose_at: Literal["earliest", "latest"] = "earliest"
+
+
 class LawOverride(Model):
     """The organisation's counsel's own reading of one jurisdiction's rule."""
 
@@ -140,3 +151,4 @@ class PolicyDocument(Model):
     payment_pause: PaymentPause = Field(default_factory=PaymentPause)
     calls: CallHandling = Field(default_factory=CallHandling)
     law_overrides: list[LawOverride] = Field(default_factory=list)
+    retention: RetentionHandling = Field(default_factory=RetentionHandling)

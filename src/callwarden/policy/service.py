@@ -28,6 +28,8 @@ from callwarden.policy.loading import nearest_line, read_policy
 from callwarden.policy.problems import PolicyInvalid, Problem
 from callwarden.policy.schema import PolicyDocument
 from callwarden.policy.validate import check
+from callwarden.retention import rescheduling
+from callwarden.retention.schedule import terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,52 @@ def apply(
             "warnings": len(validated.warnings),
         },
     )
+    if row.effective_from <= now:
+        _reschedule(session, principal.actor, row, current, kb)
     return Applied(row, True, validated.warnings)
+
+
+def _reschedule(
+    session: Session,
+    actor: str,
+    row: PolicyVersion,
+    previous: PolicyVersion | None,
+    kb: KnowledgeBase,
+) -> None:
+    """Re-schedule the stored recordings under `row`, now in force, if its retention differs.
+
+    In the transaction that applies it: no moment shows recordings scheduled by a policy that
+    is no longer in force. Equal retention terms leave every schedule as it is.
+    """
+    policy = CompiledPolicy.build(PolicyDocument.model_validate(row.parsed), row.version, kb)
+    # No version before this one: no recording was ever stored, so none to re-schedule.
+    if previous is not None and terms(compiled(previous)) != terms(policy):
+        rescheduling.reschedule(session, policy, actor)
+    row.rescheduled_at = clock.now()
+
+
+def reschedule_pending(session: Session, actor: str) -> int | None:
+    """Re-schedule under the version in force if it took effect since it was applied.
+
+    A version applied with a later `effective_from` is not in force when it is applied; the
+    periodic job calls this once it is. Versions that took effect and were superseded before the
+    job ran are marked done without work: the one in force now is what counts. Returns the
+    version re-scheduled under, or None.
+    """
+    now = clock.now()
+    current = repository.active_at(session, now)
+    pending = repository.not_rescheduled_by(session, now)
+    if current is None or not pending:
+        return None
+    for row in pending:
+        if row.version != current.version:
+            row.rescheduled_at = now
+    if current.rescheduled_at is not None:
+        return None
+    policy = compiled(current)
+    rescheduling.reschedule(session, policy, actor)
+    current.rescheduled_at = now
+    return current.version
 
 
 def get_version(session: Session, version: int | None = None) -> PolicyVersion:

@@ -23,11 +23,11 @@ from callwarden.kit.inputs import QueryTimestamp, RequestModel
 from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.recordings import intake, service
 from callwarden.recordings.bridge import BodyBridge
+from callwarden.recordings.described import described
 from callwarden.recordings.schemas import (
     AssignmentOut,
     RecordingOut,
     SearchFilter,
-    describe,
 )
 from callwarden.recordings.streaming import audio_answer, denials_audited
 from callwarden.recordings.upload import IntakeRequest
@@ -188,7 +188,8 @@ def search(
         call_id=call_id,
     )
     found = service.search(session, who, where, cursor, limit)
-    return {"items": [describe(row) for row in found.rows], "next_cursor": found.next_cursor}
+    items = [described(session, row, judge_holds=False) for row in found.rows]
+    return {"items": items, "next_cursor": found.next_cursor}
 
 
 @router.get("/v1/recordings/{recording_id}", response_model=RecordingOut)
@@ -199,7 +200,7 @@ def metadata(
     session: Session = Depends(read_session),
 ) -> dict[str, Any]:
     with denials_audited(db, who, "recordings.search", recording_id):
-        return describe(service.get_visible(session, who, recording_id))
+        return described(session, service.get_visible(session, who, recording_id))
 
 
 REASON = Query(default=None, max_length=500, include_in_schema=False)
@@ -297,4 +298,5 @@ def set_private(
         denials_audited(db, who, "recordings.flag_private", recording_id),
         db.unit_of_work() as session,
     ):
-        return describe(service.flag_private(session, who, recording_id, body.private, body.reason))
+        flagged = service.flag_private(session, who, recording_id, body.private, body.reason)
+        return described(session, flagged)

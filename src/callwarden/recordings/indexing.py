@@ -43,16 +43,23 @@ class RecordingContext:
     agent_user_id: str | None
     team_id: str | None
     purposes: list[str]
-    retention_class: str | None
-    retain_until: datetime | None
+    schedule: RetentionSchedule
     pauses: list[dict[str, Any]]
     started_at: datetime
 
 
 def retention(session: Session, call: CallSnapshot, started_at: datetime) -> RetentionSchedule:
-    """Purposes from the call's decision, kept as the policy version of the call says."""
+    """Purposes from the call's decision, kept as the policy in force says.
+
+    The call's own version chose the purposes; if a later version has since come into force
+    and still defines them, its retention applies, as it does to every recording re-scheduled
+    when it took effect (else the recording would keep terms no longer in force).
+    """
     purposes = decisions.purposes_of(session, call.decision_id)
     policy = policies.compiled_version(session, call.policy_version)
+    current = policies.active_compiled(session)
+    if current.version != policy.version and all(p in current.document.purposes for p in purposes):
+        policy = current
     return schedule(policy, purposes, started_at)
 
 
@@ -73,8 +80,7 @@ def prepare(
         agent_user_id=agent_user_id,
         team_id=team_id,
         purposes=kept.purposes,
-        retention_class=kept.retention_class,
-        retain_until=kept.retain_until,
+        schedule=kept,
         pauses=calls.recording_pauses(session, call.id, started_at),
         started_at=started_at,
     )
@@ -102,6 +108,7 @@ def index(
 ) -> Recording:
     """Insert the recording, its key and its parties, and audit the intake."""
     info = stored.info
+    kept = prepared.schedule
     values: dict[str, Any] = {
         "id": recording_id,
         "call_id": prepared.call_id,
@@ -124,9 +131,14 @@ def index(
         "original_size": stored.original_size,
         "trimmed_to_s": stored.trimmed_to_s,
         "purposes": prepared.purposes,
-        "retention_class": prepared.retention_class,
-        "retain_until": prepared.retain_until,
-        "legal_hold": False,
+        "retention_class": kept.retention_class,
+        "retain_until": kept.retain_until,
+        "dispose_by": kept.dispose_by,
+        "disposal_due": kept.disposal_due,
+        "retention_reasons": kept.reasons,
+        "retention_policy_version": kept.policy_version,
+        "disposed_at": None,
+        "legal_hold": False,  # not read: holds are judged when asked (retention.holds)
         "private": request.private,
         "direction": prepared.direction,
         "queue": prepared.queue,
@@ -173,8 +185,11 @@ def index(
             "size": stored.size,
             "original_sha256": stored.original_sha256,
             "trimmed_to_s": stored.trimmed_to_s,
-            "retention_class": prepared.retention_class,
-            "retain_until": prepared.retain_until.isoformat() if prepared.retain_until else None,
+            "retention_class": kept.retention_class,
+            "retain_until": _moment(kept.retain_until),
+            "dispose_by": _moment(kept.dispose_by),
+            "disposal_due": _moment(kept.disposal_due),
+            "retention_policy_version": kept.policy_version,
         },
     )
     if admission.violation is not None:
@@ -182,6 +197,10 @@ def index(
     recording = Recording(**values)  # a detached copy of the row, for describing it
     recording.parties = [RecordingParty(**party) for party in parties]
     return recording
+
+
+def _moment(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def _keep_violation(

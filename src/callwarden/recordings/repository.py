@@ -21,7 +21,9 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    update,
 )
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from callwarden.identity.policies import reach
@@ -245,3 +247,51 @@ def key_counts_by_version(session: Session) -> dict[int, int]:
     """How many live data keys each key-encryption key version wraps."""
     query = select(DataKey.kek_version, func.count()).where(_WRAPPED).group_by(DataKey.kek_version)
     return {version: count for version, count in session.execute(query).all()}
+
+
+# The schedule columns, read and written in batches of rows by re-scheduling and its preview:
+# plain statements on the session's connection, no ORM objects, so a million rows fit.
+_SCHEDULE_READ = (
+    _RECORDINGS.c.id,
+    _RECORDINGS.c.purposes,
+    _RECORDINGS.c.started_at,
+    _RECORDINGS.c.retention_class,
+    _RECORDINGS.c.retain_until,
+    _RECORDINGS.c.dispose_by,
+    _RECORDINGS.c.disposal_due,
+)
+SCHEDULE_WRITTEN = (
+    "retention_class",
+    "retain_until",
+    "dispose_by",
+    "disposal_due",
+    "retention_reasons",
+    "retention_policy_version",
+)
+_SET_SCHEDULE = (
+    update(_RECORDINGS)
+    # A recording disposed of since it was read keeps the schedule its tombstone records.
+    .where(_RECORDINGS.c.id == bindparam("b_id"), _RECORDINGS.c.disposed_at.is_(None))
+    .values(
+        {name: bindparam(f"b_{name}", type_=_RECORDINGS.c[name].type) for name in SCHEDULE_WRITTEN}
+    )
+)
+
+
+def schedule_rows(session: Session, after: str | None, limit: int) -> list[Row[Any]]:
+    """The next `limit` recordings not disposed of, by id, with their schedule columns."""
+    query = (
+        select(*_SCHEDULE_READ)
+        .where(_RECORDINGS.c.state != "disposed", _RECORDINGS.c.disposed_at.is_(None))
+        .order_by(_RECORDINGS.c.id)
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(_RECORDINGS.c.id > after)
+    return list(session.connection().execute(query))
+
+
+def set_schedules(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One executemany UPDATE for a batch: each dict has `b_id` and `b_<column>` values."""
+    if rows:
+        session.connection().execute(_SET_SCHEDULE, rows)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from callwarden.models import Recording
 
@@ -17,6 +17,28 @@ class RecordingParty(BaseModel):
     role: str
     number: str | None
     jurisdiction: str | None
+
+
+class RetentionRule(BaseModel):
+    id: str
+    citation: str
+
+
+class RetentionReason(BaseModel):
+    text: str
+    rules: list[RetentionRule]
+
+
+class RetentionOut(BaseModel):
+    """A recording's schedule: when it may go, when it must, when the sweep takes it, and why."""
+
+    earliest: datetime | None
+    latest: datetime | None
+    due: datetime | None
+    dispose_at: str | None = Field(description="`earliest` or `latest`, as the policy says.")
+    reasons: list[RetentionReason]
+    policy_version: int | None
+    disposed_at: datetime | None
 
 
 class RecordingOut(BaseModel):
@@ -37,7 +59,11 @@ class RecordingOut(BaseModel):
     purposes: list[str]
     retention_class: str | None
     retain_until: datetime | None
-    legal_hold: bool
+    legal_hold: bool | None = Field(
+        description="Whether an active legal hold keeps it, judged at the time of asking; "
+        "null where not judged (a search page, an upload's answer): ask GET /v1/recordings/{id}."
+    )
+    retention: RetentionOut
     private: bool
     queue: str | None
     direction: str
@@ -76,8 +102,14 @@ def _moment(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def describe(recording: Recording) -> dict[str, Any]:
-    """The recording as the API shows it (`RecordingOut`), from its row and parties."""
+def describe(
+    recording: Recording, held: bool | None = None, dispose_at: str | None = None
+) -> dict[str, Any]:
+    """The recording as the API shows it (`RecordingOut`), from its row and parties.
+
+    `held` is the holds' answer now (`retention.holds`), never the row's old `legal_hold`
+    column, which no hold keeps up to date; `dispose_at` is its policy version's choice.
+    """
     return {
         "recording_id": recording.id,
         "call_id": recording.call_id,
@@ -96,7 +128,16 @@ def describe(recording: Recording) -> dict[str, Any]:
         "purposes": recording.purposes,
         "retention_class": recording.retention_class,
         "retain_until": recording.retain_until.isoformat() if recording.retain_until else None,
-        "legal_hold": recording.legal_hold,
+        "legal_hold": held,
+        "retention": {
+            "earliest": _moment(recording.retain_until),
+            "latest": _moment(recording.dispose_by),
+            "due": _moment(recording.disposal_due),
+            "dispose_at": dispose_at,
+            "reasons": recording.retention_reasons or [],
+            "policy_version": recording.retention_policy_version,
+            "disposed_at": _moment(recording.disposed_at),
+        },
         "private": recording.private,
         "queue": recording.queue,
         "direction": recording.direction,

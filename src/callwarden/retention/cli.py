@@ -25,10 +25,14 @@ from callwarden.identity.principal import Principal, cli_principal
 from callwarden.identity.roles import Role
 from callwarden.kit.errors import InvalidInput
 from callwarden.retention import holds
+from callwarden.retention.preview_cli import preview_command
 from callwarden.retention.schemas import describe
 from callwarden.retention.scope import SEARCH_KEYS
 
 app = new_app("Create, list, show and release legal holds.")
+# `callwarden retention …`: the schedule's commands (each in its own module, registered here).
+retention_app = new_app("Retention: preview a draft policy's effect on the recordings' schedules.")
+retention_app.command("preview")(preview_command)
 
 
 def _legal() -> Principal:

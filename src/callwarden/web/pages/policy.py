@@ -9,6 +9,8 @@ warnings and the change against the version in force before anything is stored.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Depends, File, Form, Request, UploadFile
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -17,6 +19,7 @@ from starlette.responses import Response
 from callwarden.db import Database
 from callwarden.identity.policies import may
 from callwarden.identity.principal import Principal
+from callwarden.kit import clock
 from callwarden.kit.errors import NotFound
 from callwarden.kit.inputs import StoredInt
 from callwarden.models import PolicyVersion
@@ -26,6 +29,7 @@ from callwarden.policy.loading import MAX_POLICY_BYTES
 from callwarden.policy.problems import PolicyInvalid, Problem
 from callwarden.policy.render import render_fragment
 from callwarden.policy.schema import PolicyDocument
+from callwarden.retention import preview as retention_preview
 from callwarden.server.deps import database, read_session
 from callwarden.server.paging import Cursor
 from callwarden.web.deps import console_requires, csrf_checked
@@ -120,22 +124,44 @@ def draft_form(
     return render(request, "policy_draft.html", context, who=who)
 
 
-def _checked(draft: Draft) -> tuple[list[Problem], bool]:
-    """The draft's problems (errors and warnings, in line order) and whether it may be applied."""
+def _validated(draft: Draft) -> tuple[list[Problem], PolicyDocument | None]:
     try:
         validated = service.validate_text(draft.text, draft.source)
     except PolicyInvalid as invalid:
-        return sorted(invalid.problems, key=_line_order), False
-    return sorted(validated.warnings, key=_line_order), True
+        return sorted(invalid.problems, key=_line_order), None
+    return sorted(validated.warnings, key=_line_order), validated.document
+
+
+def _preview(session: Session, who: Principal, document: PolicyDocument | None) -> dict[str, Any]:
+    """What the draft would do to the stored recordings' schedules, now (retention.preview).
+
+    The holds' matters are named only to the roles that read holds; others see the counts.
+    """
+    if document is None:
+        return {"preview": None, "holds_shown": False}
+    found = retention_preview.preview(session, document, clock.now())
+    return {"preview": found, "holds_shown": may(who, "holds.read")}
 
 
 def _line_order(problem: Problem) -> tuple[int, str]:
     return (problem.line or 0, problem.path)
 
 
-def _draft_page(request: Request, who: Principal, draft: Draft, status: int = 200) -> Response:
-    problems, valid = _checked(draft)
+def _draft_page(
+    request: Request,
+    who: Principal,
+    draft: Draft,
+    status: int = 200,
+    db: Database | None = None,
+) -> Response:
+    problems, document = _validated(draft)
+    valid = document is not None
+    previewed: dict[str, Any] = {"preview": None, "holds_shown": False}
+    if db is not None and valid:
+        with db.reading() as session:
+            previewed = _preview(session, who, document)
     context = {
+        **previewed,
         "draft": draft,
         "problems": problems,
         "valid": valid,
@@ -155,9 +181,12 @@ def check_draft(
     note: str = Form("", max_length=200),
     upload: UploadFile | None = File(None),
     who: Principal = Depends(console_requires("policy.apply")),
+    db: Database = Depends(database),
 ) -> Response:
-    """Check a draft: every problem against its line, the draft's lines shown beside them."""
-    return _draft_page(request, who, draft_from_form(document, note, upload), status=422)
+    """Check a draft: every problem against its line, the draft's lines shown beside them, and
+    for a valid one what it would do to the recordings' schedules if applied now."""
+    draft = draft_from_form(document, note, upload)
+    return _draft_page(request, who, draft, status=422, db=db)
 
 
 @router.post("/policy/apply/confirm", dependencies=[Depends(csrf_checked)])
@@ -170,11 +199,12 @@ def confirm_apply(
 ) -> Response:
     """Before applying: the law's problems with the draft, and what it changes in force."""
     draft = draft_from_form(document, note, None)
-    problems, valid = _checked(draft)
-    if not valid:
+    problems, checked = _validated(draft)
+    if checked is None:
         return _draft_page(request, who, draft, status=422)
     current_row = _in_force(session)
     context = {
+        **_preview(session, who, checked),
         "draft": draft,
         "problems": problems,
         "in_force": current_row,

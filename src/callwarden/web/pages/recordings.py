@@ -23,6 +23,7 @@ from callwarden.identity.principal import Principal
 from callwarden.kit.errors import CallwardenError, InvalidInput
 from callwarden.models import Recording
 from callwarden.recordings import listening, service
+from callwarden.recordings.described import described
 from callwarden.recordings.schemas import SearchFilter, describe
 from callwarden.recordings.streaming import denials_audited
 from callwarden.retention import holds
@@ -135,7 +136,7 @@ def recording_page(
     """One recording as this person may see it; with a valid grant, the player and picture."""
     with denials_audited(db, who, "recordings.search", recording_id), db.reading() as session:
         recording = service.get_visible(session, who, recording_id)
-        shown = describe(recording)
+        shown = described(session, recording)
         found = [
             finding_rows.describe(row) for row in verification.list_findings(session, recording.id)
         ]
