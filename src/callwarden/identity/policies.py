@@ -84,6 +84,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Legal holds: legal and compliance make and release them; the oversight roles read them.
     "holds.manage": frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER}),
     "holds.read": frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN}),
+    # Disposal sweeps, what they destroyed and their certificates: the oversight roles.
+    "retention.read": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL}),
     "calls.read": frozenset(
         {
             Role.ADMIN,
