@@ -20,40 +20,9 @@ from callwarden.models import RetentionSweep
 from callwarden.retention import certificate
 from callwarden.retention import certificate_format as layout
 from callwarden.retention.certificate import CertificateRejected
-from callwarden.signing import create_signing_key_file, key_id
-from tests.retention.conftest import record
+from callwarden.signing import key_id
+from tests.retention.conftest import issue, record
 from tests.support.sweeps import clone_recordings, make_sweep
-
-
-@pytest.fixture
-def signing_key(settings: Settings) -> Ed25519PrivateKey:
-    return create_signing_key_file(settings.signing_key_path)
-
-
-@pytest.fixture
-def public(signing_key: Ed25519PrivateKey) -> Ed25519PublicKey:
-    return signing_key.public_key()
-
-
-def issue(db: Database, settings: Settings, sweep_id: str) -> str:
-    with db.unit_of_work() as session:
-        sweep = session.get(RetentionSweep, sweep_id)
-        assert sweep is not None
-        return certificate.issue(session, sweep, settings)
-
-
-@pytest.fixture
-def issued(
-    api: TestClient,
-    people: dict[str, dict[str, str]],
-    db: Database,
-    settings: Settings,
-    signing_key: Ed25519PrivateKey,
-) -> tuple[str, str, list[str]]:
-    """A sweep of three real recordings: (sweep id, certificate text, recording ids)."""
-    ids = [record(api, people["pbx"], number=f"+1415555010{n}") for n in range(3)]
-    sweep_id = make_sweep(db, ids, reference="<b>erasure</b> of +14155550100")
-    return sweep_id, issue(db, settings, sweep_id), ids
 
 
 def test_a_certificate_states_each_disposal_and_ties_it_to_the_audit_chain(

@@ -53,12 +53,7 @@ class VerifiedCertificate:
 
 def verify(text: str | bytes, public_key: Ed25519PublicKey) -> VerifiedCertificate:
     """Check a certificate against the public key; raise `CertificateRejected` saying where."""
-    if len(text) > layout.MAX_BYTES:
-        raise CertificateRejected(
-            "size",
-            f"{len(text):,} bytes is over the limit of {layout.MAX_BYTES:,} bytes for a "
-            "certificate; refused unread",
-        )
+    refuse_oversized(len(text))
     if isinstance(text, bytes):
         text = _decoded(text)
     document = _parsed(text)
@@ -83,6 +78,16 @@ def verify(text: str | bytes, public_key: Ed25519PublicKey) -> VerifiedCertifica
         original_bytes=header["issued"]["original_bytes"],
         recordings=entries,
     )
+
+
+def refuse_oversized(size: int) -> None:
+    """Refuse a certificate over the size limit before reading it (a file's size is enough)."""
+    if size > layout.MAX_BYTES:
+        raise CertificateRejected(
+            "size",
+            f"{size:,} bytes is over the limit of {layout.MAX_BYTES:,} bytes for a "
+            "certificate; refused unread",
+        )
 
 
 def _position(text: str, index: int) -> str:
