@@ -57,6 +57,11 @@ def entry_of(disposal: Disposal, audit_hash: str | None) -> dict[str, Any]:
     }
 
 
+def text_sha256(text: str) -> str:
+    """The sha256 of a certificate's bytes (UTF-8), as stored on its sweep and audited."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def issue(session: Session, sweep: RetentionSweep, settings: Settings) -> str:
     """Sign the sweep's certificate, store it on the sweep (with its sha256, the finish time and
     the count) and audit the issue; the certificate's text.
@@ -110,7 +115,7 @@ def issue(session: Session, sweep: RetentionSweep, settings: Settings) -> str:
             f"the certificate of sweep {locked.id} would be {size:,} bytes, over the "
             f"{layout.MAX_BYTES:,} a verifier reads; dispose in smaller sweeps"
         )
-    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    sha256 = text_sha256(text)
     locked.certificate = text
     locked.certificate_sha256 = sha256
     locked.finished_at = finished_at
