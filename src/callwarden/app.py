@@ -49,6 +49,7 @@ from callwarden.server.problems import install_problem_handlers
 from callwarden.tuning import limit_request_threads, settle_heap
 from callwarden.verification.api import router as verification_router
 from callwarden.web.console import install_console
+from callwarden.web.pages import disposals as disposals_page
 
 DESCRIPTION = (
     "callwarden makes a call-recording policy executable: decisions at call setup, consent "
@@ -79,6 +80,8 @@ def body_limit(path: str, settings: Settings) -> Limit:
         return Limit(settings.max_recording_bytes, streamed=True)
     if POLICY_PATH.match(path):
         return Limit(max(settings.max_body_bytes, POLICY_BODY_BYTES))
+    if path == disposals_page.FORM_PATH:  # a whole certificate, as a file
+        return Limit(max(settings.max_body_bytes, disposals_page.FORM_BYTES))
     return Limit(settings.max_body_bytes)
 
 

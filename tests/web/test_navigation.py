@@ -17,10 +17,11 @@ from tests.web.test_session import sign_in
 EVERYONE = {"Home", "Tokens", "Account", "Policy", "Law"}
 # The specification, written out per role (not derived from the permission table it checks).
 NAVIGATION = {
-    "admin": EVERYONE | {"Calls", "Recordings", "Audit trail", "Administration"},
-    "compliance_officer": EVERYONE | {"Calls", "Recordings", "Audit trail", "Administration"},
-    "auditor": EVERYONE | {"Calls", "Recordings", "Audit trail", "Administration"},
-    "legal": EVERYONE | {"Calls", "Recordings"},
+    "admin": EVERYONE | {"Calls", "Recordings", "Disposals", "Audit trail", "Administration"},
+    "compliance_officer": EVERYONE
+    | {"Calls", "Recordings", "Disposals", "Audit trail", "Administration"},
+    "auditor": EVERYONE | {"Calls", "Recordings", "Disposals", "Audit trail", "Administration"},
+    "legal": EVERYONE | {"Calls", "Recordings", "Disposals"},
     "supervisor": EVERYONE | {"Calls", "Recordings"},
     "agent": EVERYONE | {"Calls", "Recordings"},
     "qa_reviewer": EVERYONE | {"Recordings"},
@@ -28,6 +29,7 @@ NAVIGATION = {
 PAGES = {
     "Calls": "/calls",
     "Recordings": "/recordings",
+    "Disposals": "/disposals",
     "Audit trail": "/audit",
     "Administration": "/admin",
 }

@@ -62,6 +62,15 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def download_headers(sweep_id: str, text: str) -> dict[str, str]:
+    """How the API and the console hand a certificate over: a file named after its sweep, and
+    its sha256 (the one the sweep and the audit trail state) for the receiver to compare."""
+    return {
+        "Content-Disposition": f'attachment; filename="certificate-{sweep_id}.json"',
+        "X-Content-SHA256": text_sha256(text),
+    }
+
+
 def issue(session: Session, sweep: RetentionSweep, settings: Settings) -> str:
     """Sign the sweep's certificate, store it on the sweep (with its sha256, the finish time and
     the count) and audit the issue; the certificate's text.

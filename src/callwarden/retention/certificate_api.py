@@ -43,8 +43,5 @@ def sweep_certificate(
     return Response(
         content=text.encode("utf-8"),
         media_type="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="certificate-{sweep_id}.json"',
-            "X-Content-SHA256": certificate.text_sha256(text),
-        },
+        headers=certificate.download_headers(sweep_id, text),
     )
