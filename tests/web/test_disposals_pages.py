@@ -76,13 +76,14 @@ def test_other_roles_are_refused(client: TestClient, db: Database, made: Dispose
         assert answer.status_code == 403 and "retention.read" in answer.text
 
 
-def _verify(client: TestClient, **fields: object) -> str:
+def _verify(
+    client: TestClient, files: dict[str, tuple[str, bytes, str]] | None = None, **fields: str
+) -> str:
     token = csrf_of(client, "/disposals/verify")
-    files = fields.pop("files", None)
-    data = {"csrf_token": token, **fields}
-    answer = client.post("/disposals/verify", data=data, files=files)  # type: ignore[arg-type]
+    answer = client.post("/disposals/verify", data={"csrf_token": token, **fields}, files=files)
     assert answer.status_code == 200, answer.text
-    return answer.text
+    text: str = answer.text
+    return text
 
 
 def test_the_verifier_says_verified_or_where(
