@@ -27,18 +27,26 @@ class Disposed:
     unfinished_id: str
 
 
+def certified_sweep(
+    db: Database, settings: Settings, recordings: list[str], reference: str | None = None
+) -> tuple[str, str]:
+    """A sweep that destroyed these recordings, its certificate issued: (sweep id, text)."""
+    if not settings.signing_key_path.exists():
+        create_signing_key_file(settings.signing_key_path)
+    sweep_id = make_sweep(db, recordings, kind="erasure", reference=reference)
+    with db.unit_of_work() as session:
+        sweep = session.get(RetentionSweep, sweep_id)
+        assert sweep is not None
+        return sweep_id, certificate.issue(session, sweep, settings)
+
+
 def disposed(db: Database, settings: Settings) -> Disposed:
-    create_signing_key_file(settings.signing_key_path)
     with TestClient(create_app(settings, db)) as api:
         pbx = phone_system(db, settings)
         recordings = []
         for queue in ("payments", "support"):
             call = full_call(api, pbx, queue=queue)
             recordings.append(upload_recording(api, pbx, call.call_id))
-    sweep_id = make_sweep(db, recordings, kind="erasure", reference=HOSTILE_REFERENCE)
-    with db.unit_of_work() as session:
-        sweep = session.get(RetentionSweep, sweep_id)
-        assert sweep is not None
-        text = certificate.issue(session, sweep, settings)
+    sweep_id, text = certified_sweep(db, settings, recordings, HOSTILE_REFERENCE)
     unfinished = make_sweep(db, [])
     return Disposed(sweep_id, text, recordings, unfinished)

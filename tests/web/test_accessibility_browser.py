@@ -14,6 +14,7 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from tests.support.console import Console, make_person
 from tests.support.console_calls import full_call, open_finding, phone_system, upload_recording
+from tests.web.disposals_data import certified_sweep
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +75,8 @@ def _some_of_everything(db: Database, settings: Settings) -> dict[str, Any]:
         call = full_call(api, pbx, agent="ann", queue="payments")
         recording = upload_recording(api, pbx, call.call_id)
     open_finding(db, recording, "payment_audio_leak", "Keys pressed inside the payment pause")
-    return {"call": call.call_id, "recording": recording}
+    sweep_id, _ = certified_sweep(db, settings, [recording], "erasure request 7")
+    return {"call": call.call_id, "recording": recording, "sweep": sweep_id}
 
 
 def test_the_main_pages_are_labelled_described_and_readable(
@@ -88,6 +90,9 @@ def test_the_main_pages_are_labelled_described_and_readable(
         f"/calls/{made['call']}",
         "/recordings",
         f"/recordings/{made['recording']}",
+        "/disposals",
+        f"/disposals/{made['sweep']}",
+        "/disposals/verify",
         "/policy",
         "/policy/versions",
         "/policy/draft",

@@ -94,7 +94,7 @@ def test_the_verifier_says_verified_or_where(
     assert "VERIFIED" in uploaded and "NOT VERIFIED" not in uploaded
     assert made.sweep_id in uploaded and hashlib.sha256(made.text.encode()).hexdigest() in uploaded
     assert HOSTILE_REFERENCE not in uploaded
-    pasted = _verify(client, text=made.text)
+    pasted = _verify(client, text=made.text.replace("\n", "\r\n"))  # as a browser sends it
     assert "VERIFIED" in pasted and "NOT VERIFIED" not in pasted
     edited = made.text.replace('"kind": "erasure"', '"kind": "erasurf"', 1)
     refused = _verify(client, files={"upload": ("c.json", edited.encode(), "application/json")})

@@ -30,13 +30,15 @@ from callwarden.signing import key_id, statement_signed
 
 
 class CertificateRejected(InvalidInput):
-    """The certificate does not verify; `where` names the place (a line, a field, an entry)."""
+    """The certificate does not verify; `where` names the place (a line, a field, an entry) and
+    `reason` what is wrong there (`detail` says both, for one line on the command line)."""
 
     code, title = "certificate_rejected", "Certificate does not verify"
 
-    def __init__(self, where: str, detail: str) -> None:
-        super().__init__(f"{where}: {detail}", where=where)
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}", where=where)
         self.where = where
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)

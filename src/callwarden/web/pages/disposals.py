@@ -73,7 +73,9 @@ async def _certificate_bytes(pasted: str, upload: UploadFile | None) -> bytes:
         return await upload.read(FORM_BYTES + 1)
     if not pasted.strip():
         raise InvalidInput("paste a certificate or choose its file")
-    return pasted.encode("utf-8")
+    # A browser sends a text area's line ends as CRLF whatever was pasted; a certificate has
+    # none (its strings escape control characters), so they are read back as the LF it has.
+    return pasted.replace("\r\n", "\n").encode("utf-8")
 
 
 @router.post(FORM_PATH, dependencies=[Depends(csrf_checked)])
@@ -98,7 +100,7 @@ async def verify_submitted(
             "sha256": certificate.text_sha256(raw.decode("utf-8")),
         }
     except certificate.CertificateRejected as rejected:
-        result = {"ok": False, "where": rejected.where, "detail": rejected.detail}
+        result = {"ok": False, "where": rejected.where, "detail": rejected.reason}
     except CallwardenError as error:  # no key here, an unreadable key, nothing sent
         result = {"ok": False, "where": None, "detail": error.detail}
     context = {
