@@ -59,6 +59,10 @@ class RootGroup(LazyGroup):
         "calls": ("callwarden.calls.cli:app", "Show calls and their consent ledger."),
         "recordings": ("callwarden.recordings.cli:app", "Import recordings into the vault."),
         "holds": ("callwarden.retention.cli:app", "Create, list, show and release legal holds."),
+        "retention": (
+            "callwarden.retention.cli:retention_app",
+            "Retention: dispose of what is due (sweep), with proof.",
+        ),
         "keys": (
             "callwarden.recordings.cli:keys_app",
             "Rotate and inspect the vault's key-encryption keys.",

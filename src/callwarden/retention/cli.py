@@ -27,8 +27,12 @@ from callwarden.kit.errors import InvalidInput
 from callwarden.retention import holds
 from callwarden.retention.schemas import describe
 from callwarden.retention.scope import SEARCH_KEYS
+from callwarden.retention.sweep_cli import sweep_command
 
 app = new_app("Create, list, show and release legal holds.")
+# `callwarden retention …`: minimal here; the schedule's commands (preview) join it.
+retention_app = new_app("Retention: dispose of what is due (sweep), with proof.")
+retention_app.command("sweep")(sweep_command)
 
 
 def _legal() -> Principal:
