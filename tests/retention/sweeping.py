@@ -40,7 +40,7 @@ def populate(db: Database, settings: Settings, count: int) -> None:
             new_row(
                 i,
                 started,
-                numbers=[HELD_NUMBER if i % 7 == 0 else f"+1415555{i % 10000:04d}"],
+                numbers=[HELD_NUMBER if i % 7 == 0 else f"+1212555{i % 10000:04d}"],
                 disposal_due=due,
             )
         )
