@@ -171,7 +171,7 @@ def verify_recordings(
             # Disposed of while it was being read (its object deleted under the check): that
             # is no damage, and a tombstone has nothing left to verify.
             gone = checked is None or checked.state != "stored"
-            if not gone:
+            if checked is not None and not gone:
                 write(session, actor, recording_id)
                 checked.verified_at = clock.now()  # passed or not: the rolling sample moves on
         if gone:
