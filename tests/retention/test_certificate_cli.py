@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -111,5 +112,8 @@ def test_show_writes_it_out_and_this_node_verifies_it(
     assert printed.stdout == issued[1]
     mine = runner.invoke(cli, ["retention", "certificate", "verify", str(out)], env=env)
     assert mine.exit_code == 0 and "destroyed 3 recordings" in mine.output
+    stated = runner.invoke(cli, ["retention", "certificate", "verify", str(out), "--json"], env=env)
+    assert stated.exit_code == 0, stated.output
+    assert json.loads(stated.stdout)["recordings"] == issued[2]
     unknown = runner.invoke(cli, ["retention", "certificate", "show", "sweep_nope"], env=env)
     assert unknown.exit_code == 1 and "no sweep" in unknown.output
