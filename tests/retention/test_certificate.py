@@ -99,6 +99,15 @@ def test_an_edited_value_names_its_entry(
     assert "changed since it was signed" in refused.value.detail
 
 
+def test_an_edited_id_cannot_put_control_characters_in_the_verdict(
+    issued: tuple[str, str, list[str]], public: Ed25519PublicKey
+) -> None:
+    changed = _edited(issued[1], f'"recording_id": "{issued[2][0]}', '"recording_id": "\\u001b[2J')
+    with pytest.raises(CertificateRejected) as refused:
+        certificate.verify(changed, public)
+    assert "\x1b" not in refused.value.detail and '"\\u001b[2J' in refused.value.where
+
+
 def test_an_edited_header_field_is_named(
     issued: tuple[str, str, list[str]], public: Ed25519PublicKey
 ) -> None:

@@ -232,7 +232,12 @@ def _check_key(
 
 
 def _entry_name(entries: list[dict[str, Any]], index: int) -> str:
-    return f"recordings[{index}] (entry {index + 1}, recording {entries[index]['recording_id']})"
+    """An entry by position and the recording id it now shows (quoted and escaped when that is
+    not plain printable text: an edited id must not put control characters on a terminal)."""
+    shown = entries[index]["recording_id"]
+    if not (shown.isascii() and shown.isprintable()) or len(shown) > 80:
+        shown = json.dumps(shown[:80])
+    return f"recordings[{index}] (entry {index + 1}, recording {shown})"
 
 
 def _explain_bad_signature(
