@@ -11,7 +11,8 @@ from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.models import DataKey, Disposal, Recording, RetentionSweep
-from callwarden.retention import coverage, holds
+from callwarden.retention import certificate, coverage, holds
+from callwarden.signing import create_signing_key_file, load_signing_key
 from callwarden.vault.keyring import Keyring
 from callwarden.vault.runtime import vault_for
 from tests.support.bulk import load, new_row
@@ -25,6 +26,8 @@ def with_vault(settings: Settings) -> Settings:
     settings.keyring_path.parent.mkdir(parents=True, exist_ok=True)
     if not settings.keyring_path.exists():
         Keyring.create(settings.keyring_path)
+    if not settings.signing_key_path.exists():
+        create_signing_key_file(settings.signing_key_path)
     return settings
 
 
@@ -82,8 +85,13 @@ def check_invariants(db: Database, settings: Settings, finished: bool) -> set[st
             assert all(row.object_deleted_at is not None for row in tombs.values())
             assert not any(store.exists(f"bulk/{rid}") for rid in disposed)
             assert all(sweep.finished_at is not None for sweep in sweeps.values())
-            # Hook for the certificate check: every sweep that disposed of something has one
-            # (verified offline once `callwarden.retention.certificate` is merged).
+            # Every sweep that disposed of something has a certificate, which verifies offline
+            # with the public key alone and lists exactly that sweep's disposals.
+            public = load_signing_key(settings).public_key()
             for sweep in sweeps.values():
                 assert (sweep.certificate is not None) == bool(sweep.disposed_count)
+                if sweep.certificate is not None:
+                    verified = certificate.verify(sweep.certificate, public)
+                    listed = {entry["recording_id"] for entry in verified.recordings}
+                    assert listed == {r for r, t in tombs.items() if t.sweep_id == sweep.id}
     return disposed

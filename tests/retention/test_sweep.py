@@ -29,14 +29,9 @@ def vaulted(settings: Settings) -> Settings:
     return with_vault(settings)
 
 
-def needs_certificates() -> None:
-    pytest.importorskip("callwarden.retention.certificate", reason="certificate branch not merged")
-
-
 def test_a_sweep_disposes_of_exactly_what_is_due_and_unheld_in_batches(
     db: Database, vaulted: Settings
 ) -> None:
-    needs_certificates()
     populate(db, vaulted, COUNT)
     seen: list[tuple[int, int]] = []
     summary = sweep(db, vaulted, AS_OF, batch=25, progress=lambda d, t: seen.append((d, t)))
@@ -74,7 +69,6 @@ def test_nothing_due_opens_no_sweep_and_writes_no_certificate(
 
 
 def test_what_a_stopped_run_left_is_finished_first(db: Database, vaulted: Settings) -> None:
-    needs_certificates()
     populate(db, vaulted, 40)
     with db.unit_of_work() as session:  # a run killed after its first batch committed
         stopped = disposal.open_sweep(session, "schedule", "system:test", AS_OF)
@@ -97,3 +91,14 @@ def test_one_sweep_at_a_time(db: Database, vaulted: Settings) -> None:
     with exclusive(db, vaulted), pytest.raises(SweepRunning):
         sweep(db, vaulted, clock.now())
     assert sweep(db, vaulted, clock.now()).sweep_id is None  # released again
+
+
+def test_a_large_run_certifies_in_several_sweeps(db: Database, vaulted: Settings) -> None:
+    populate(db, vaulted, COUNT)
+    summary = sweep(db, vaulted, AS_OF, batch=10, per_sweep=20)
+    expected = expected_disposed(COUNT)
+    assert (
+        len(summary.sweep_ids) == -(-len(expected) // 20)
+        and summary.sweep_id == summary.sweep_ids[0]
+    )
+    assert check_invariants(db, vaulted, finished=True) == expected  # each one verifies

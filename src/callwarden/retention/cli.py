@@ -26,14 +26,12 @@ from callwarden.identity.principal import Principal, cli_principal
 from callwarden.identity.roles import Role
 from callwarden.kit.errors import InvalidInput
 from callwarden.retention import holds
+from callwarden.retention.certificate_cli import certificate_app
 from callwarden.retention.schemas import describe
 from callwarden.retention.scope import SEARCH_KEYS
 from callwarden.retention.sweep_cli import sweep_command
 
 app = new_app("Create, list, show and release legal holds.")
-# `callwarden retention …`: minimal here; the schedule's commands (preview) join it.
-retention_app = new_app("Retention: dispose of what is due (sweep), with proof.")
-retention_app.command("sweep")(sweep_command)
 
 
 def _legal() -> Principal:
@@ -148,3 +146,9 @@ def release(
     with unit_of_work() as session:
         hold = describe(holds.release(session, _legal(), hold_id, reason))
     _answer(hold, as_json)
+
+
+# `callwarden retention …`: what retention does to recordings and the proof it keeps.
+retention_app = new_app("Retention: disposal sweeps and their destruction certificates.")
+retention_app.add_typer(certificate_app, name="certificate")
+retention_app.command("sweep")(sweep_command)
