@@ -61,7 +61,7 @@ class RootGroup(LazyGroup):
         "holds": ("callwarden.retention.cli:app", "Create, list, show and release legal holds."),
         "retention": (
             "callwarden.retention.cli:retention_app",
-            "Retention: dispose of what is due (sweep), with proof.",
+            "Retention: disposal sweeps and their destruction certificates.",
         ),
         "keys": (
             "callwarden.recordings.cli:keys_app",

@@ -55,7 +55,7 @@ COMPLIANCE = frozenset({Role.COMPLIANCE_OFFICER})
 HOLD_MAKERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER})
 HOLD_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
 SWEEPERS = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN})
-SWEEP_READERS = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL})
+RETENTION_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -116,9 +116,9 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/v1/holds/{hold_id}/release"): HOLD_MAKERS,
     ("GET", "/v1/recordings/{recording_id}/holds"): HOLD_READERS,
     ("POST", "/v1/retention/sweeps"): SWEEPERS,
-    ("GET", "/v1/retention/sweeps"): SWEEP_READERS,
-    ("GET", "/v1/retention/sweeps/{sweep_id}"): SWEEP_READERS,
-    ("GET", "/v1/retention/sweeps/{sweep_id}/certificate"): SWEEP_READERS,
+    ("GET", "/v1/retention/sweeps"): RETENTION_READERS,
+    ("GET", "/v1/retention/sweeps/{sweep_id}"): RETENTION_READERS,
+    ("GET", "/v1/retention/sweeps/{sweep_id}/certificate"): RETENTION_READERS,
 }
 PUBLIC = {
     ("GET", "/"),

@@ -23,7 +23,6 @@ HELD_NUMBER = "+14155550177"
 
 
 def with_vault(settings: Settings) -> Settings:
-    """A key ring, and the signing key a sweep's certificate is signed with."""
     settings.keyring_path.parent.mkdir(parents=True, exist_ok=True)
     if not settings.keyring_path.exists():
         Keyring.create(settings.keyring_path)
@@ -86,13 +85,13 @@ def check_invariants(db: Database, settings: Settings, finished: bool) -> set[st
             assert all(row.object_deleted_at is not None for row in tombs.values())
             assert not any(store.exists(f"bulk/{rid}") for rid in disposed)
             assert all(sweep.finished_at is not None for sweep in sweeps.values())
-            # Every sweep that disposed of something has a certificate; it verifies with the
-            # public key alone and lists exactly that sweep's disposals.
+            # Every sweep that disposed of something has a certificate, which verifies offline
+            # with the public key alone and lists exactly that sweep's disposals.
             public = load_signing_key(settings).public_key()
             for sweep in sweeps.values():
                 assert (sweep.certificate is not None) == bool(sweep.disposed_count)
                 if sweep.certificate is not None:
-                    stated = certificate.verify(sweep.certificate, public)
-                    listed = {entry["recording_id"] for entry in stated.recordings}
-                    assert listed == {r for r, row in tombs.items() if row.sweep_id == sweep.id}
+                    verified = certificate.verify(sweep.certificate, public)
+                    listed = {entry["recording_id"] for entry in verified.recordings}
+                    assert listed == {r for r, t in tombs.items() if t.sweep_id == sweep.id}
     return disposed

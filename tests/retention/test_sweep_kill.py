@@ -2,8 +2,8 @@
 SIGKILLed at random moments several times, then run to the end. After every kill and at the
 end: no held recording disposed, no disposed recording whose data key survives, every disposal
 in a sweep; at the end every disposed object deleted and every sweep finished, with a
-certificate where it disposed of anything (`check_invariants`; the certificates' offline
-verification joins it there once `callwarden.retention.certificate` is merged)."""
+certificate where it disposed of anything that verifies with the public key alone and lists
+exactly that sweep's disposals (`check_invariants`)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ import signal
 import subprocess
 import sys
 import time
-
-import pytest
 
 from callwarden.config import Settings
 from callwarden.db import Database
@@ -44,7 +42,6 @@ def _command(settings: Settings, db: Database) -> tuple[list[str], dict[str, str
 def test_a_sweep_killed_again_and_again_finishes_and_never_breaks_an_invariant(
     db: Database, settings: Settings
 ) -> None:
-    pytest.importorskip("callwarden.retention.certificate", reason="certificate branch not merged")
     vaulted = with_vault(settings)
     populate(db, vaulted, COUNT)
     args, env = _command(vaulted, db)

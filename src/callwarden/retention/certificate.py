@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
 from callwarden.config import Settings
+from callwarden.identity import policies
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, NotFound
@@ -24,7 +25,6 @@ from callwarden.kit.pagination import Slice
 from callwarden.models import Disposal, RetentionSweep
 from callwarden.retention import certificate_format as layout
 from callwarden.retention import sweep_repository as repository
-from callwarden.retention import sweeps
 from callwarden.retention.certificate_check import (
     CertificateRejected as CertificateRejected,
 )
@@ -140,17 +140,33 @@ def issue(session: Session, sweep: RetentionSweep, settings: Settings) -> str:
     return text
 
 
+def list_sweeps(
+    session: Session, who: Principal, cursor: str | None, limit: int
+) -> Slice[RetentionSweep]:
+    """Sweeps, newest first, for the roles that read disposals."""
+    policies.require(who, "retention.read")
+    return repository.sweeps(session, cursor, limit)
+
+
+def get_sweep(session: Session, who: Principal, sweep_id: str) -> RetentionSweep:
+    policies.require(who, "retention.read")
+    sweep = repository.get(session, sweep_id)
+    if sweep is None:
+        raise NotFound(f"no sweep {sweep_id}")
+    return sweep
+
+
 def sweep_disposals(
     session: Session, who: Principal, sweep_id: str, cursor: str | None, limit: int
 ) -> Slice[Disposal]:
     """What one sweep disposed of, in the order it happened."""
-    sweeps.get(session, who, sweep_id)
+    get_sweep(session, who, sweep_id)
     return repository.disposals(session, sweep_id, cursor, limit)
 
 
 def certificate_of(session: Session, who: Principal, sweep_id: str) -> str:
     """The sweep's certificate exactly as stored; NotFound until it is issued."""
-    sweep = sweeps.get(session, who, sweep_id)
+    sweep = get_sweep(session, who, sweep_id)
     if sweep.certificate is None:
         raise NotFound(f"sweep {sweep_id} has no certificate yet (it has not finished)")
     return sweep.certificate

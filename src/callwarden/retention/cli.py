@@ -32,10 +32,6 @@ from callwarden.retention.scope import SEARCH_KEYS
 from callwarden.retention.sweep_cli import sweep_command
 
 app = new_app("Create, list, show and release legal holds.")
-# `callwarden retention …`: minimal here; the schedule's commands (preview) join it.
-retention_app = new_app("Retention: dispose of what is due (sweep), with proof.")
-retention_app.command("sweep")(sweep_command)
-retention_app.add_typer(certificate_app, name="certificate")
 
 
 def _legal() -> Principal:
@@ -150,3 +146,9 @@ def release(
     with unit_of_work() as session:
         hold = describe(holds.release(session, _legal(), hold_id, reason))
     _answer(hold, as_json)
+
+
+# `callwarden retention …`: what retention does to recordings and the proof it keeps.
+retention_app = new_app("Retention: disposal sweeps and their destruction certificates.")
+retention_app.add_typer(certificate_app, name="certificate")
+retention_app.command("sweep")(sweep_command)

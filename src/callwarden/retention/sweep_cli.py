@@ -90,12 +90,11 @@ def sweep_command(
             "no sweep, no certificate"
         )
         return
+    sweeps = ", ".join(summary.sweep_ids)
     console.print(
-        f"sweep {summary.sweep_id} as of {when}: {summary.disposed} recording(s) disposed of "
+        f"sweep {sweeps} as of {when}: {summary.disposed} recording(s) disposed of "
         f"(keys destroyed, {summary.objects_deleted} object(s) deleted); "
         f"{summary.held} due but kept by legal holds"
     )
-    console.print(
-        f"certificate: GET /v1/retention/sweeps/{summary.sweep_id} "
-        "(or the console's retention page)"
-    )
+    for sweep_id in summary.sweep_ids:
+        console.print(f"certificate: callwarden retention certificate show {sweep_id}")

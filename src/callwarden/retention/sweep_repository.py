@@ -1,9 +1,8 @@
 """All SQL about disposal sweeps as the certificate and the readers see them.
 
-The disposal engine writes the sweeps and their disposal rows; these queries read them back for
-the certificate: the sweep, locked while it is signed, a page of its disposals, and all of them
-with the hash of the audit event recording each (so the certificate ties every disposal to the
-chain) in one streaming pass.
+The disposal engine writes the sweeps and their disposal rows; these queries read them back: a
+page of sweeps, one sweep, its disposals (with the hash of the audit event recording each, so
+the certificate can tie every disposal to the chain) in one streaming pass.
 """
 
 from __future__ import annotations
@@ -16,13 +15,24 @@ from sqlalchemy.orm import Session
 from callwarden.kit.pagination import Keyset, Slice
 from callwarden.models import AuditEvent, Disposal, RetentionSweep
 
+# Newest sweep first: what a compliance officer looks for is the last run.
+SWEEPS = Keyset("sweeps", (RetentionSweep.started_at, RetentionSweep.id), descending=True)
 DISPOSALS = Keyset("disposals", (Disposal.disposed_at, Disposal.recording_id))
+
+
+def get(session: Session, sweep_id: str) -> RetentionSweep | None:
+    return session.get(RetentionSweep, sweep_id)
 
 
 def locked(session: Session, sweep_id: str) -> RetentionSweep | None:
     """The sweep, its row locked until the transaction ends (two issuers cannot both sign)."""
     query = select(RetentionSweep).where(RetentionSweep.id == sweep_id).with_for_update()
     return session.execute(query).scalar_one_or_none()
+
+
+def sweeps(session: Session, cursor: str | None, limit: int) -> Slice[RetentionSweep]:
+    rows = list(session.execute(SWEEPS.apply(select(RetentionSweep), cursor, limit)).scalars())
+    return SWEEPS.page(rows, limit)
 
 
 def disposals(session: Session, sweep_id: str, cursor: str | None, limit: int) -> Slice[Disposal]:

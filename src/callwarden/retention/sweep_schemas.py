@@ -25,6 +25,7 @@ class SweepRun(BaseModel):
     disposed: int
     objects_deleted: int
     sweep_id: str | None = Field(description="None when nothing was due (no certificate).")
+    sweep_ids: list[str] = Field(description="Every sweep the run made (one per 100,000).")
     finished: list[str] = Field(description="Earlier sweeps, left by a stopped run, finished.")
 
 
@@ -50,6 +51,7 @@ def describe_run(summary: Summary) -> dict[str, Any]:
         "disposed": summary.disposed,
         "objects_deleted": summary.objects_deleted,
         "sweep_id": summary.sweep_id,
+        "sweep_ids": summary.sweep_ids,
         "finished": summary.finished,
     }
 

@@ -11,7 +11,6 @@ A run with nothing due opens no sweep and writes no certificate: there is nothin
 from __future__ import annotations
 
 import fcntl
-import importlib
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,12 +23,15 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.kit.errors import Conflict
 from callwarden.models import RetentionSweep
-from callwarden.retention import disposal, planning
+from callwarden.retention import certificate, disposal, planning
 from callwarden.vault.runtime import vault_for
 from callwarden.vault.stores.base import BlobStore
 
 ACTOR = "system:retention"
 LOCK_KEY = zlib.crc32(b"callwarden.retention.sweep")
+# Recordings one sweep (one certificate) disposes of at most: about 1 KiB each in the signed
+# JSON, so a certificate stays well under the 256 MiB a verifier reads.
+PER_SWEEP = 100_000
 Progress = Callable[[int, int], None]  # (recordings handled so far, due in all)
 
 
@@ -42,9 +44,14 @@ class Summary:
     due: int  # due and kept by no hold, when the run began
     held: int  # due but kept by an active hold
     disposed: int = 0
-    sweep_id: str | None = None  # the new sweep; None when nothing was due
+    sweep_ids: list[str] = field(default_factory=list)  # new sweeps; none when nothing was due
     finished: list[str] = field(default_factory=list)  # earlier sweeps this run finished
     objects_deleted: int = 0
+
+    @property
+    def sweep_id(self) -> str | None:
+        """The run's (first) sweep; a run over PER_SWEEP recordings certifies in several."""
+        return self.sweep_ids[0] if self.sweep_ids else None
 
 
 class SweepRunning(Conflict):
@@ -76,8 +83,6 @@ def exclusive(db: Database, settings: Settings) -> Iterator[None]:
 
 def _certify(db: Database, settings: Settings, sweep_id: str) -> None:
     """Finish one sweep: its certificate when it disposed of anything, else a plain close."""
-    # The certificate engineer's module (branch `certificate`), imported at the call site only.
-    certificate = importlib.import_module("callwarden.retention.certificate")
     with db.unit_of_work() as session:
         sweep = session.get(RetentionSweep, sweep_id)
         if sweep is None or sweep.finished_at is not None:
@@ -117,8 +122,10 @@ def sweep(
     progress: Progress | None = None,
     batch: int | None = None,
     actor: str = ACTOR,
+    per_sweep: int = PER_SWEEP,
 ) -> Summary:
-    """Dispose of every stored recording due by `as_of` that no active hold keeps.
+    """Dispose of every stored recording due by `as_of` that no active hold keeps, in sweeps
+    of at most `per_sweep` recordings (one certificate each).
 
     Dry: count only (what is due, what holds keep), change nothing, take no lock."""
     size = batch or settings.retention_sweep_batch
@@ -127,33 +134,55 @@ def sweep(
             due, held = planning.count_due(session, as_of)
         return Summary(as_of, True, due, held)
     with exclusive(db, settings):
-        store = vault_for(settings).store
-        finished, deleted = finish_earlier(db, settings, store)
-        with db.reading() as session:
-            due, held = planning.count_due(session, as_of)
-        summary = Summary(as_of, False, due, held, finished=finished, objects_deleted=deleted)
-        if due == 0:
-            return summary
-        with db.unit_of_work() as session:
-            summary.sweep_id = disposal.open_sweep(session, "schedule", actor, as_of).id
-        handled, after = 0, None
-        while True:
-            with db.unit_of_work() as session:
-                planned = planning.due_and_unheld(session, as_of, size, after)
-                current = session.get(RetentionSweep, summary.sweep_id)
-                assert current is not None
-                disposed = [row.recording_id for row in disposal.dispose(session, planned, current)]
-            if not planned:
-                break
-            after = planned[-1]
-            with db.unit_of_work() as session:
-                summary.objects_deleted += disposal.delete_objects(
-                    session, store, disposed, max(1, len(disposed))
-                )
-            summary.disposed += len(disposed)
-            handled += len(planned)
-            if progress is not None:
-                progress(handled, max(due, handled))
-        summary.objects_deleted += delete_left_objects(db, store)
-        _certify(db, settings, summary.sweep_id)
+        return _run(db, settings, as_of, progress, (size, per_sweep), actor)
+
+
+def _open(db: Database, actor: str, as_of: datetime) -> str:
+    with db.unit_of_work() as session:
+        return disposal.open_sweep(session, "schedule", actor, as_of).id
+
+
+def _run(
+    db: Database,
+    settings: Settings,
+    as_of: datetime,
+    progress: Progress | None,
+    sizes: tuple[int, int],
+    actor: str,
+) -> Summary:
+    size, per_sweep = sizes
+    store = vault_for(settings).store
+    finished, deleted = finish_earlier(db, settings, store)
+    with db.reading() as session:
+        due, held = planning.count_due(session, as_of)
+    summary = Summary(as_of, False, due, held, finished=finished, objects_deleted=deleted)
+    if due == 0:
         return summary
+    summary.sweep_ids.append(_open(db, actor, as_of))
+    handled, in_sweep, after = 0, 0, None
+    while True:
+        if in_sweep >= per_sweep:  # certificates stay a size a verifier reads whole
+            summary.objects_deleted += delete_left_objects(db, store)
+            _certify(db, settings, summary.sweep_ids[-1])
+            summary.sweep_ids.append(_open(db, actor, as_of))
+            in_sweep = 0
+        with db.unit_of_work() as session:
+            planned = planning.due_and_unheld(session, as_of, size, after)
+            current = session.get(RetentionSweep, summary.sweep_ids[-1])
+            assert current is not None
+            disposed = [row.recording_id for row in disposal.dispose(session, planned, current)]
+        if not planned:
+            break
+        after = planned[-1]
+        with db.unit_of_work() as session:
+            summary.objects_deleted += disposal.delete_objects(
+                session, store, disposed, max(1, len(disposed))
+            )
+        summary.disposed += len(disposed)
+        in_sweep += len(disposed)
+        handled += len(planned)
+        if progress is not None:
+            progress(handled, max(due, handled))
+    summary.objects_deleted += delete_left_objects(db, store)
+    _certify(db, settings, summary.sweep_ids[-1])
+    return summary

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callwarden.config import Settings
@@ -12,14 +11,10 @@ from callwarden.db import Database
 from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
-from callwarden.kit.errors import NotFound
-from callwarden.kit.pagination import Keyset, Slice
+from callwarden.kit.pagination import Slice
 from callwarden.models import RetentionSweep
-from callwarden.retention import sweeping
+from callwarden.retention import certificate, sweeping
 from callwarden.retention.sweeping import Summary
-
-# Sweep ids begin with their creation time, so the id alone orders a page oldest first.
-BY_ID = Keyset("sweeps", (RetentionSweep.id,))
 
 
 def run(
@@ -38,14 +33,9 @@ def run(
 def list_sweeps(
     session: Session, principal: Principal, cursor: str | None, limit: int
 ) -> Slice[RetentionSweep]:
-    require(principal, "retention.read")
-    rows = list(session.execute(BY_ID.apply(select(RetentionSweep), cursor, limit)).scalars())
-    return BY_ID.page(rows, limit)
+    """Sweeps, newest first (the certificate module's reading, one rule for who may)."""
+    return certificate.list_sweeps(session, principal, cursor, limit)
 
 
 def get(session: Session, principal: Principal, sweep_id: str) -> RetentionSweep:
-    require(principal, "retention.read")
-    found = session.get(RetentionSweep, sweep_id)
-    if found is None:
-        raise NotFound(f"no sweep {sweep_id!r}")
-    return found
+    return certificate.get_sweep(session, principal, sweep_id)

@@ -20,7 +20,7 @@ from callwarden.config import Settings
 from callwarden.identity.policies import may
 from callwarden.identity.principal import Principal
 from callwarden.kit.errors import CallwardenError, InvalidInput
-from callwarden.retention import certificate, sweeps
+from callwarden.retention import certificate
 from callwarden.retention.certificate_check import refuse_oversized
 from callwarden.server.deps import read_session, settings
 from callwarden.server.paging import Cursor
@@ -46,8 +46,8 @@ def sweep_list(
     who: Principal = Depends(console_requires("retention.read")),
     session: Session = Depends(read_session),
 ) -> Response:
-    """Every sweep, oldest first as the API lists them, with its count and certificate."""
-    found = sweeps.list_sweeps(session, who, cursor, PAGE_SIZE)
+    """Every sweep, newest first, with its count and certificate."""
+    found = certificate.list_sweeps(session, who, cursor, PAGE_SIZE)
     context = {"sweeps": found.rows, "next_cursor": found.next_cursor, "title": "Disposals"}
     return render(request, "disposals_list.html", context, who=who)
 
@@ -122,7 +122,7 @@ def sweep_page(
     session: Session = Depends(read_session),
 ) -> Response:
     """One sweep: when, why, how many, its certificate, and a page of what it destroyed."""
-    sweep = sweeps.get(session, who, sweep_id)
+    sweep = certificate.get_sweep(session, who, sweep_id)
     found = certificate.sweep_disposals(session, who, sweep_id, cursor, PAGE_SIZE)
     context = {
         "sweep": sweep,
