@@ -34,6 +34,8 @@ from callwarden.policy.api import router as policy_router
 from callwarden.policy.service import active_compiled
 from callwarden.recordings.api import router as recordings_router
 from callwarden.retention.api import router as holds_router
+from callwarden.retention.certificate_api import router as certificate_router
+from callwarden.retention.sweep_api import router as sweeps_router
 from callwarden.server.deps import database
 from callwarden.server.docs import install_docs
 from callwarden.server.middleware import (
@@ -48,6 +50,7 @@ from callwarden.server.problems import install_problem_handlers
 from callwarden.tuning import limit_request_threads, settle_heap
 from callwarden.verification.api import router as verification_router
 from callwarden.web.console import install_console
+from callwarden.web.pages import disposals as disposals_page
 
 DESCRIPTION = (
     "callwarden makes a call-recording policy executable: decisions at call setup, consent "
@@ -78,6 +81,8 @@ def body_limit(path: str, settings: Settings) -> Limit:
         return Limit(settings.max_recording_bytes, streamed=True)
     if POLICY_PATH.match(path):
         return Limit(max(settings.max_body_bytes, POLICY_BODY_BYTES))
+    if path == disposals_page.FORM_PATH:  # a whole certificate, as a file
+        return Limit(max(settings.max_body_bytes, disposals_page.FORM_BYTES))
     return Limit(settings.max_body_bytes)
 
 
@@ -175,6 +180,8 @@ def create_app(
     app.include_router(twilio_router)
     app.include_router(recordings_router)
     app.include_router(holds_router)
+    app.include_router(sweeps_router)
+    app.include_router(certificate_router)
     app.include_router(verification_router)
     install_docs(app)
     install_console(app)

@@ -61,7 +61,7 @@ class RootGroup(LazyGroup):
         "holds": ("callwarden.retention.cli:app", "Create, list, show and release legal holds."),
         "retention": (
             "callwarden.retention.cli:retention_app",
-            "Retention: preview a draft policy's effect on the recordings' schedules.",
+            "Retention: schedules previewed, disposal sweeps and their destruction certificates.",
         ),
         "keys": (
             "callwarden.recordings.cli:keys_app",

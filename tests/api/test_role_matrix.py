@@ -54,6 +54,8 @@ FINDING_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, 
 COMPLIANCE = frozenset({Role.COMPLIANCE_OFFICER})
 HOLD_MAKERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER})
 HOLD_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
+SWEEPERS = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN})
+RETENTION_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -113,6 +115,10 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("PATCH", "/v1/holds/{hold_id}"): HOLD_MAKERS,
     ("POST", "/v1/holds/{hold_id}/release"): HOLD_MAKERS,
     ("GET", "/v1/recordings/{recording_id}/holds"): HOLD_READERS,
+    ("POST", "/v1/retention/sweeps"): SWEEPERS,
+    ("GET", "/v1/retention/sweeps"): RETENTION_READERS,
+    ("GET", "/v1/retention/sweeps/{sweep_id}"): RETENTION_READERS,
+    ("GET", "/v1/retention/sweeps/{sweep_id}/certificate"): RETENTION_READERS,
 }
 PUBLIC = {
     ("GET", "/"),
@@ -217,6 +223,7 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/v1/holds"): Call("/v1/holds", {"matter": "M", "reason": "dispute", **HOLD_SCOPE}),
     ("PATCH", "/v1/holds/{hold_id}"): Call(f"/v1/holds/{MADE_UP}", {**REASON, **HOLD_SCOPE}),
     ("POST", "/v1/holds/{hold_id}/release"): Call(f"/v1/holds/{MADE_UP}/release", REASON),
+    ("POST", "/v1/retention/sweeps"): Call("/v1/retention/sweeps", {"dry_run": True}),
 }
 NOT_FOUND_ONLY = {
     ("DELETE", "/v1/tokens/{token_id}"),
@@ -238,6 +245,8 @@ NOT_FOUND_ONLY = {
     ("PATCH", "/v1/holds/{hold_id}"),
     ("POST", "/v1/holds/{hold_id}/release"),
     ("GET", "/v1/recordings/{recording_id}/holds"),
+    ("GET", "/v1/retention/sweeps/{sweep_id}"),
+    ("GET", "/v1/retention/sweeps/{sweep_id}/certificate"),
 }
 
 

@@ -17,6 +17,7 @@ from callwarden.identity.roles import Role
 from callwarden.retention import holds
 from tests.support.console import Console, make_person
 from tests.support.console_calls import full_call, open_finding, phone_system, upload_recording
+from tests.web.disposals_data import certified_sweep
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +83,8 @@ def _some_of_everything(db: Database, settings: Settings) -> dict[str, Any]:
     )
     with db.unit_of_work() as session:
         hold = holds.create(session, officer, "Case 1", "a claim", {"call_ids": [call.call_id]})
-    return {"call": call.call_id, "recording": recording, "hold": hold.id}
+    sweep_id, _ = certified_sweep(db, settings, [recording], "erasure request 7")
+    return {"call": call.call_id, "recording": recording, "hold": hold.id, "sweep": sweep_id}
 
 
 def test_the_main_pages_are_labelled_described_and_readable(
@@ -99,6 +101,9 @@ def test_the_main_pages_are_labelled_described_and_readable(
         "/holds",
         "/holds/new",
         f"/holds/{made['hold']}",
+        "/disposals",
+        f"/disposals/{made['sweep']}",
+        "/disposals/verify",
         "/policy",
         "/policy/versions",
         "/policy/draft",

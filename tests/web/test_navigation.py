@@ -17,11 +17,13 @@ from tests.web.test_session import sign_in
 EVERYONE = {"Home", "Tokens", "Account", "Policy", "Law"}
 # The specification, written out per role (not derived from the permission table it checks).
 NAVIGATION = {
-    "admin": EVERYONE | {"Calls", "Recordings", "Holds", "Audit trail", "Administration"},
+    "admin": EVERYONE
+    | {"Calls", "Recordings", "Holds", "Disposals", "Audit trail", "Administration"},
     "compliance_officer": EVERYONE
-    | {"Calls", "Recordings", "Holds", "Audit trail", "Administration"},
-    "auditor": EVERYONE | {"Calls", "Recordings", "Holds", "Audit trail", "Administration"},
-    "legal": EVERYONE | {"Calls", "Recordings", "Holds"},
+    | {"Calls", "Recordings", "Holds", "Disposals", "Audit trail", "Administration"},
+    "auditor": EVERYONE
+    | {"Calls", "Recordings", "Holds", "Disposals", "Audit trail", "Administration"},
+    "legal": EVERYONE | {"Calls", "Recordings", "Holds", "Disposals"},
     "supervisor": EVERYONE | {"Calls", "Recordings"},
     "agent": EVERYONE | {"Calls", "Recordings"},
     "qa_reviewer": EVERYONE | {"Recordings"},
@@ -30,6 +32,7 @@ PAGES = {
     "Calls": "/calls",
     "Recordings": "/recordings",
     "Holds": "/holds",
+    "Disposals": "/disposals",
     "Audit trail": "/audit",
     "Administration": "/admin",
 }

@@ -84,6 +84,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Legal holds: legal and compliance make and release them; the oversight roles read them.
     "holds.manage": frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER}),
     "holds.read": frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN}),
+    # Retention sweeps: compliance runs them and the administrators operate the service; the
+    # oversight roles (auditors, legal) read what each disposed of and its certificate.
+    "retention.sweep": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN}),
+    "retention.read": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL}),
     "calls.read": frozenset(
         {
             Role.ADMIN,

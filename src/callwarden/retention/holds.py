@@ -7,7 +7,7 @@ a hold is released with a reason and never deleted. Services take a Session and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,14 +25,13 @@ from callwarden.kit.ids import new_id
 from callwarden.kit.pagination import Slice
 from callwarden.models import LegalHold, Recording
 from callwarden.recordings import service as recordings
-from callwarden.recordings.schemas import SearchFilter
-from callwarden.retention import repository, scope
+from callwarden.retention import coverage, repository, scope
 from callwarden.retention.scope import Facts, Scope
 
 MIN_REASON = 4
+BROAD_OVER = 1000  # the default of CALLWARDEN_HOLD_BROAD_SCOPE
 MAX_REASON = 1000
 MAX_MATTER = 200
-COVERAGE_BATCH = 500  # recordings read at a time when counting what a scope keeps
 
 
 def _reason(text: str, what: str = "reason") -> str:
@@ -66,8 +65,52 @@ def _checked_scope(session: Session, data: Mapping[str, Any]) -> Scope:
     return parsed
 
 
+class BroadScope(Conflict):
+    """A scope that keeps more than the threshold, or has a time range open at one end, is
+    made only when the caller confirms it: a typo ("from 2016" for "from 2026") would keep
+    years of recordings that should have been disposed of."""
+
+    code, title = "confirm_broad_required", "Broad hold scope: confirmation required"
+
+
+def _open_ended(held: Scope) -> bool:
+    if held.has_time_range and (held.started_from is None or held.started_to is None):
+        return True
+    return ("from" in held.search) != ("to" in held.search)
+
+
+def _confirm_broad(session: Session, held: Scope, confirmed: bool, broad_over: int) -> int | None:
+    """The count of a broad scope the caller confirmed (None when it is not broad), or
+    BroadScope stating the count."""
+    count = coverage.count_covered_by(session, held)
+    open_ended = _open_ended(held)
+    if count <= broad_over and not open_ended:
+        return None
+    if not confirmed:
+        why = [f"this scope keeps {count:,} recordings now"]
+        if count > broad_over:
+            why[0] += f" (more than {broad_over:,})"
+        if open_ended:
+            why.append(
+                "its time range is open at one end, so it keeps every later (or earlier) call"
+            )
+        raise BroadScope(
+            "; ".join(why) + ": send confirm_broad: true to make it anyway",
+            count=count,
+            threshold=broad_over,
+            open_ended=open_ended,
+        )
+    return count
+
+
 def create(
-    session: Session, principal: Principal, matter: str, reason: str, data: Mapping[str, Any]
+    session: Session,
+    principal: Principal,
+    matter: str,
+    reason: str,
+    data: Mapping[str, Any],
+    confirm_broad: bool = False,
+    broad_over: int = BROAD_OVER,
 ) -> LegalHold:
     """Open a hold for a matter; it covers what its scope matches now and later."""
     require(principal, "holds.manage")
@@ -76,6 +119,7 @@ def create(
         raise InvalidInput(f"a matter name of 1 to {MAX_MATTER} characters is required")
     why = _reason(reason)
     checked = _checked_scope(session, data)
+    broad = _confirm_broad(session, checked, confirm_broad, broad_over)
     hold = LegalHold(
         id=new_id("hold"),
         matter=name,
@@ -91,7 +135,7 @@ def create(
         action="hold.created",
         target=f"hold:{hold.id}",
         reason=why,
-        data={"matter": name, "scope": hold.scope},
+        data={"matter": name, "scope": hold.scope, "confirmed_broad": broad},
     )
     return hold
 
@@ -127,13 +171,21 @@ def _open(session: Session, principal: Principal, hold_id: str) -> LegalHold:
 
 
 def change_scope(
-    session: Session, principal: Principal, hold_id: str, data: Mapping[str, Any], reason: str
+    session: Session,
+    principal: Principal,
+    hold_id: str,
+    data: Mapping[str, Any],
+    reason: str,
+    confirm_broad: bool = False,
+    broad_over: int = BROAD_OVER,
 ) -> LegalHold:
     """Give an active hold a new scope, with why; the old and new scopes are audited."""
     hold = _open(session, principal, hold_id)
     why = _reason(reason)
     before = hold.scope
-    hold.scope = _checked_scope(session, data).as_json()
+    checked = _checked_scope(session, data)
+    broad = _confirm_broad(session, checked, confirm_broad, broad_over)
+    hold.scope = checked.as_json()
     session.flush()
     audit.record(
         session,
@@ -141,7 +193,7 @@ def change_scope(
         action="hold.scope_changed",
         target=f"hold:{hold.id}",
         reason=why,
-        data={"before": before, "after": hold.scope},
+        data={"before": before, "after": hold.scope, "confirmed_broad": broad},
     )
     return hold
 
@@ -185,21 +237,6 @@ def _facts(session: Session, recording_id: str) -> Facts | None:
     )
 
 
-def _search_filter(search: Mapping[str, str]) -> SearchFilter:
-    return SearchFilter(
-        number=search.get("number"),
-        agent=search.get("agent"),
-        team=search.get("team"),
-        queue=search.get("queue"),
-        jurisdiction=search.get("jurisdiction"),
-        since=scope.moment(search["from"], "from") if search.get("from") else None,
-        until=scope.moment(search["to"], "to") if search.get("to") else None,
-        purpose=search.get("purpose"),
-        retention_class=search.get("retention_class"),
-        call_id=search.get("call_id"),
-    )
-
-
 def holds_covering(session: Session, recording_id: str) -> list[LegalHold]:
     """The active holds that keep this recording, judged now against it and its call.
 
@@ -213,7 +250,8 @@ def holds_covering(session: Session, recording_id: str) -> list[LegalHold]:
         agent_ids = [u.id for n in held.agents if (u := identities.find_user(session, n))]
         team_ids = [t.id for n in held.teams if (t := identities.find_team(session, n))]
         if scope.covers_directly(held, facts, agent_ids, team_ids) or (
-            held.search and recordings.matches(session, recording_id, _search_filter(held.search))
+            held.search
+            and recordings.matches(session, recording_id, coverage.filter_of(held.search))
         ):
             covering.append(hold)
     return covering
@@ -226,23 +264,8 @@ def covering_visible(session: Session, principal: Principal, recording_id: str) 
     return holds_covering(session, recording_id)
 
 
-# What a hold keeps now, for the console. Simple and exactly `holds_covering`'s rule: every
-# recording judged one by one. A set-based count (`retention.coverage`) may replace the scan.
-
-
-def _judge(session: Session, held: Scope) -> Callable[[Recording], bool]:
-    """Whether a recording is covered by this scope now (agents and teams looked up once)."""
-    agent_ids = [u.id for n in held.agents if (u := identities.find_user(session, n))]
-    team_ids = [t.id for n in held.teams if (t := identities.find_team(session, n))]
-    where = _search_filter(held.search) if held.search else None
-
-    def covers(recording: Recording) -> bool:
-        facts = _facts(session, recording.id)
-        if facts is not None and scope.covers_directly(held, facts, agent_ids, team_ids):
-            return True
-        return where is not None and recordings.matches(session, recording.id, where)
-
-    return covers
+# What a hold keeps now, for the console: the set-based condition disposal uses
+# (`retention.coverage`, held to `holds_covering` by a property test).
 
 
 @dataclass(frozen=True)
@@ -254,20 +277,10 @@ class Coverage:
 
 
 def _coverage(session: Session, held: Scope, limit: int) -> Coverage:
-    """Every recording not disposed of, judged one by one: a scan, the same answers."""
-    covers = _judge(session, held)
-    count, cursor = 0, None
-    first: list[Recording] = []
-    while True:
-        batch = recordings.every_recording(session, cursor, COVERAGE_BATCH)
-        for recording in batch.rows:
-            if covers(recording):
-                count += 1
-                if len(first) < limit:
-                    first.append(recording)
-        if batch.next_cursor is None:
-            return Coverage(count, first)
-        cursor = batch.next_cursor
+    """How many recordings (disposed ones aside) the scope keeps now, and the first by id."""
+    return Coverage(
+        coverage.count_covered_by(session, held), coverage.first_covered_by(session, held, limit)
+    )
 
 
 def covered(session: Session, principal: Principal, hold_id: str, limit: int) -> Coverage:
