@@ -245,3 +245,19 @@ def key_counts_by_version(session: Session) -> dict[int, int]:
     """How many live data keys each key-encryption key version wraps."""
     query = select(DataKey.kek_version, func.count()).where(_WRAPPED).group_by(DataKey.kek_version)
     return {version: count for version, count in session.execute(query).all()}
+
+
+def of_numbers_or_calls(
+    session: Session, numbers: list[str], call_ids: list[str]
+) -> list[Recording]:
+    """Every recording with a party on one of the numbers, or of one of the calls, oldest first."""
+    conditions: list[ColumnElement[bool]] = []
+    if numbers:
+        parties = select(RecordingParty.recording_id).where(RecordingParty.number.in_(numbers))
+        conditions.append(Recording.id.in_(parties))
+    if call_ids:
+        conditions.append(Recording.call_id.in_(call_ids))
+    if not conditions:
+        return []
+    query = select(Recording).where(or_(*conditions)).order_by(Recording.started_at, Recording.id)
+    return list(session.execute(query).scalars())
