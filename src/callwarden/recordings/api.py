@@ -38,7 +38,7 @@ from callwarden.server.deps import (
     requires,
     settings,
 )
-from callwarden.server.openapi import problem_responses
+from callwarden.server.openapi import problem, problem_responses
 from callwarden.server.paging import Cursor, Limit
 from callwarden.vault.runtime import vault_for
 
@@ -75,6 +75,7 @@ AUDIO_ANSWER: dict[int | str, dict[str, Any]] = {
         "content": {"audio/*": {"schema": {"type": "string", "format": "binary"}}},
     },
     **problem_responses(416),
+    410: problem(410, "The recording was disposed of (`recording_disposed`): nothing to open."),
 }
 
 

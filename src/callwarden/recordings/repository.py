@@ -141,15 +141,27 @@ def find(
     """One page, by id, of the recordings `within` lets through that match the filter.
 
     The agent and team are given as ids (`where` names them; the service looks them up)."""
-    query = select(Recording).where(within)
+    query = select(Recording).where(within, matching(session, where, agent_user_id, team_id))
+    rows = list(session.execute(BY_ID.apply(query, cursor, limit)).scalars())
+    return BY_ID.page(rows, limit)
+
+
+def matching(
+    session: Session, where: SearchFilter, agent_user_id: str | None, team_id: str | None
+) -> ColumnElement[bool]:
+    """SQL condition: the recordings a search filter matches (every given field must match).
+
+    One condition, so that a search page and a legal hold's search (retention's coverage,
+    which ORs many of them) select by exactly the same rule."""
+    conditions: list[ColumnElement[bool]] = []
     if where.number:
-        query = query.where(
+        conditions.append(
             Recording.id.in_(
                 select(RecordingParty.recording_id).where(RecordingParty.number == where.number)
             )
         )
     if where.jurisdiction:
-        query = query.where(
+        conditions.append(
             Recording.id.in_(
                 select(RecordingParty.recording_id).where(
                     RecordingParty.jurisdiction == where.jurisdiction
@@ -157,24 +169,23 @@ def find(
             )
         )
     if agent_user_id is not None:
-        query = query.where(Recording.agent_user_id == agent_user_id)
+        conditions.append(Recording.agent_user_id == agent_user_id)
     if team_id is not None:
-        query = query.where(Recording.team_id == team_id)
+        conditions.append(Recording.team_id == team_id)
     for column, value in (
         (Recording.queue, where.queue),
         (Recording.retention_class, where.retention_class),
         (Recording.call_id, where.call_id),
     ):
         if value:
-            query = query.where(column == value)
+            conditions.append(column == value)
     if where.since:
-        query = query.where(Recording.started_at >= where.since)
+        conditions.append(Recording.started_at >= where.since)
     if where.until:
-        query = query.where(Recording.started_at < where.until)
+        conditions.append(Recording.started_at < where.until)
     if where.purpose:
-        query = query.where(_has_purpose(session, where.purpose))
-    rows = list(session.execute(BY_ID.apply(query, cursor, limit)).scalars())
-    return BY_ID.page(rows, limit)
+        conditions.append(_has_purpose(session, where.purpose))
+    return and_(true(), *conditions)
 
 
 def _has_purpose(session: Session, purpose: str) -> ColumnElement[bool]:

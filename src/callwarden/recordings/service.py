@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
@@ -12,7 +13,7 @@ from callwarden.identity import service as identities
 from callwarden.identity.policies import Verdict, require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
-from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from callwarden.kit.errors import CallwardenError, Conflict, Forbidden, InvalidInput, NotFound
 from callwarden.kit.pagination import Slice
 from callwarden.models import Recording, RecordingAssignment
 from callwarden.recordings import repository
@@ -34,6 +35,13 @@ class HiddenRecording(NotFound):
     def __init__(self, recording_id: str, reason: str) -> None:
         super().__init__(f"no recording {recording_id!r} that you may see")
         self.reason = reason
+
+
+class RecordingDisposed(CallwardenError):
+    """A recording disposed of under the retention schedule or an erasure: its key is destroyed
+    and its object deleted, so there is nothing to open; the row stays as its tombstone."""
+
+    status, code, title = 410, "recording_disposed", "Recording disposed"
 
 
 def get_visible(session: Session, principal: Principal, recording_id: str) -> Recording:
@@ -82,6 +90,12 @@ def authorise(
     if not verdict:
         action = "export" if export else "play"
         raise Forbidden(verdict.reason, recording_id=recording.id, attempted=action)
+    if recording.state == "disposed":
+        raise RecordingDisposed(
+            f"recording {recording.id} was disposed of on {recording.disposed_at:%Y-%m-%d}: "
+            "its key was destroyed and its audio deleted",
+            recording_id=recording.id,
+        )
     key = repository.data_key(session, recording.id)
     if key is None or key.wrapped is None or recording.state != "stored":
         raise Conflict(f"recording {recording.id} can no longer be played: its key was destroyed")
@@ -264,6 +278,14 @@ def data_keys_by_version(session: Session) -> dict[int, int]:
 def find_recording(session: Session, recording_id: str) -> Recording | None:
     """The recording, or None, whoever may see it: for checks the system runs (holds)."""
     return repository.get(session, recording_id)
+
+
+def search_condition(session: Session, where: SearchFilter) -> ColumnElement[bool]:
+    """SQL condition: the recordings a `GET /v1/recordings` filter matches, with no one's
+    access rules (a legal hold's search covers recordings whoever asks), for other domains
+    that select by it in bulk."""
+    agent_user_id, team_id = _owners(session, where)
+    return repository.matching(session, where, agent_user_id, team_id)
 
 
 def matches(session: Session, recording_id: str, where: SearchFilter) -> bool:

@@ -24,8 +24,7 @@ from callwarden.kit.ids import new_id
 from callwarden.kit.pagination import Slice
 from callwarden.models import LegalHold
 from callwarden.recordings import service as recordings
-from callwarden.recordings.schemas import SearchFilter
-from callwarden.retention import repository, scope
+from callwarden.retention import coverage, repository, scope
 from callwarden.retention.scope import Facts, Scope
 
 MIN_REASON = 4
@@ -176,21 +175,6 @@ def _facts(session: Session, recording_id: str) -> Facts | None:
     )
 
 
-def _search_filter(search: Mapping[str, str]) -> SearchFilter:
-    return SearchFilter(
-        number=search.get("number"),
-        agent=search.get("agent"),
-        team=search.get("team"),
-        queue=search.get("queue"),
-        jurisdiction=search.get("jurisdiction"),
-        since=scope.moment(search["from"], "from") if search.get("from") else None,
-        until=scope.moment(search["to"], "to") if search.get("to") else None,
-        purpose=search.get("purpose"),
-        retention_class=search.get("retention_class"),
-        call_id=search.get("call_id"),
-    )
-
-
 def holds_covering(session: Session, recording_id: str) -> list[LegalHold]:
     """The active holds that keep this recording, judged now against it and its call.
 
@@ -204,7 +188,8 @@ def holds_covering(session: Session, recording_id: str) -> list[LegalHold]:
         agent_ids = [u.id for n in held.agents if (u := identities.find_user(session, n))]
         team_ids = [t.id for n in held.teams if (t := identities.find_team(session, n))]
         if scope.covers_directly(held, facts, agent_ids, team_ids) or (
-            held.search and recordings.matches(session, recording_id, _search_filter(held.search))
+            held.search
+            and recordings.matches(session, recording_id, coverage.filter_of(held.search))
         ):
             covering.append(hold)
     return covering
