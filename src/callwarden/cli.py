@@ -59,6 +59,10 @@ class RootGroup(LazyGroup):
         "calls": ("callwarden.calls.cli:app", "Show calls and their consent ledger."),
         "recordings": ("callwarden.recordings.cli:app", "Import recordings into the vault."),
         "holds": ("callwarden.retention.cli:app", "Create, list, show and release legal holds."),
+        "subjects": (
+            "callwarden.subjects.cli:app",
+            "Data-subject requests: open, list, show, export, erase and close.",
+        ),
         "keys": (
             "callwarden.recordings.cli:keys_app",
             "Rotate and inspect the vault's key-encryption keys.",

@@ -1,0 +1,33 @@
+"""Subject-request fixtures: the API with a policy and a filesystem vault (from the holds'
+tests), the cast of people, and calls recorded from a number through the real intake."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.retention.conftest import api, people, record
+
+__all__ = ["api", "people", "record"]
+
+People = dict[str, dict[str, str]]
+GOOD = {
+    "identity_verification": "called back on the number on file; date of birth matched",
+    "verified_by": "Cora Compliance",
+}
+
+
+def open_request(
+    api: TestClient,
+    who: dict[str, str],
+    numbers: list[str],
+    kind: str = "access",
+    law: str = "gdpr",
+    received_at: str = "2026-01-05T09:00:00+00:00",
+) -> dict[str, Any]:
+    body = {"kind": kind, "numbers": numbers, "law": law, "received_at": received_at, **GOOD}
+    answer = api.post("/v1/subject-requests", json=body, headers=who)
+    assert answer.status_code == 201, answer.text
+    opened: dict[str, Any] = answer.json()
+    return opened
