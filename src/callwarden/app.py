@@ -34,6 +34,7 @@ from callwarden.policy.api import router as policy_router
 from callwarden.policy.service import active_compiled
 from callwarden.recordings.api import router as recordings_router
 from callwarden.retention.api import router as holds_router
+from callwarden.retention.certificate_api import router as certificate_router
 from callwarden.server.deps import database
 from callwarden.server.docs import install_docs
 from callwarden.server.middleware import (
@@ -177,6 +178,7 @@ def create_app(
     app.include_router(recordings_router)
     app.include_router(holds_router)
     app.include_router(subjects_router)
+    app.include_router(certificate_router)
     app.include_router(verification_router)
     install_docs(app)
     install_console(app)

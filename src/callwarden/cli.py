@@ -63,6 +63,10 @@ class RootGroup(LazyGroup):
             "callwarden.subjects.cli:app",
             "Data-subject requests: open, list, show, export, erase and close.",
         ),
+        "retention": (
+            "callwarden.retention.cli:retention_app",
+            "Retention: disposal sweeps and their destruction certificates.",
+        ),
         "keys": (
             "callwarden.recordings.cli:keys_app",
             "Rotate and inspect the vault's key-encryption keys.",

@@ -1,4 +1,4 @@
-"""The service's Ed25519 signing key: audit checkpoints now, destruction certificates next.
+"""The service's Ed25519 signing key: audit checkpoints and destruction certificates.
 
 The key proves that a statement (a checkpoint of the audit chain's head) was made by this
 installation at the time it says. It is created by `callwarden init` beside the key ring, in an
@@ -12,10 +12,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -126,3 +127,31 @@ def signature_valid(public: Ed25519PublicKey, signature: bytes, message: bytes) 
     except InvalidSignature:
         return False
     return True
+
+
+def canonical_json(value: Any) -> bytes:
+    """The one byte rendering of a statement that every signer and verifier agrees on: sorted
+    keys, no spaces, ASCII escapes (so no Unicode normalisation question arises)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def sign_statement(key: Ed25519PrivateKey, domain: bytes, message: bytes) -> str:
+    """A base64 Ed25519 signature of `domain` + `message`. The domain (e.g. the statement's kind
+    and version, ending in a newline) keeps a signature made for one kind of statement from
+    being passed off as another kind's."""
+    return base64.b64encode(key.sign(domain + message)).decode("ascii")
+
+
+def statement_signed(
+    public: Ed25519PublicKey, signature: str, domain: bytes, message: bytes
+) -> bool:
+    """Whether `signature` (base64, as `sign_statement` writes it) signs `domain` + `message`.
+    Only the one canonical base64 spelling counts: base64 leaves a few unused bits in its last
+    character, and an edit there must not go unnoticed."""
+    try:
+        raw = base64.b64decode(signature, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if base64.b64encode(raw).decode("ascii") != signature:
+        return False
+    return signature_valid(public, raw, domain + message)

@@ -54,6 +54,7 @@ FINDING_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, 
 COMPLIANCE = frozenset({Role.COMPLIANCE_OFFICER})
 HOLD_MAKERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER})
 HOLD_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
+RETENTION_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -113,6 +114,7 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("PATCH", "/v1/holds/{hold_id}"): HOLD_MAKERS,
     ("POST", "/v1/holds/{hold_id}/release"): HOLD_MAKERS,
     ("GET", "/v1/recordings/{recording_id}/holds"): HOLD_READERS,
+    ("GET", "/v1/retention/sweeps/{sweep_id}/certificate"): RETENTION_READERS,
 }
 PUBLIC = {
     ("GET", "/"),
@@ -238,6 +240,7 @@ NOT_FOUND_ONLY = {
     ("PATCH", "/v1/holds/{hold_id}"),
     ("POST", "/v1/holds/{hold_id}/release"),
     ("GET", "/v1/recordings/{recording_id}/holds"),
+    ("GET", "/v1/retention/sweeps/{sweep_id}/certificate"),
 }
 
 

@@ -12,6 +12,10 @@ from fastapi.testclient import TestClient
 from callwarden.app import create_app
 from callwarden.config import Settings
 from callwarden.db import Database
+from callwarden.identity.principal import Principal
+from callwarden.identity.roles import Role
+from callwarden.kit import clock
+from callwarden.subjects import service as subjects
 from tests.support.console import Console, make_person
 from tests.support.console_calls import full_call, open_finding, phone_system, upload_recording
 
@@ -74,7 +78,20 @@ def _some_of_everything(db: Database, settings: Settings) -> dict[str, Any]:
         call = full_call(api, pbx, agent="ann", queue="payments")
         recording = upload_recording(api, pbx, call.call_id)
     open_finding(db, recording, "payment_audio_leak", "Keys pressed inside the payment pause")
-    return {"call": call.call_id, "recording": recording}
+    with db.unit_of_work() as session:
+        officer = Principal(actor="user:cora", role=Role.COMPLIANCE_OFFICER)
+        subject = subjects.open_request(
+            session,
+            officer,
+            kind="erasure",
+            numbers=["+493012345678"],
+            law="gdpr",
+            received_at=clock.now(),
+            identity_verification="called back on the number on file",
+            verified_by="Cora",
+        )
+        subjects.find(session, officer, subject.id)
+    return {"call": call.call_id, "recording": recording, "subject": subject.id}
 
 
 def test_the_main_pages_are_labelled_described_and_readable(
@@ -93,6 +110,9 @@ def test_the_main_pages_are_labelled_described_and_readable(
         "/policy/draft",
         "/law",
         "/law/jurisdictions/US-CA",
+        "/subjects",
+        f"/subjects/{made['subject']}",
+        f"/subjects/{made['subject']}/erase",
         "/audit",
         "/admin",
         "/account/tokens",

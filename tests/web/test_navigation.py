@@ -18,9 +18,11 @@ EVERYONE = {"Home", "Tokens", "Account", "Policy", "Law"}
 # The specification, written out per role (not derived from the permission table it checks).
 NAVIGATION = {
     "admin": EVERYONE | {"Calls", "Recordings", "Audit trail", "Administration"},
-    "compliance_officer": EVERYONE | {"Calls", "Recordings", "Audit trail", "Administration"},
-    "auditor": EVERYONE | {"Calls", "Recordings", "Audit trail", "Administration"},
-    "legal": EVERYONE | {"Calls", "Recordings"},
+    "compliance_officer": EVERYONE
+    | {"Calls", "Recordings", "Subject requests", "Audit trail", "Administration"},
+    "auditor": EVERYONE
+    | {"Calls", "Recordings", "Subject requests", "Audit trail", "Administration"},
+    "legal": EVERYONE | {"Calls", "Recordings", "Subject requests"},
     "supervisor": EVERYONE | {"Calls", "Recordings"},
     "agent": EVERYONE | {"Calls", "Recordings"},
     "qa_reviewer": EVERYONE | {"Recordings"},
@@ -28,6 +30,7 @@ NAVIGATION = {
 PAGES = {
     "Calls": "/calls",
     "Recordings": "/recordings",
+    "Subject requests": "/subjects",
     "Audit trail": "/audit",
     "Administration": "/admin",
 }

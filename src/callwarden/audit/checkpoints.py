@@ -16,8 +16,6 @@ minutes while the chain grows. Verifying the chain against them names:
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -28,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from callwarden.audit.chain import ChainReport
 from callwarden.kit import clock
-from callwarden.signing import key_id, signature_valid
+from callwarden.signing import canonical_json, key_id, sign_statement, statement_signed
 
 KIND = "callwarden-audit-checkpoint"
 _DOMAIN = b"callwarden-audit-checkpoint-v1\n"
@@ -46,10 +44,10 @@ class Checkpoint:
     signature: str
 
     def message(self) -> bytes:
-        """The bytes the signature covers: every field but the signature, canonical JSON."""
+        """Every field but the signature, canonical JSON (signed after the domain prefix)."""
         fields = {"kind": KIND, **asdict(self)}
         del fields["signature"]
-        return _DOMAIN + json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+        return canonical_json(fields)
 
     def to_json(self) -> str:
         return json.dumps({"kind": KIND, **asdict(self)}, sort_keys=True)
@@ -60,7 +58,7 @@ def sign_checkpoint(
 ) -> Checkpoint:
     moment = (at or clock.now()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     unsigned = Checkpoint(seq, head_hash, moment, key_id(key), every, "")
-    signature = base64.b64encode(key.sign(unsigned.message())).decode("ascii")
+    signature = sign_statement(key, _DOMAIN, unsigned.message())
     return Checkpoint(seq, head_hash, moment, unsigned.key_id, every, signature)
 
 
@@ -86,11 +84,7 @@ def parse_checkpoint(text: str) -> Checkpoint:
 
 
 def _signed_by(checkpoint: Checkpoint, public: Ed25519PublicKey) -> bool:
-    try:
-        signature = base64.b64decode(checkpoint.signature, validate=True)
-    except binascii.Error:
-        return False
-    return signature_valid(public, signature, checkpoint.message())
+    return statement_signed(public, checkpoint.signature, _DOMAIN, checkpoint.message())
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,6 +87,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Data-subject requests: compliance and legal answer them; auditors read them.
     "subjects.manage": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL}),
     "subjects.read": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR}),
+    # Disposal sweeps, what they destroyed and their certificates: the oversight roles.
+    "retention.read": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL}),
     "calls.read": frozenset(
         {
             Role.ADMIN,

@@ -25,6 +25,7 @@ from callwarden.identity.principal import Principal, cli_principal
 from callwarden.identity.roles import Role
 from callwarden.kit.errors import InvalidInput
 from callwarden.retention import holds
+from callwarden.retention.certificate_cli import certificate_app
 from callwarden.retention.schemas import describe
 from callwarden.retention.scope import SEARCH_KEYS
 
@@ -129,3 +130,8 @@ def release(
     with unit_of_work() as session:
         hold = describe(holds.release(session, _legal(), hold_id, reason))
     _answer(hold, as_json)
+
+
+# `callwarden retention …`: what retention does to recordings and the proof it keeps.
+retention_app = new_app("Retention: disposal sweeps and their destruction certificates.")
+retention_app.add_typer(certificate_app, name="certificate")

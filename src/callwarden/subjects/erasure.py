@@ -24,18 +24,10 @@ from callwarden.kit import clock
 from callwarden.kit.errors import Conflict
 from callwarden.law.knowledge import load_knowledge_base
 from callwarden.models import Recording
-from callwarden.retention import disposal
+from callwarden.retention import certificate, disposal
 from callwarden.retention.holds import holds_covering
 from callwarden.subjects import exceptions, service
 from callwarden.subjects.letter import erasure_letter
-
-
-def _certify(session: Session, sweep: Any, settings: Settings) -> None:
-    """The sweep's destruction certificate (`retention.certificate.issue`). TEMPORARY: looked
-    up by name until the certificate branch is merged; missing, the erasure fails whole."""
-    import importlib
-
-    importlib.import_module("callwarden.retention.certificate").issue(session, sweep, settings)
 
 
 def open_disputes(session: Session, recording_id: str) -> list[str]:
@@ -107,7 +99,7 @@ def erase(
         result.erased = [row.recording_id for row in done]
         result.sweep_id = sweep.id
         if done:
-            _certify(session, sweep, settings)
+            certificate.issue(session, sweep, settings)
         else:
             disposal.close_empty(session, sweep)
         for recording_id in sorted(set(erasable) - set(result.erased)):  # a hold since judged
