@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.retention.conftest import api, people, record
+from tests.retention.conftest import api, people, public, record, signing_key
 
-__all__ = ["api", "people", "record"]
+__all__ = ["api", "people", "public", "record", "signing_key"]
 
 People = dict[str, dict[str, str]]
 GOOD = {

@@ -1,18 +1,23 @@
 """Erasure through the API on SQLite and PostgreSQL: what an exception keeps is kept and the
 letter says why with the law (a legal hold, a sector rule's minimum), a number with no calls
-gets an answer saying so (audited), and an access request erases nothing."""
+gets an answer saying so (audited), and an access request erases nothing. What may go is
+disposed of in an erasure sweep whose destruction certificate verifies with the public key."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from callwarden.db import Database
 from callwarden.kit import clock
-from callwarden.models import AuditEvent, DataKey, Recording
+from callwarden.config import Settings
+from callwarden.models import AuditEvent, DataKey, Disposal, Recording, RetentionSweep
+from callwarden.retention import certificate
+from callwarden.vault.runtime import vault_for
 from tests.subjects.conftest import People, open_request, record
 
 NUMBER = "+14155550123"
@@ -112,3 +117,36 @@ def test_an_access_request_erases_nothing_and_auditors_cannot_erase(
     path = f"/v1/subject-requests/{erasure['request_id']}/erase"
     assert api.post(path, headers=people["audra"]).status_code == 403
     assert still_stored(db, recording)
+
+
+def test_what_may_go_is_destroyed_in_a_certified_erasure_sweep(
+    api: TestClient, people: People, db: Database, settings: Settings, public: Ed25519PublicKey
+) -> None:
+    gone, held = (record(api, people["pbx"], number=NUMBER) for _ in range(2))
+    hold_on(api, people["lee"], {"recording_ids": [held]})
+    with db.reading() as session:
+        gone_row = session.get(Recording, gone)
+        assert gone_row is not None
+        object_key = gone_row.object_key
+    store = vault_for(settings).store
+    assert object_key in [item.key for item in store.list("")]
+    opened = open_request(api, people["cora"], [NUMBER], kind="erasure", law="ccpa")
+    result = erase(api, people["cora"], opened["request_id"])
+    assert result["erased"] == [gone] and list(result["kept"]) == [held]
+    assert not still_stored(db, gone) and still_stored(db, held)
+    assert object_key not in [item.key for item in store.list("")]
+    with db.reading() as session:
+        sweep = session.get(RetentionSweep, result["sweep_id"])
+        assert sweep is not None and sweep.certificate is not None
+        assert (sweep.kind, sweep.reference) == ("erasure", opened["request_id"])
+        disposal = session.get(Disposal, gone)
+        assert disposal is not None and disposal.sweep_id == sweep.id
+        assert opened["request_id"] in disposal.rule
+        text = sweep.certificate
+    verified = certificate.verify(text, public)
+    assert verified.count == 1
+    assert (
+        result["sweep_id"] in result["letter"] and "Cal. Civ. Code § 1798.105" in result["letter"]
+    )
+    again = erase(api, people["cora"], opened["request_id"])  # a second run destroys nothing more
+    assert again["erased"] == [] and again["already_gone"] == [gone]
