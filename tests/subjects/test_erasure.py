@@ -12,9 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.kit import clock
-from callwarden.config import Settings
 from callwarden.models import AuditEvent, DataKey, Disposal, Recording, RetentionSweep
 from callwarden.retention import certificate
 from callwarden.vault.runtime import vault_for
