@@ -22,6 +22,7 @@ from callwarden.subjects.export import member
 from callwarden.subjects.vcon import content_hash
 from tests.subjects.conftest import People, open_request, record
 from tests.subjects.vcon_schema import check_vcon
+from tests.support.console_calls import open_finding
 
 NUMBER = "+14155550123"
 
@@ -150,3 +151,16 @@ def test_member_names_are_ids_only(hostile: str) -> None:
     with pytest.raises(Conflict):
         member("audio", "rec_1", hostile or "../wav")
     assert member("audio", "rec_0191-ab_c", "wav") == "audio/rec_0191-ab_c.wav"
+
+
+def test_the_audio_checks_findings_are_the_vcons_analysis(
+    api: TestClient, people: People, db: Database
+) -> None:
+    recording = record(api, people["pbx"], number=NUMBER)
+    open_finding(db, recording, "payment_audio_leak", "Keys pressed inside the payment pause")
+    document = api.get(f"/v1/calls/{call_of(db, recording)}/vcon", headers=people["cora"]).json()
+    check_vcon(document)
+    (analysis,) = document["analysis"]
+    assert (analysis["type"], analysis["vendor"], analysis["dialog"]) == ("report", "callwarden", 0)
+    assert analysis["body"]["kind"] == "payment_audio_leak"
+    assert analysis["body"]["summary"] == "Keys pressed inside the payment pause"

@@ -172,7 +172,7 @@ def erase(
     if as_json:
         print_json(asdict(result))
     else:
-        console.print(result.letter, highlight=False, markup=False)
+        typer.echo(result.letter)
 
 
 @app.command("close")
