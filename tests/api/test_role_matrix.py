@@ -55,6 +55,8 @@ COMPLIANCE = frozenset({Role.COMPLIANCE_OFFICER})
 HOLD_MAKERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER})
 HOLD_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
 RETENTION_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
+SUBJECT_MANAGERS = frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL})
+SUBJECT_READERS = frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR})
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -115,6 +117,14 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/v1/holds/{hold_id}/release"): HOLD_MAKERS,
     ("GET", "/v1/recordings/{recording_id}/holds"): HOLD_READERS,
     ("GET", "/v1/retention/sweeps/{sweep_id}/certificate"): RETENTION_READERS,
+    ("POST", "/v1/subject-requests"): SUBJECT_MANAGERS,
+    ("GET", "/v1/subject-requests"): SUBJECT_READERS,
+    ("GET", "/v1/subject-requests/{request_id}"): SUBJECT_READERS,
+    ("POST", "/v1/subject-requests/{request_id}/find"): SUBJECT_MANAGERS,
+    ("GET", "/v1/subject-requests/{request_id}/export"): SUBJECT_MANAGERS,
+    ("POST", "/v1/subject-requests/{request_id}/erase"): SUBJECT_MANAGERS,
+    ("POST", "/v1/subject-requests/{request_id}/close"): SUBJECT_MANAGERS,
+    ("GET", "/v1/calls/{call_id}/vcon"): CALL_READERS,
 }
 PUBLIC = {
     ("GET", "/"),
@@ -219,6 +229,20 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/v1/holds"): Call("/v1/holds", {"matter": "M", "reason": "dispute", **HOLD_SCOPE}),
     ("PATCH", "/v1/holds/{hold_id}"): Call(f"/v1/holds/{MADE_UP}", {**REASON, **HOLD_SCOPE}),
     ("POST", "/v1/holds/{hold_id}/release"): Call(f"/v1/holds/{MADE_UP}/release", REASON),
+    ("POST", "/v1/subject-requests"): Call(
+        "/v1/subject-requests",
+        {
+            "kind": "access",
+            "numbers": ["+14155550123"],
+            "law": "gdpr",
+            "received_at": "2026-11-30T10:00:00+00:00",
+            "identity_verification": "called back",
+            "verified_by": "the officer",
+        },
+    ),
+    ("POST", "/v1/subject-requests/{request_id}/close"): Call(
+        f"/v1/subject-requests/{MADE_UP}/close", {"outcome": "export sent"}
+    ),
 }
 NOT_FOUND_ONLY = {
     ("DELETE", "/v1/tokens/{token_id}"),
@@ -241,6 +265,12 @@ NOT_FOUND_ONLY = {
     ("POST", "/v1/holds/{hold_id}/release"),
     ("GET", "/v1/recordings/{recording_id}/holds"),
     ("GET", "/v1/retention/sweeps/{sweep_id}/certificate"),
+    ("GET", "/v1/subject-requests/{request_id}"),
+    ("POST", "/v1/subject-requests/{request_id}/find"),
+    ("GET", "/v1/subject-requests/{request_id}/export"),
+    ("POST", "/v1/subject-requests/{request_id}/erase"),
+    ("POST", "/v1/subject-requests/{request_id}/close"),
+    ("GET", "/v1/calls/{call_id}/vcon"),
 }
 
 

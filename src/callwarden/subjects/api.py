@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
 from callwarden.config import Settings
@@ -16,7 +16,13 @@ from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.server.deps import database, read_session, requires, settings
 from callwarden.server.paging import Cursor, Limit
 from callwarden.subjects import service, workflows
-from callwarden.subjects.schemas import Closing, ErasureOut, SubjectRequestIn, SubjectRequestOut
+from callwarden.subjects.schemas import (
+    Closing,
+    ErasureOut,
+    SubjectRequestIn,
+    SubjectRequestOut,
+    VconOut,
+)
 from callwarden.subjects.schemas import describe as describe_row
 
 router = APIRouter(tags=["subject requests"])
@@ -117,11 +123,17 @@ def close(
         return describe(service.close(session, who, request_id, body.outcome))
 
 
-@router.get("/v1/calls/{call_id}/vcon", response_model=dict[str, Any])
+@router.get(
+    "/v1/calls/{call_id}/vcon",
+    response_model=None,
+    response_class=JSONResponse,
+    responses={200: {"model": VconOut}},
+)
 def call_vcon(
     call_id: str,
     who: Principal = Depends(requires("calls.read")),
     session: Session = Depends(read_session),
-) -> dict[str, Any]:
-    """The call as a vCon document (IETF vCon draft), for whoever may read the call."""
-    return service.call_vcon(session, who, call_id)
+) -> JSONResponse:
+    """The call as a vCon document (IETF vCon draft), for whoever may read the call: exactly
+    the document an access export holds for it (members a party lacks are left out, not null)."""
+    return JSONResponse(service.call_vcon(session, who, call_id))

@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
@@ -60,9 +60,16 @@ def _json(value: Any) -> bytes:
 
 
 def export(
-    session: Session, principal: Principal, vault: Vault, request_id: str, into: IO[bytes]
+    session: Session,
+    principal: Principal,
+    vault_of: Callable[[], Vault],
+    request_id: str,
+    into: IO[bytes],
 ) -> dict[str, Any]:
-    """Write the access export of an open access request into `into`; the manifest."""
+    """Write the access export of an open access request into `into`; the manifest.
+
+    `vault_of` opens the vault, once a recording is to be read (a request that finds no
+    audio needs no key ring)."""
     request = service.working(session, principal, request_id)
     if request.kind != "access":
         raise Conflict(f"subject request {request_id} is an erasure: it has no export")
@@ -79,7 +86,7 @@ def export(
             name = member("audio", row.id, row.format)
             try:
                 playback = recordings.open_audio(
-                    session, vault, principal, row.id, reason, None, export=True
+                    session, vault_of(), principal, row.id, reason, None, export=True
                 )
             except (Forbidden, Conflict) as refused:
                 withheld.append({"recording_id": row.id, "why": refused.detail})

@@ -97,3 +97,52 @@ def describe(request: SubjectRequest, due: Deadline) -> dict[str, Any]:
         "closed_at": _iso(request.closed_at),
         "outcome": request.outcome,
     }
+
+
+class VconParty(BaseModel):
+    tel: str | None = Field(default=None, description="E.164")
+    role: str
+    uuid: str = Field(description="the party's key on the call")
+    civicaddress: dict[str, str] | None = None
+
+
+class VconDialog(BaseModel):
+    type: str = Field(description="recording, or incomplete for a call never recorded")
+    start: str
+    duration: float | None = None
+    parties: list[int]
+    mediatype: str | None = None
+    filename: str | None = Field(default=None, description="the audio's name inside an export")
+    content_hash: str | None = Field(default=None, description="sha256-<base64url>")
+    disposition: str | None = None
+    state: str
+
+
+class VconInline(BaseModel):
+    """An attachment or an analysis: inline JSON about one dialog."""
+
+    purpose: str | None = None
+    type: str | None = None
+    start: str | None = None
+    party: int | None = None
+    dialog: int
+    vendor: str | None = None
+    product: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+    mediatype: str
+    encoding: Literal["json"]
+    body: dict[str, Any]
+
+
+class VconOut(BaseModel):
+    """A call as a vCon document (draft-ietf-vcon-vcon-core, unsigned JSON form)."""
+
+    vcon: str
+    uuid: str
+    created_at: str
+    subject: str
+    extensions: list[str]
+    parties: list[VconParty]
+    dialog: list[VconDialog]
+    attachments: list[VconInline]
+    analysis: list[VconInline]

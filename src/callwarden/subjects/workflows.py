@@ -8,6 +8,7 @@ objects in a second transaction, as `retention.disposal` requires.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
@@ -29,7 +30,8 @@ def build_export(
     file = tempfile.TemporaryFile()  # noqa: SIM115 - the caller closes it once sent
     try:
         with db.unit_of_work() as session:
-            manifest = export.export(session, who, vault_for(config), request_id, file)
+            vault = functools.cache(lambda: vault_for(config))
+            manifest = export.export(session, who, vault, request_id, file)
     except BaseException:
         file.close()
         raise
