@@ -164,3 +164,24 @@ def test_the_audio_checks_findings_are_the_vcons_analysis(
     assert (analysis["type"], analysis["vendor"], analysis["dialog"]) == ("report", "callwarden", 0)
     assert analysis["body"]["kind"] == "payment_audio_leak"
     assert analysis["body"]["summary"] == "Keys pressed inside the payment pause"
+
+
+def test_a_private_recording_is_withheld_from_an_export_only_legal_may_make(
+    api: TestClient, people: People
+) -> None:
+    recording = record(api, people["pbx"], number=NUMBER)
+    flagged = api.post(
+        f"/v1/recordings/{recording}/private",
+        json={"private": True, "reason": "the agent's personal call"},
+        headers=people["lee"],
+    )
+    assert flagged.status_code == 200, flagged.text
+    for who, included in (("cora", False), ("lee", True)):
+        opened = open_request(api, people[who], [NUMBER])
+        path = f"/v1/subject-requests/{opened['request_id']}/export"
+        archive = zipfile.ZipFile(io.BytesIO(api.get(path, headers=people[who]).content))
+        manifest = json.loads(archive.read("manifest.json"))
+        assert (f"audio/{recording}.wav" in archive.namelist()) is included, who
+        withheld = {item["recording_id"]: item["why"] for item in manifest["withheld"]}
+        if not included:
+            assert "only legal may export it" in withheld[recording]
