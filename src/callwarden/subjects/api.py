@@ -13,6 +13,7 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.pagination import DEFAULT_LIMIT, Page
+from callwarden.models import SubjectRequest
 from callwarden.server.deps import database, read_session, requires, settings
 from callwarden.server.paging import Cursor, Limit
 from callwarden.subjects import service, workflows
@@ -28,7 +29,7 @@ from callwarden.subjects.schemas import describe as describe_row
 router = APIRouter(tags=["subject requests"])
 
 
-def describe(row: Any) -> dict[str, Any]:
+def describe(row: SubjectRequest) -> dict[str, Any]:
     return describe_row(row, service.deadline_of(row))
 
 

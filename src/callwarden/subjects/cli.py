@@ -31,6 +31,7 @@ from callwarden.db import Database
 from callwarden.identity.principal import Principal, cli_principal
 from callwarden.identity.roles import Role
 from callwarden.kit import clock
+from callwarden.models import SubjectRequest
 from callwarden.subjects import service, workflows
 from callwarden.subjects.schemas import describe as describe_row
 
@@ -41,7 +42,7 @@ def _officer() -> Principal:
     return Principal(actor=cli_principal().actor, role=Role.COMPLIANCE_OFFICER)
 
 
-def _describe(row: Any) -> dict[str, Any]:
+def _describe(row: SubjectRequest) -> dict[str, Any]:
     return describe_row(row, service.deadline_of(row))
 
 

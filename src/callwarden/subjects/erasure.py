@@ -104,7 +104,11 @@ def erase(
             disposal.close_empty(session, sweep)
         for recording_id in sorted(set(erasable) - set(result.erased)):  # a hold since judged
             result.kept[recording_id] = [
-                {"kind": "hold", "text": "kept: a hold now covers it", "citations": []}
+                exceptions.Keep(
+                    "hold",
+                    "kept under a legal hold made while the erasure ran",
+                    (exceptions.LEGAL_CLAIMS[request.law],),
+                ).as_json()
             ]
     result.letter = erasure_letter(
         request_id=request.id,

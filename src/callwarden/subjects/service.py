@@ -23,7 +23,7 @@ from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
 from callwarden.kit.ids import new_id
 from callwarden.kit.pagination import MAX_LIMIT, Slice
-from callwarden.models import Call, Recording, SubjectRequest
+from callwarden.models import Call, Finding, Recording, SubjectRequest
 from callwarden.recordings import service as recordings
 from callwarden.recordings.schemas import SearchFilter
 from callwarden.retention.scope import e164, moment
@@ -227,7 +227,8 @@ def recording_parts(
     ]
 
 
-def finding_json(finding: Any) -> dict[str, Any]:
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """A finding as the vCon's analysis states it (its lifecycle and where in the audio)."""
     return {
         "kind": finding.kind,
         "severity": finding.severity,
