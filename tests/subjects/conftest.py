@@ -1,5 +1,6 @@
-"""Subject-request fixtures: the API with a policy and a filesystem vault (from the holds'
-tests), the cast of people, and calls recorded from a number through the real intake."""
+"""Subject-request fixtures: the API with a policy and the vault on the filesystem and on S3
+(from the recordings' tests), the cast of people, calls recorded from a number through the real
+intake, and the node's signing key (an erasure's sweep is certified)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.retention.conftest import api, people, public, record, signing_key
+from tests.recordings.conftest import api, vault_settings
+from tests.retention.conftest import people, public, record, signing_key
 
-__all__ = ["api", "people", "public", "record", "signing_key"]
+__all__ = ["api", "people", "public", "record", "signing_key", "vault_settings"]
 
 People = dict[str, dict[str, str]]
 GOOD = {

@@ -18,10 +18,14 @@ from tests.subjects.conftest import People, record
 
 
 def test_a_request_from_open_to_close_on_the_command_line(
-    api: TestClient, people: People, settings: Settings, db: Database, tmp_path: Path
+    api: TestClient, people: People, vault_settings: Settings, db: Database, tmp_path: Path
 ) -> None:
     recording = record(api, people["pbx"], number="+14155550123")
-    env = {"CALLWARDEN_DATA_DIR": str(settings.data_dir), "CALLWARDEN_DATABASE_URL": db.url}
+    env = {"CALLWARDEN_DATA_DIR": str(vault_settings.data_dir), "CALLWARDEN_DATABASE_URL": db.url}
+    env["CALLWARDEN_VAULT_STORE"] = vault_settings.vault_store
+    if vault_settings.vault_store == "s3":
+        for name in ("s3_endpoint_url", "s3_bucket", "s3_access_key", "s3_secret_key"):
+            env[f"CALLWARDEN_{name.upper()}"] = str(getattr(vault_settings, name))
     runner = CliRunner()
 
     def run(*args: str) -> str:

@@ -120,7 +120,11 @@ def test_an_access_request_erases_nothing_and_auditors_cannot_erase(
 
 
 def test_what_may_go_is_destroyed_in_a_certified_erasure_sweep(
-    api: TestClient, people: People, db: Database, settings: Settings, public: Ed25519PublicKey
+    api: TestClient,
+    people: People,
+    db: Database,
+    vault_settings: Settings,
+    public: Ed25519PublicKey,
 ) -> None:
     gone, held = (record(api, people["pbx"], number=NUMBER) for _ in range(2))
     hold_on(api, people["lee"], {"recording_ids": [held]})
@@ -128,7 +132,7 @@ def test_what_may_go_is_destroyed_in_a_certified_erasure_sweep(
         gone_row = session.get(Recording, gone)
         assert gone_row is not None
         object_key = gone_row.object_key
-    store = vault_for(settings).store
+    store = vault_for(vault_settings).store  # the filesystem, or S3
     assert object_key in [item.key for item in store.list("")]
     opened = open_request(api, people["cora"], [NUMBER], kind="erasure", law="ccpa")
     result = erase(api, people["cora"], opened["request_id"])
