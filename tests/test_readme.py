@@ -90,8 +90,8 @@ def test_every_setting_the_readme_names_exists() -> None:
         assert variable in fields or f'"{variable}"' in source, variable
 
 
-def test_the_readme_claims_no_disposal_yet() -> None:
-    assert "enforces retention" not in README
-    assert "Not built yet: deleting recordings when their retention date passes" in (
-        " ".join(README.split())
-    )
+def test_the_readme_says_what_disposal_does_and_what_keeps_a_recording() -> None:
+    text = " ".join(README.split())
+    assert "Not built yet: deleting recordings" not in text  # it is built now
+    assert "disposes of recordings that are due and kept by no legal hold" in text
+    assert "`410 Gone` (`recording_disposed`)" in text

@@ -35,6 +35,7 @@ from callwarden.policy.service import active_compiled
 from callwarden.recordings.api import router as recordings_router
 from callwarden.retention.api import router as holds_router
 from callwarden.retention.certificate_api import router as certificate_router
+from callwarden.retention.sweep_api import router as sweeps_router
 from callwarden.server.deps import database
 from callwarden.server.docs import install_docs
 from callwarden.server.middleware import (
@@ -178,6 +179,7 @@ def create_app(
     app.include_router(recordings_router)
     app.include_router(holds_router)
     app.include_router(subjects_router)
+    app.include_router(sweeps_router)
     app.include_router(certificate_router)
     app.include_router(verification_router)
     install_docs(app)

@@ -116,6 +116,17 @@ class Settings(BaseSettings):
     audit_checkpoint_minutes: float = Field(
         default=5.0, gt=0, description="And at least this often while the chain grows."
     )
+    retention_sweep_hours: float = Field(
+        default=24.0, gt=0, description="How often the retention sweep disposes of what is due."
+    )
+    retention_sweep_batch: int = Field(
+        default=500, ge=1, le=10_000, description="Recordings disposed of per transaction."
+    )
+    hold_broad_scope: int = Field(
+        default=1000,
+        ge=0,
+        description="A hold keeping more recordings than this needs confirm_broad: true.",
+    )
     audit_checkpoint_lock_days: int = Field(
         default=3653, ge=1, description="S3 Object Lock retention of each checkpoint object."
     )

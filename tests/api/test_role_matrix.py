@@ -54,6 +54,7 @@ FINDING_READERS = frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.AUDITOR, 
 COMPLIANCE = frozenset({Role.COMPLIANCE_OFFICER})
 HOLD_MAKERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER})
 HOLD_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
+SWEEPERS = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN})
 RETENTION_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
 SUBJECT_MANAGERS = frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL})
 SUBJECT_READERS = frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR})
@@ -116,6 +117,9 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("PATCH", "/v1/holds/{hold_id}"): HOLD_MAKERS,
     ("POST", "/v1/holds/{hold_id}/release"): HOLD_MAKERS,
     ("GET", "/v1/recordings/{recording_id}/holds"): HOLD_READERS,
+    ("POST", "/v1/retention/sweeps"): SWEEPERS,
+    ("GET", "/v1/retention/sweeps"): RETENTION_READERS,
+    ("GET", "/v1/retention/sweeps/{sweep_id}"): RETENTION_READERS,
     ("GET", "/v1/retention/sweeps/{sweep_id}/certificate"): RETENTION_READERS,
     ("POST", "/v1/subject-requests"): SUBJECT_MANAGERS,
     ("GET", "/v1/subject-requests"): SUBJECT_READERS,
@@ -243,6 +247,7 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/v1/subject-requests/{request_id}/close"): Call(
         f"/v1/subject-requests/{MADE_UP}/close", {"outcome": "export sent"}
     ),
+    ("POST", "/v1/retention/sweeps"): Call("/v1/retention/sweeps", {"dry_run": True}),
 }
 NOT_FOUND_ONLY = {
     ("DELETE", "/v1/tokens/{token_id}"),
@@ -264,6 +269,7 @@ NOT_FOUND_ONLY = {
     ("PATCH", "/v1/holds/{hold_id}"),
     ("POST", "/v1/holds/{hold_id}/release"),
     ("GET", "/v1/recordings/{recording_id}/holds"),
+    ("GET", "/v1/retention/sweeps/{sweep_id}"),
     ("GET", "/v1/retention/sweeps/{sweep_id}/certificate"),
     ("GET", "/v1/subject-requests/{request_id}"),
     ("POST", "/v1/subject-requests/{request_id}/find"),

@@ -16,6 +16,7 @@ from callwarden.db import Database
 from callwarden.kit import clock
 from callwarden.kit.errors import NotFound
 from callwarden.models import AuditEvent, DataKey, Disposal, Recording, RetentionSweep
+from callwarden.recordings import integrity
 from callwarden.retention import disposal, planning
 from callwarden.vault.runtime import vault_for
 from tests.recordings.conftest import api, vault_settings
@@ -150,3 +151,20 @@ def test_a_hold_made_after_the_plan_still_keeps_the_recording(
     assert done == []
     with db.reading() as session:
         assert session.get(DataKey, target).wrapped is not None  # type: ignore[union-attr]
+
+
+def test_verify_and_the_integrity_sample_skip_a_disposed_recording(
+    api: TestClient, people: People, db: Database, vault_settings: Settings
+) -> None:
+    gone, kept = record(api, people["pbx"]), record(api, people["pbx"])
+    make_due(db, gone)
+    sweep_now(db, [gone])
+    vault = vault_for(vault_settings)
+    with db.reading() as session:
+        assert integrity.every_recording(session) == [kept]
+        assert integrity.least_recently_verified(session, 10) == [kept]
+    report = integrity.verify_recordings(db, vault, [gone, kept], "system:test")
+    assert report.skipped == [gone] and report.checked == 1 and report.ok
+    with db.reading() as session:
+        row = session.get(Recording, gone)
+        assert row is not None and row.damaged_at is None and row.state == "disposed"

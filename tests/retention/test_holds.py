@@ -16,8 +16,19 @@ from tests.retention.conftest import record
 People = dict[str, dict[str, str]]
 
 
-def hold(api: TestClient, who: dict[str, str], scope: dict[str, Any], matter: str = "M") -> str:
-    body = {"matter": matter, "reason": "litigation expected", "scope": scope}
+def hold(
+    api: TestClient,
+    who: dict[str, str],
+    scope: dict[str, Any],
+    matter: str = "M",
+    confirm_broad: bool = False,
+) -> str:
+    body = {
+        "matter": matter,
+        "reason": "litigation expected",
+        "scope": scope,
+        "confirm_broad": confirm_broad,
+    }
     response = api.post("/v1/holds", json=body, headers=who)
     assert response.status_code == 201, response.text
     hold_id: str = response.json()["hold_id"]
@@ -73,7 +84,7 @@ def test_a_time_range_keeps_the_calls_started_within_it(
     }
     before = {"to": (now - timedelta(days=2)).isoformat()}
     kept = hold(api, people["lee"], {"started": inside})
-    hold(api, people["lee"], {"started": before})
+    hold(api, people["lee"], {"started": before}, confirm_broad=True)  # open-ended: confirmed
     assert covering(db, recording) == [kept]
 
 

@@ -23,7 +23,7 @@ def test_holds_are_made_shown_listed_and_released_from_the_command_line(
         [
             "holds", "create", "--matter", "Smith v Acme", "--reason", "litigation",
             "--number", "+1 415 555 0123", "--from", "2026-01-01T00:00:00Z",
-            "--search", "queue=support", "--json",
+            "--search", "queue=support", "--yes", "--json",
         ],
         env=env,
     )  # fmt: skip

@@ -49,6 +49,14 @@ def append(session: Session, values: dict[str, Any]) -> None:
     connection.execute(_MOVE_HEAD, {"new_seq": values["seq"], "new_hash": values["hash"]})
 
 
+def append_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert events (in chain order) in one batch and move the head to the last."""
+    connection = session.connection()
+    connection.execute(_INSERT_EVENT, rows)
+    last = rows[-1]
+    connection.execute(_MOVE_HEAD, {"new_seq": last["seq"], "new_hash": last["hash"]})
+
+
 def read_head(session: Session) -> AuditHead | None:
     return session.get(AuditHead, HEAD_ID)
 

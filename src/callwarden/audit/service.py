@@ -6,7 +6,7 @@ inside the same session (and so the same transaction) as the change itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -65,6 +65,52 @@ def record(
     )
     session.info.setdefault(APPENDED, []).append((seq, event_hash))
     return Recorded(seq, event_hash)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event to append with `record_many`."""
+
+    actor: str
+    action: str
+    target: str
+    reason: str | None = None
+    data: dict[str, Any] | None = None
+
+
+def record_many(session: Session, events: Sequence[Event]) -> list[Recorded]:
+    """Append events in order in the caller's transaction: the chain exactly as `record` one by
+    one would make it, with one head lock and one batched insert (a disposal batch audits each
+    of its hundreds of recordings)."""
+    if not events:
+        return []
+    head_seq, head_hash = repository.lock_head(session)
+    occurred_at = clock.now()
+    rows, landed = [], []
+    for offset, event in enumerate(events, start=1):
+        seq, payload = head_seq + offset, event.data or {}
+        content = canonical_content(
+            seq, occurred_at, event.actor, event.action, event.target, event.reason, payload
+        )
+        event_hash = link_hash(head_hash, content)
+        rows.append(
+            {
+                "seq": seq,
+                "occurred_at": occurred_at,
+                "actor": event.actor,
+                "action": event.action,
+                "target": event.target,
+                "reason": event.reason,
+                "data": payload,
+                "prev_hash": head_hash,
+                "hash": event_hash,
+            }
+        )
+        landed.append(Recorded(seq, event_hash))
+        head_hash = event_hash
+    repository.append_many(session, rows)
+    session.info.setdefault(APPENDED, []).extend((r.seq, r.hash) for r in landed)
+    return landed
 
 
 def find(

@@ -87,7 +87,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Data-subject requests: compliance and legal answer them; auditors read them.
     "subjects.manage": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL}),
     "subjects.read": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR}),
-    # Disposal sweeps, what they destroyed and their certificates: the oversight roles.
+    # Retention sweeps: compliance runs them and the administrators operate the service; the
+    # oversight roles (auditors, legal) read what each disposed of and its certificate.
+    "retention.sweep": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN}),
     "retention.read": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL}),
     "calls.read": frozenset(
         {

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
+from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.pagination import DEFAULT_LIMIT, Page
@@ -20,7 +21,7 @@ from callwarden.retention.schemas import (
     ScopeChange,
     describe,
 )
-from callwarden.server.deps import database, read_session, requires
+from callwarden.server.deps import database, read_session, requires, settings
 from callwarden.server.paging import Cursor, Limit
 
 router = APIRouter(tags=["holds"])
@@ -31,11 +32,23 @@ def create(
     body: HoldIn,
     who: Principal = Depends(requires("holds.manage")),
     db: Database = Depends(database),
+    config: Settings = Depends(settings),
 ) -> dict[str, Any]:
     """Open a legal hold for a matter. It keeps every recording its scope matches, those that
-    exist and those that arrive while it is active; the creation is audited."""
+    exist and those that arrive while it is active; the creation is audited. A broad scope
+    (over CALLWARDEN_HOLD_BROAD_SCOPE recordings, or open-ended in time) needs
+    `confirm_broad: true` (else 409 `confirm_broad_required` with the count)."""
     with db.unit_of_work() as session:
-        return describe(holds.create(session, who, body.matter, body.reason, body.scope.as_data()))
+        made = holds.create(
+            session,
+            who,
+            body.matter,
+            body.reason,
+            body.scope.as_data(),
+            body.confirm_broad,
+            config.hold_broad_scope,
+        )
+        return describe(made)
 
 
 @router.get("/v1/holds", response_model=Page[HoldOut])
@@ -66,12 +79,21 @@ def change_scope(
     body: ScopeChange,
     who: Principal = Depends(requires("holds.manage")),
     db: Database = Depends(database),
+    config: Settings = Depends(settings),
 ) -> dict[str, Any]:
-    """Give an active hold a new scope, with why (the old and new scopes are audited)."""
+    """Give an active hold a new scope, with why (the old and new scopes are audited); a broad
+    one needs `confirm_broad: true`, as on creation."""
     with db.unit_of_work() as session:
-        return describe(
-            holds.change_scope(session, who, hold_id, body.scope.as_data(), body.reason)
+        changed = holds.change_scope(
+            session,
+            who,
+            hold_id,
+            body.scope.as_data(),
+            body.reason,
+            body.confirm_broad,
+            config.hold_broad_scope,
         )
+        return describe(changed)
 
 
 @router.post("/v1/holds/{hold_id}/release", response_model=HoldOut)

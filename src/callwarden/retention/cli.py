@@ -21,6 +21,7 @@ from callwarden.cli_support import (
     reading,
     unit_of_work,
 )
+from callwarden.config import load_settings
 from callwarden.identity.principal import Principal, cli_principal
 from callwarden.identity.roles import Role
 from callwarden.kit.errors import InvalidInput
@@ -28,6 +29,7 @@ from callwarden.retention import holds
 from callwarden.retention.certificate_cli import certificate_app
 from callwarden.retention.schemas import describe
 from callwarden.retention.scope import SEARCH_KEYS
+from callwarden.retention.sweep_cli import sweep_command
 
 app = new_app("Create, list, show and release legal holds.")
 
@@ -76,9 +78,13 @@ def create(
     since: str | None = typer.Option(None, "--from", help="Calls started from (ISO time)."),
     until: str | None = typer.Option(None, "--to", help="Calls started before (ISO time)."),
     search: list[str] = typer.Option([], "--search", help="KEY=VALUE of GET /v1/recordings."),
+    yes: bool = typer.Option(False, "--yes", help="Make a broad hold without asking."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Open a hold: it keeps what its scope matches now and what arrives while it is active."""
+    """Open a hold: it keeps what its scope matches now and what arrives while it is active.
+
+    A broad scope (over CALLWARDEN_HOLD_BROAD_SCOPE recordings, or open-ended in time) is made
+    only once confirmed (asked here, or --yes)."""
     scope: dict[str, Any] = {
         "recording_ids": recording,
         "call_ids": call,
@@ -89,8 +95,18 @@ def create(
     }
     if since or until:
         scope["started"] = {"from": since, "to": until}
-    with unit_of_work() as session:
-        hold = describe(holds.create(session, _legal(), matter, reason, scope))
+    broad_over = load_settings().hold_broad_scope
+    try:
+        with unit_of_work() as session:
+            made = holds.create(session, _legal(), matter, reason, scope, yes, broad_over)
+            hold = describe(made)
+    except holds.BroadScope as broad:
+        if not typer.confirm(f"{broad.detail.split(': send')[0]}. Make this hold?", err=True):
+            raise typer.Exit(1) from None
+        with unit_of_work() as session:
+            hold = describe(
+                holds.create(session, _legal(), matter, reason, scope, True, broad_over)
+            )
     _answer(hold, as_json)
 
 
@@ -135,3 +151,4 @@ def release(
 # `callwarden retention …`: what retention does to recordings and the proof it keeps.
 retention_app = new_app("Retention: disposal sweeps and their destruction certificates.")
 retention_app.add_typer(certificate_app, name="certificate")
+retention_app.command("sweep")(sweep_command)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from callwarden.identity import service as identities
@@ -76,7 +76,7 @@ def _span(start: datetime | None, end: datetime | None) -> ColumnElement[bool]:
         parts.append(Call.started_at >= start)
     if end is not None:
         parts.append(Call.started_at < end)
-    return and_(*parts)
+    return and_(true(), *parts)
 
 
 def union_of(holds: Sequence[LegalHold]) -> Union:

@@ -13,6 +13,7 @@ be deleted, which the next run finishes. Services take a Session and never commi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from sqlalchemy import select, text
@@ -26,6 +27,7 @@ from callwarden.retention import coverage
 from callwarden.vault.stores.base import BlobStore
 
 MAX_RULE = 200
+DELETERS = 8  # objects deleted at once
 KINDS = ("schedule", "erasure", "case")
 RuleFor = Callable[[Recording], str]
 
@@ -114,47 +116,52 @@ def dispose(
         ).scalars()
     }
     now = clock.now()
-    written = []
+    rules = [rule_for(recording)[:MAX_RULE] for recording in chosen]
     for recording in chosen:
-        rule = rule_for(recording)[:MAX_RULE]
         key = keys.get(recording.id)
         if key is not None:
             key.wrapped = None
             key.destroyed_at = now
         recording.state = "disposed"
         recording.disposed_at = now
-        event = audit.record(
-            session,
-            actor=sweep.started_by,
-            action="recording.disposed",
-            target=f"recording:{recording.id}",
-            reason=rule,
-            data={
-                "sweep": sweep.id,
-                "rule": rule,
-                "sha256": recording.sha256,
-                "original_sha256": recording.original_sha256,
-            },
-        )
-        written.append(
-            Disposal(
-                recording_id=recording.id,
-                sweep_id=sweep.id,
-                call_id=recording.call_id,
-                rule=rule,
-                original_sha256=recording.original_sha256,
-                original_size=recording.original_size,
-                sha256=recording.sha256,
-                size=recording.size,
-                started_at=recording.started_at,
-                retain_until=recording.retain_until,
-                dispose_by=recording.dispose_by,
-                disposal_due=recording.disposal_due,
-                disposed_at=now,
-                audit_seq=event.seq,
-                object_deleted_at=None,
+    events = audit.record_many(
+        session,
+        [
+            audit.Event(
+                actor=sweep.started_by,
+                action="recording.disposed",
+                target=f"recording:{recording.id}",
+                reason=rule,
+                data={
+                    "sweep": sweep.id,
+                    "rule": rule,
+                    "sha256": recording.sha256,
+                    "original_sha256": recording.original_sha256,
+                },
             )
+            for recording, rule in zip(chosen, rules, strict=True)
+        ],
+    )
+    written = [
+        Disposal(
+            recording_id=recording.id,
+            sweep_id=sweep.id,
+            call_id=recording.call_id,
+            rule=rule,
+            original_sha256=recording.original_sha256,
+            original_size=recording.original_size,
+            sha256=recording.sha256,
+            size=recording.size,
+            started_at=recording.started_at,
+            retain_until=recording.retain_until,
+            dispose_by=recording.dispose_by,
+            disposal_due=recording.disposal_due,
+            disposed_at=now,
+            audit_seq=event.seq,
+            object_deleted_at=None,
         )
+        for recording, rule, event in zip(chosen, rules, events, strict=True)
+    ]
     session.add_all(written)
     sweep.disposed_count = (sweep.disposed_count or 0) + len(written)
     session.flush()
@@ -187,8 +194,9 @@ def delete_objects(
     by an earlier run) and note when; call it after the disposal's commit. Deleting an object
     already gone is no error, so a run killed between the delete and this commit just repeats."""
     pending = objects_to_delete(session, recording_ids, limit)
-    for _, object_key in pending:
-        store.delete(object_key)
+    if pending:  # each delete waits on the disk or the network: several at once
+        with ThreadPoolExecutor(max_workers=DELETERS) as pool:
+            list(pool.map(store.delete, [object_key for _, object_key in pending]))
     if pending:
         now = clock.now()
         done = {recording_id for recording_id, _ in pending}

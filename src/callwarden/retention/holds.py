@@ -28,6 +28,7 @@ from callwarden.retention import coverage, repository, scope
 from callwarden.retention.scope import Facts, Scope
 
 MIN_REASON = 4
+BROAD_OVER = 1000  # the default of CALLWARDEN_HOLD_BROAD_SCOPE
 MAX_REASON = 1000
 MAX_MATTER = 200
 
@@ -56,8 +57,52 @@ def _checked_scope(session: Session, data: Mapping[str, Any]) -> Scope:
     return parsed
 
 
+class BroadScope(Conflict):
+    """A scope that keeps more than the threshold, or has a time range open at one end, is
+    made only when the caller confirms it: a typo ("from 2016" for "from 2026") would keep
+    years of recordings that should have been disposed of."""
+
+    code, title = "confirm_broad_required", "Broad hold scope: confirmation required"
+
+
+def _open_ended(held: Scope) -> bool:
+    if held.has_time_range and (held.started_from is None or held.started_to is None):
+        return True
+    return ("from" in held.search) != ("to" in held.search)
+
+
+def _confirm_broad(session: Session, held: Scope, confirmed: bool, broad_over: int) -> int | None:
+    """The count of a broad scope the caller confirmed (None when it is not broad), or
+    BroadScope stating the count."""
+    count = coverage.count_covered_by(session, held)
+    open_ended = _open_ended(held)
+    if count <= broad_over and not open_ended:
+        return None
+    if not confirmed:
+        why = [f"this scope keeps {count:,} recordings now"]
+        if count > broad_over:
+            why[0] += f" (more than {broad_over:,})"
+        if open_ended:
+            why.append(
+                "its time range is open at one end, so it keeps every later (or earlier) call"
+            )
+        raise BroadScope(
+            "; ".join(why) + ": send confirm_broad: true to make it anyway",
+            count=count,
+            threshold=broad_over,
+            open_ended=open_ended,
+        )
+    return count
+
+
 def create(
-    session: Session, principal: Principal, matter: str, reason: str, data: Mapping[str, Any]
+    session: Session,
+    principal: Principal,
+    matter: str,
+    reason: str,
+    data: Mapping[str, Any],
+    confirm_broad: bool = False,
+    broad_over: int = BROAD_OVER,
 ) -> LegalHold:
     """Open a hold for a matter; it covers what its scope matches now and later."""
     require(principal, "holds.manage")
@@ -66,6 +111,7 @@ def create(
         raise InvalidInput(f"a matter name of 1 to {MAX_MATTER} characters is required")
     why = _reason(reason)
     checked = _checked_scope(session, data)
+    broad = _confirm_broad(session, checked, confirm_broad, broad_over)
     hold = LegalHold(
         id=new_id("hold"),
         matter=name,
@@ -81,7 +127,7 @@ def create(
         action="hold.created",
         target=f"hold:{hold.id}",
         reason=why,
-        data={"matter": name, "scope": hold.scope},
+        data={"matter": name, "scope": hold.scope, "confirmed_broad": broad},
     )
     return hold
 
@@ -117,13 +163,21 @@ def _open(session: Session, principal: Principal, hold_id: str) -> LegalHold:
 
 
 def change_scope(
-    session: Session, principal: Principal, hold_id: str, data: Mapping[str, Any], reason: str
+    session: Session,
+    principal: Principal,
+    hold_id: str,
+    data: Mapping[str, Any],
+    reason: str,
+    confirm_broad: bool = False,
+    broad_over: int = BROAD_OVER,
 ) -> LegalHold:
     """Give an active hold a new scope, with why; the old and new scopes are audited."""
     hold = _open(session, principal, hold_id)
     why = _reason(reason)
     before = hold.scope
-    hold.scope = _checked_scope(session, data).as_json()
+    checked = _checked_scope(session, data)
+    broad = _confirm_broad(session, checked, confirm_broad, broad_over)
+    hold.scope = checked.as_json()
     session.flush()
     audit.record(
         session,
@@ -131,7 +185,7 @@ def change_scope(
         action="hold.scope_changed",
         target=f"hold:{hold.id}",
         reason=why,
-        data={"before": before, "after": hold.scope},
+        data={"before": before, "after": hold.scope, "confirmed_broad": broad},
     )
     return hold
 

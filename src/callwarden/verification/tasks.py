@@ -35,6 +35,8 @@ def _failed(
     message: str, damage: CallwardenError | None = None
 ) -> Callable[[Session, Recording], None]:
     def write(session: Session, row: Recording) -> None:
+        if row.state != "stored":  # disposed of while its audio was read: nothing to record
+            return
         row.analysis_error = message
         if damage is not None:  # the audio would not open: damage, kept as playback keeps it
             integrity.record_damage(session, ANALYST.actor, row.id, damage, "analysis")
@@ -44,7 +46,8 @@ def _failed(
 
 def _kept(vault: Vault, checked: service.AudioCheckResult) -> Callable[[Session, Recording], None]:
     def write(session: Session, row: Recording) -> None:
-        service.keep(session, vault, ANALYST, row, checked)
+        if row.state == "stored":  # not disposed of while its audio was read
+            service.keep(session, vault, ANALYST, row, checked)
 
     return write
 
