@@ -7,9 +7,12 @@ call-setup decision and the consent evidence, as inline JSON) and `analysis` (th
 findings). Our own parameters (a party's role, a dialog's state) are named in `extensions`, as the
 draft asks of anything outside the core.
 
-Two places where the draft and what we hold meet imperfectly, said so here: the draft's examples
-hash with SHA-512, we hold SHA-256 of each recording, so `content_hash` is `sha256-<base64url>`;
-and an attachment must name a dialog, so a call with no recording gets one `incomplete` dialog.
+Where the draft and what we hold meet imperfectly, said so here: a party's `tel` is the E.164
+number as the draft's examples write it (the draft asks for a TEL URL, RFC 3966, whose global
+form is the same digits after `tel:`); the draft's examples hash with SHA-512, we hold SHA-256
+of each recording, so `content_hash` is `sha256-<base64url>`; and an attachment must name a
+dialog, so a call with no recording gets one `incomplete` dialog (disposition "failed", the
+nearest of the draft's words, with our `state` saying it was never recorded).
 
 Pure: plain values in (the call's detail and consent evidence as `calls.ledger` gives them,
 recording and finding rows), a JSON-ready dict out.
