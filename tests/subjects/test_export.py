@@ -20,8 +20,10 @@ from callwarden.kit.errors import Conflict
 from callwarden.models import AuditEvent, Recording
 from callwarden.subjects.export import member
 from callwarden.subjects.vcon import content_hash
+from tests.recordings.conftest import CALIFORNIA
 from tests.subjects.conftest import People, open_request, record
 from tests.subjects.vcon_schema import check_vcon
+from tests.support.calls import CallDriver
 from tests.support.console_calls import open_finding
 
 NUMBER = "+14155550123"
@@ -185,3 +187,12 @@ def test_a_private_recording_is_withheld_from_an_export_only_legal_may_make(
         withheld = {item["recording_id"]: item["why"] for item in manifest["withheld"]}
         if not included:
             assert "only legal may export it" in withheld[recording]
+
+
+def test_a_call_never_recorded_still_has_a_valid_vcon(api: TestClient, people: People) -> None:
+    call = CallDriver(api, people["pbx"], CALIFORNIA)
+    document = api.get(f"/v1/calls/{call.call_id}/vcon", headers=people["cora"]).json()
+    check_vcon(document)
+    (dialog,) = document["dialog"]
+    assert dialog["type"] == "incomplete" and "not recorded" in dialog["state"]
+    assert document["analysis"] == [] and len(document["attachments"]) == 2
