@@ -74,7 +74,8 @@ def erasure_letter(
                     lines.append(f"  - {reason['text']} ({cited})")
             lines += [
                 "",
-                "We will erase each kept recording once its exception no longer applies.",
+                "A kept recording is kept only while its exception applies: you may ask again "
+                "once the date given has passed or the matter has ended.",
                 "",
             ]
     if law in UNCERTAIN:
