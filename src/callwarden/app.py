@@ -47,6 +47,7 @@ from callwarden.server.middleware import (
 )
 from callwarden.server.openapi import install_openapi
 from callwarden.server.problems import install_problem_handlers
+from callwarden.subjects.api import router as subjects_router
 from callwarden.tuning import limit_request_threads, settle_heap
 from callwarden.verification.api import router as verification_router
 from callwarden.web.console import install_console
@@ -180,6 +181,7 @@ def create_app(
     app.include_router(twilio_router)
     app.include_router(recordings_router)
     app.include_router(holds_router)
+    app.include_router(subjects_router)
     app.include_router(sweeps_router)
     app.include_router(certificate_router)
     app.include_router(verification_router)

@@ -59,6 +59,10 @@ class RootGroup(LazyGroup):
         "calls": ("callwarden.calls.cli:app", "Show calls and their consent ledger."),
         "recordings": ("callwarden.recordings.cli:app", "Import recordings into the vault."),
         "holds": ("callwarden.retention.cli:app", "Create, list, show and release legal holds."),
+        "subjects": (
+            "callwarden.subjects.cli:app",
+            "Data-subject requests: open, list, show, export, erase and close.",
+        ),
         "retention": (
             "callwarden.retention.cli:retention_app",
             "Retention: schedules previewed, disposal sweeps and their destruction certificates.",

@@ -20,7 +20,11 @@ from callwarden.db import Database
 from tests.support.factories import bearer, make_token
 
 # These GETs write the access event (who listened, why, which bytes) by design.
-WRITING_GETS = {"/v1/recordings/{recording_id}/audio", "/v1/recordings/{recording_id}/download"}
+WRITING_GETS = {
+    "/v1/recordings/{recording_id}/audio",
+    "/v1/recordings/{recording_id}/download",
+    "/v1/subject-requests/{request_id}/export",  # an export, audited like a download
+}
 
 
 @pytest.fixture

@@ -56,6 +56,8 @@ HOLD_MAKERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER})
 HOLD_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
 SWEEPERS = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN})
 RETENTION_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
+SUBJECT_MANAGERS = frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL})
+SUBJECT_READERS = frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR})
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -119,6 +121,14 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/v1/retention/sweeps"): RETENTION_READERS,
     ("GET", "/v1/retention/sweeps/{sweep_id}"): RETENTION_READERS,
     ("GET", "/v1/retention/sweeps/{sweep_id}/certificate"): RETENTION_READERS,
+    ("POST", "/v1/subject-requests"): SUBJECT_MANAGERS,
+    ("GET", "/v1/subject-requests"): SUBJECT_READERS,
+    ("GET", "/v1/subject-requests/{request_id}"): SUBJECT_READERS,
+    ("POST", "/v1/subject-requests/{request_id}/find"): SUBJECT_MANAGERS,
+    ("GET", "/v1/subject-requests/{request_id}/export"): SUBJECT_MANAGERS,
+    ("POST", "/v1/subject-requests/{request_id}/erase"): SUBJECT_MANAGERS,
+    ("POST", "/v1/subject-requests/{request_id}/close"): SUBJECT_MANAGERS,
+    ("GET", "/v1/calls/{call_id}/vcon"): CALL_READERS,
 }
 PUBLIC = {
     ("GET", "/"),
@@ -223,6 +233,20 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/v1/holds"): Call("/v1/holds", {"matter": "M", "reason": "dispute", **HOLD_SCOPE}),
     ("PATCH", "/v1/holds/{hold_id}"): Call(f"/v1/holds/{MADE_UP}", {**REASON, **HOLD_SCOPE}),
     ("POST", "/v1/holds/{hold_id}/release"): Call(f"/v1/holds/{MADE_UP}/release", REASON),
+    ("POST", "/v1/subject-requests"): Call(
+        "/v1/subject-requests",
+        {
+            "kind": "access",
+            "numbers": ["+14155550123"],
+            "law": "gdpr",
+            "received_at": "2026-11-30T10:00:00+00:00",
+            "identity_verification": "called back",
+            "verified_by": "the officer",
+        },
+    ),
+    ("POST", "/v1/subject-requests/{request_id}/close"): Call(
+        f"/v1/subject-requests/{MADE_UP}/close", {"outcome": "export sent"}
+    ),
     ("POST", "/v1/retention/sweeps"): Call("/v1/retention/sweeps", {"dry_run": True}),
 }
 NOT_FOUND_ONLY = {
@@ -247,6 +271,12 @@ NOT_FOUND_ONLY = {
     ("GET", "/v1/recordings/{recording_id}/holds"),
     ("GET", "/v1/retention/sweeps/{sweep_id}"),
     ("GET", "/v1/retention/sweeps/{sweep_id}/certificate"),
+    ("GET", "/v1/subject-requests/{request_id}"),
+    ("POST", "/v1/subject-requests/{request_id}/find"),
+    ("GET", "/v1/subject-requests/{request_id}/export"),
+    ("POST", "/v1/subject-requests/{request_id}/erase"),
+    ("POST", "/v1/subject-requests/{request_id}/close"),
+    ("GET", "/v1/calls/{call_id}/vcon"),
 }
 
 

@@ -14,7 +14,9 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
+from callwarden.kit import clock
 from callwarden.retention import holds
+from callwarden.subjects import service as subjects
 from tests.support.console import Console, make_person
 from tests.support.console_calls import full_call, open_finding, phone_system, upload_recording
 from tests.web.disposals_data import certified_sweep
@@ -84,7 +86,25 @@ def _some_of_everything(db: Database, settings: Settings) -> dict[str, Any]:
     with db.unit_of_work() as session:
         hold = holds.create(session, officer, "Case 1", "a claim", {"call_ids": [call.call_id]})
     sweep_id, _ = certified_sweep(db, settings, [recording], "erasure request 7")
-    return {"call": call.call_id, "recording": recording, "hold": hold.id, "sweep": sweep_id}
+    with db.unit_of_work() as session:
+        subject = subjects.open_request(
+            session,
+            officer,
+            kind="erasure",
+            numbers=["+493012345678"],
+            law="gdpr",
+            received_at=clock.now(),
+            identity_verification="called back on the number on file",
+            verified_by="Cora",
+        )
+        subjects.find(session, officer, subject.id)
+    return {
+        "call": call.call_id,
+        "recording": recording,
+        "hold": hold.id,
+        "sweep": sweep_id,
+        "subject": subject.id,
+    }
 
 
 def test_the_main_pages_are_labelled_described_and_readable(
@@ -109,6 +129,9 @@ def test_the_main_pages_are_labelled_described_and_readable(
         "/policy/draft",
         "/law",
         "/law/jurisdictions/US-CA",
+        "/subjects",
+        f"/subjects/{made['subject']}",
+        f"/subjects/{made['subject']}/erase",
         "/audit",
         "/admin",
         "/account/tokens",

@@ -20,10 +20,26 @@ NAVIGATION = {
     "admin": EVERYONE
     | {"Calls", "Recordings", "Holds", "Disposals", "Audit trail", "Administration"},
     "compliance_officer": EVERYONE
-    | {"Calls", "Recordings", "Holds", "Disposals", "Audit trail", "Administration"},
+    | {
+        "Calls",
+        "Recordings",
+        "Holds",
+        "Disposals",
+        "Subject requests",
+        "Audit trail",
+        "Administration",
+    },
     "auditor": EVERYONE
-    | {"Calls", "Recordings", "Holds", "Disposals", "Audit trail", "Administration"},
-    "legal": EVERYONE | {"Calls", "Recordings", "Holds", "Disposals"},
+    | {
+        "Calls",
+        "Recordings",
+        "Holds",
+        "Disposals",
+        "Subject requests",
+        "Audit trail",
+        "Administration",
+    },
+    "legal": EVERYONE | {"Calls", "Recordings", "Holds", "Disposals", "Subject requests"},
     "supervisor": EVERYONE | {"Calls", "Recordings"},
     "agent": EVERYONE | {"Calls", "Recordings"},
     "qa_reviewer": EVERYONE | {"Recordings"},
@@ -33,6 +49,7 @@ PAGES = {
     "Recordings": "/recordings",
     "Holds": "/holds",
     "Disposals": "/disposals",
+    "Subject requests": "/subjects",
     "Audit trail": "/audit",
     "Administration": "/admin",
 }

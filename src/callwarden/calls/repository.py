@@ -207,3 +207,13 @@ def with_violations(session: Session, within: ColumnElement[bool], limit: int) -
 def add(session: Session, row: object) -> None:
     session.add(row)
     session.flush()
+
+
+def with_numbers(session: Session, numbers: Sequence[str]) -> list[Call]:
+    """Every call with a party on one of these numbers, oldest first (no cap: a data-subject
+    request must find all of them)."""
+    if not numbers:
+        return []
+    having = select(CallParty.call_id).where(CallParty.number.in_(list(numbers)))
+    query = select(Call).where(Call.id.in_(having)).order_by(Call.started_at, Call.id)
+    return list(session.execute(query).scalars())

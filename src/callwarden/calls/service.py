@@ -395,3 +395,9 @@ def recording_pauses(
 ) -> list[dict[str, object]]:
     """The call's pauses as offsets into a recording that began at `recording_start`."""
     return pause_intervals(repository.pauses(session, call_id), recording_start)
+
+
+def calls_with_numbers(session: Session, numbers: list[str]) -> list[Call]:
+    """Every call a person on one of these (E.164) numbers was a party to, whoever asks: for
+    a data-subject request, whose service checks who may ask."""
+    return repository.with_numbers(session, numbers)

@@ -84,6 +84,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Legal holds: legal and compliance make and release them; the oversight roles read them.
     "holds.manage": frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER}),
     "holds.read": frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN}),
+    # Data-subject requests: compliance and legal answer them; auditors read them.
+    "subjects.manage": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL}),
+    "subjects.read": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR}),
     # Retention sweeps: compliance runs them and the administrators operate the service; the
     # oversight roles (auditors, legal) read what each disposed of and its certificate.
     "retention.sweep": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN}),

@@ -11,6 +11,7 @@ from callwarden.models.policy import PolicyVersion
 from callwarden.models.provider import ProviderRecording
 from callwarden.models.recordings import DataKey, Recording, RecordingAssignment, RecordingParty
 from callwarden.models.retention import LegalHold
+from callwarden.models.subjects import SubjectRequest
 
 __all__ = [
     "ApiToken",
@@ -33,6 +34,7 @@ __all__ = [
     "RecordingParty",
     "RetentionSweep",
     "ScriptAudio",
+    "SubjectRequest",
     "Team",
     "User",
 ]

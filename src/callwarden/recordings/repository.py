@@ -306,3 +306,19 @@ def set_schedules(session: Session, rows: list[dict[str, Any]]) -> None:
     """One executemany UPDATE for a batch: each dict has `b_id` and `b_<column>` values."""
     if rows:
         session.connection().execute(_SET_SCHEDULE, rows)
+
+
+def of_numbers_or_calls(
+    session: Session, numbers: list[str], call_ids: list[str]
+) -> list[Recording]:
+    """Every recording with a party on one of the numbers, or of one of the calls, oldest first."""
+    conditions: list[ColumnElement[bool]] = []
+    if numbers:
+        parties = select(RecordingParty.recording_id).where(RecordingParty.number.in_(numbers))
+        conditions.append(Recording.id.in_(parties))
+    if call_ids:
+        conditions.append(Recording.call_id.in_(call_ids))
+    if not conditions:
+        return []
+    query = select(Recording).where(or_(*conditions)).order_by(Recording.started_at, Recording.id)
+    return list(session.execute(query).scalars())

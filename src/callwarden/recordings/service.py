@@ -295,3 +295,9 @@ def matches(session: Session, recording_id: str, where: SearchFilter) -> bool:
     within = Recording.id == recording_id
     found = repository.find(session, within, where, agent_user_id, team_id, None, 1)
     return bool(found.rows)
+
+
+def recordings_of(session: Session, numbers: list[str], call_ids: list[str]) -> list[Recording]:
+    """Every recording a person on these numbers was a party to, directly or by its call,
+    whoever asks: for a data-subject request, whose service checks who may ask."""
+    return repository.of_numbers_or_calls(session, numbers, call_ids)
