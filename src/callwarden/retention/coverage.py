@@ -114,15 +114,13 @@ def condition(session: Session, merged: Union, bulk: bool = False) -> ColumnElem
                 select(RecordingParty.recording_id).where(RecordingParty.number.in_(numbers))
             )
         )
-        # The call's parties, per recording: call_parties has no index on number, and a hashed
-        # subquery would read all of it for every plan window.
-        parts.append(
-            exists(
-                select(1).where(
-                    CallParty.call_id == Recording.call_id, CallParty.number.in_(numbers)
-                )
-            )
-        )
+        # The call's parties: call_parties has no index on number. In bulk, read it once into
+        # a hashed set; per row, look up the row's own call (a batch does not read it all).
+        calls_with = select(CallParty.call_id).where(CallParty.number.in_(numbers))
+        if bulk:
+            parts.append(Recording.call_id.in_(calls_with))
+        else:
+            parts.append(exists(calls_with.where(CallParty.call_id == Recording.call_id)))
     agent_ids = [user.id for name in merged.agents if (user := identities.find_user(session, name))]
     if agent_ids:
         parts.append(
