@@ -43,6 +43,7 @@ def due_and_unheld(
     limit: int,
     after_id: str | None = None,
     held: set[str] | None = None,
+    window: int = WINDOW,
 ) -> list[str]:
     """Up to `limit` ids, in id order after `after_id`, of stored recordings due by `as_of`
     that no active hold keeps. `held` (from `held_due`) saves judging the holds anew on each
@@ -50,11 +51,11 @@ def due_and_unheld(
     kept = held_due(session, as_of) if held is None else held
     found: list[str] = []
     while len(found) < limit:
-        window = select(Recording.id).where(_due(as_of))
+        walk = select(Recording.id).where(_due(as_of))
         if after_id is not None:
-            window = window.where(Recording.id > after_id)
-        size = max(limit, WINDOW)
-        candidates = list(session.execute(window.order_by(Recording.id).limit(size)).scalars())
+            walk = walk.where(Recording.id > after_id)
+        size = max(limit, window)
+        candidates = list(session.execute(walk.order_by(Recording.id).limit(size)).scalars())
         found += [recording_id for recording_id in candidates if recording_id not in kept]
         if len(candidates) < size:
             break
