@@ -128,7 +128,8 @@ def test_the_sql_coverage_agrees_with_holds_covering(
         planned = planning.due_and_unheld(session, BASE, 100)
         assert planned == sorted(set(world) - one_by_one)  # NOT covered drops no NULL rows
         assert planning.count_due(session, BASE) == (len(planned), len(one_by_one))
-        paged, after = [], None  # small pages over small windows: nothing lost or repeated
+        paged: list[str] = []  # small pages over small windows: nothing lost or repeated
+        after: str | None = None
         while page := planning.due_and_unheld(session, BASE, 2, after, window=3):
             paged, after = paged + page, page[-1]
         assert paged == planned
