@@ -237,12 +237,13 @@ def measure_plan(db: Database) -> dict[str, float]:
         planning.due_and_unheld(session, PLAN_AS_OF, 500)
         one_batch = time.perf_counter() - began
     began, listed, after = time.perf_counter(), 0, None
-    while True:
-        with db.reading() as session:
-            page = planning.due_and_unheld(session, PLAN_AS_OF, PAGE, after)
-        if not page:
-            break
-        listed, after = listed + len(page), page[-1]
+    with db.reading() as session:
+        kept = planning.held_due(session, PLAN_AS_OF)  # judged once, as the sweep's plan does
+        while True:
+            page = planning.due_and_unheld(session, PLAN_AS_OF, PAGE, after, kept)
+            if not page:
+                break
+            listed, after = listed + len(page), page[-1]
     paged = time.perf_counter() - began
     assert listed == unheld, (listed, unheld)
     return {

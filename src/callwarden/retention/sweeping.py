@@ -160,6 +160,7 @@ def _run(
         return summary
     summary.sweep_ids.append(_open(db, actor, as_of))
     handled, in_sweep, after = 0, 0, None
+    kept: set[str] | None = None
     while True:
         if in_sweep >= per_sweep:  # certificates stay a size a verifier reads whole
             summary.objects_deleted += delete_left_objects(db, store)
@@ -167,7 +168,9 @@ def _run(
             summary.sweep_ids.append(_open(db, actor, as_of))
             in_sweep = 0
         with db.unit_of_work() as session:
-            planned = planning.due_and_unheld(session, as_of, size, after)
+            if kept is None:  # judged once for the plan; dispose judges each batch afresh
+                kept = planning.held_due(session, as_of)
+            planned = planning.due_and_unheld(session, as_of, size, after, kept)
             current = session.get(RetentionSweep, summary.sweep_ids[-1])
             assert current is not None
             disposed = [row.recording_id for row in disposal.dispose(session, planned, current)]
