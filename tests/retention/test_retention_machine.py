@@ -16,7 +16,7 @@ clock only moves forward across them.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from hypothesis import HealthCheck
@@ -32,7 +32,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from callwarden.calls import service as calls
 from callwarden.calls.schemas import CallCreate, EventIn
@@ -87,7 +87,7 @@ def _fresh_start(db: Database, genesis: dict[str, Any]) -> Principal:
         for table in reversed(Base.metadata.sorted_tables):
             if table is not AuditHead.__table__:
                 session.execute(table.delete())
-        session.execute(AuditHead.__table__.update().values(**genesis))
+        session.execute(update(AuditHead).values(**genesis))
     with db.unit_of_work() as session:
         policies.apply(session, SYSTEM, EXAMPLE_TEXT, "policy.yaml")
         made = identities.create_service_identity(session, SYSTEM, name="pbx", display_name="PBX")
@@ -143,9 +143,11 @@ class RetentionMachine(RuleBasedStateMachine):
         )
         with self.db.unit_of_work() as session:
             call_id = calls.create_call(session, self.pbx, body).call.id
-        for second, (kind, fields) in enumerate(
-            (("notice_played", {"party": "customer"}), ("recording_started", {"offset_s": 0.0}))
-        ):
+        reports: list[tuple[str, dict[str, Any]]] = [
+            ("notice_played", {"party": "customer"}),
+            ("recording_started", {"offset_s": 0.0}),
+        ]
+        for second, (kind, fields) in enumerate(reports):
             event = EventIn.model_validate(
                 {
                     "event_id": f"{call_id}-{kind}",
@@ -300,7 +302,8 @@ def test_retention_keeps_its_promises_whatever_happens(db: Database, settings: S
     runs: list[tuple[int, set[str]]] = []
     with clock.frozen_at(clock.now()):
         run_state_machine_as_test(
-            lambda: RetentionMachine(db, settings, head, runs),
+            # A factory is what hypothesis calls; its stubs name only the class.
+            cast(type[RuleBasedStateMachine], lambda: RetentionMachine(db, settings, head, runs)),
             settings=hypothesis_settings(
                 max_examples=25,
                 stateful_step_count=30,
