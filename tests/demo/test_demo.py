@@ -5,6 +5,7 @@ nothing."""
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,10 +26,11 @@ from callwarden.db import Database
 from callwarden.identity import service as identity
 from callwarden.identity.principal import SYSTEM
 from callwarden.identity.roles import Role
-from callwarden.models import Call
+from callwarden.models import Call, Recording, RetentionSweep
 from callwarden.recordings import service as recordings
 from callwarden.recordings.schemas import SearchFilter
 from callwarden.verification import service as verification
+from tests.retention.test_certificate_cli import offline
 
 runner = CliRunner()
 DAYS = 3
@@ -193,3 +195,35 @@ def test_a_directory_initialised_today_cannot_hold_last_month(tmp_path: Path) ->
     ]
     listed = runner.invoke(app, ["calls", "list", "--json"], env=env)
     assert listed.exit_code == 0 and '"items": []' in listed.output, listed.output
+
+
+def test_a_sweep_of_the_demo_years_on_is_certified_and_verifies_with_the_public_key_alone(
+    demo: Demo, tmp_path: Path
+) -> None:
+    """The issue's last check: dispose of the demo's recordings (a copy, years on, when every
+    purpose's minimum has run out), then verify the certificate offline."""
+    copy = tmp_path / "var"
+    shutil.copytree(demo.data_dir, copy)
+    env = {"CALLWARDEN_DATA_DIR": str(copy)}
+    later = (datetime.now(UTC) + timedelta(days=8 * 366)).date().isoformat()
+    swept = runner.invoke(app, ["retention", "sweep", "--as-of", later], env=env)
+    assert swept.exit_code == 0, swept.output
+    settings = Settings(data_dir=copy, log_format="text", log_level="warning")
+    database = Database(settings.resolved_database_url)
+    with database.reading() as session:
+        sweeps = list(session.execute(select(RetentionSweep)).scalars())
+        disposed = session.execute(select(Recording.id).where(Recording.state == "disposed")).all()
+        stored = session.execute(select(Recording.id).where(Recording.state != "disposed")).all()
+        sweep_id = sweeps[0].id
+    database.dispose()
+    assert len(sweeps) == 1 and disposed and not stored, swept.output
+    certificate_file, key_file = tmp_path / "certificate.json", tmp_path / "public.pem"
+    shown = runner.invoke(
+        app, ["retention", "certificate", "show", sweep_id, "-o", str(certificate_file)], env=env
+    )
+    assert shown.exit_code == 0, shown.output
+    exported = runner.invoke(app, ["audit", "public-key", "-o", str(key_file)], env=env)
+    assert exported.exit_code == 0, exported.output
+    checked = offline(tmp_path, "verify", str(certificate_file), "--public-key", str(key_file))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert f"{len(disposed)} recording" in checked.stdout
