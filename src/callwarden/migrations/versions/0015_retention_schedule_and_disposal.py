@@ -22,18 +22,18 @@ _RECORDING_TIMES = ("dispose_by", "disposal_due")
 def upgrade() -> None:
     utc = callwarden.models.base.UtcDateTime(timezone=True)
     big = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-    with op.batch_alter_table("recordings") as batch:
-        for name in _RECORDING_TIMES:
-            batch.add_column(sa.Column(name, utc, nullable=True))
-        batch.add_column(sa.Column("retention_reasons", sa.JSON(), nullable=True))
-        batch.add_column(sa.Column("retention_policy_version", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("disposed_at", utc, nullable=True))
+    # Plain ALTER TABLE (no batch copy): SQLite adds and drops columns in place, and copying a
+    # table other tables reference would trip their foreign keys.
+    for name in _RECORDING_TIMES:
+        op.add_column("recordings", sa.Column(name, utc, nullable=True))
+    op.add_column("recordings", sa.Column("retention_reasons", sa.JSON(), nullable=True))
+    op.add_column("recordings", sa.Column("retention_policy_version", sa.Integer(), nullable=True))
+    op.add_column("recordings", sa.Column("disposed_at", utc, nullable=True))
     for name in _RECORDING_TIMES:
         op.create_index(op.f(f"ix_recordings_{name}"), "recordings", [name], unique=False)
     # Until the schedule is recomputed, a stored recording is due when its minimum runs out.
     op.execute("UPDATE recordings SET disposal_due = retain_until")
-    with op.batch_alter_table("policy_versions") as batch:
-        batch.add_column(sa.Column("rescheduled_at", utc, nullable=True))
+    op.add_column("policy_versions", sa.Column("rescheduled_at", utc, nullable=True))
 
     op.create_table(
         "retention_sweeps",
@@ -89,15 +89,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("disposals")
     op.drop_table("retention_sweeps")
-    with op.batch_alter_table("policy_versions") as batch:
-        batch.drop_column("rescheduled_at")
+    op.drop_column("policy_versions", "rescheduled_at")
     for name in _RECORDING_TIMES:
         op.drop_index(op.f(f"ix_recordings_{name}"), table_name="recordings")
-    with op.batch_alter_table("recordings") as batch:
-        for name in (
-            *_RECORDING_TIMES,
-            "retention_reasons",
-            "retention_policy_version",
-            "disposed_at",
-        ):
-            batch.drop_column(name)
+    for name in (*_RECORDING_TIMES, "retention_reasons", "retention_policy_version", "disposed_at"):
+        op.drop_column("recordings", name)
