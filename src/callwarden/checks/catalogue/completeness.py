@@ -1,0 +1,265 @@
+"""Is every call recorded that should be, and none that should not?
+
+Four things, over the calls that started in the period: a call the decision said to record
+that has no recording (once it has ended and the upload's grace period has passed; a call still
+going is never missing); a call the decision said not to record that was recorded anyway (a
+stored recording, or a recording start the ledger refused); a recording much shorter than its
+call; and a call in the phone system's own call-detail records (`callwarden cdr import`) that
+callwarden never heard of.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from callwarden.cdr import service as cdr
+from callwarden.checks.registry import Context, Evidence, Found, Period, Rule, check
+from callwarden.checks.thresholds import thresholds
+from callwarden.models import Call, CallEvent, CallParty, CallPause, CdrRecord, Recording
+
+RECORDED = ("yes", "after_consent")
+# A call-detail record of a call that never connected needs no recording (Twilio's statuses).
+NOT_CONNECTED = frozenset({"busy", "failed", "no-answer", "canceled", "queued", "ringing"})
+SHORTEST_CALL_S = 10.0  # below this, a recording's length says nothing
+
+MISSING = Rule(
+    "A call the decision said to record is recorded and its recording kept (the "
+    "organisation's policy; for a regulated purpose the sector rule in the decision's reasons)."
+)
+VIOLATION = Rule(
+    "A call the decision said not to record is not recorded (the organisation's policy and the "
+    "law in the decision's reasons)."
+)
+SHORT = Rule(
+    "A recording covers its call, pauses aside: one shorter than checks.short_recording_ratio "
+    "of the call is looked into (the organisation's policy)."
+)
+UNKNOWN = Rule(
+    "Every call the phone system carried reaches callwarden for a decision before it is "
+    "recorded (the organisation's policy)."
+)
+
+
+def _missing(session: Session, period: Period, settled: datetime) -> Iterator[Found]:
+    has_recording = exists().where(Recording.call_id == Call.id)
+    started = exists().where(
+        CallEvent.call_id == Call.id,
+        CallEvent.kind == "recording_started",
+        CallEvent.accepted.is_(True),
+    )
+    rows = session.execute(
+        select(Call.id, Call.record_decision, Call.decision_id, Call.ended_at, Call.halted)
+        .where(
+            Call.started_at >= period.start,
+            Call.started_at < period.end,
+            Call.record_decision.in_(RECORDED),
+            Call.state == "ended",
+            Call.ended_at <= settled,
+            Call.halted.is_(None),
+            ~has_recording,
+            # "after consent": missing only when the ledger shows recording began
+            (Call.record_decision == "yes") | started,
+        )
+        .order_by(Call.id)
+        .execution_options(yield_per=5000)
+    )
+    for call_id, decision, decision_id, ended_at, _ in rows:
+        yield Found(
+            key=f"missing:{call_id}",
+            severity="high",
+            summary=f"call {call_id} should have been recorded (decision {decision}) but has "
+            "no recording",
+            evidence=Evidence(
+                calls=(call_id,),
+                figures={"decision_id": decision_id, "ended_at": str(ended_at)},
+            ),
+            rule=MISSING,
+        )
+
+
+def _violations(session: Session, period: Period) -> Iterator[Found]:
+    in_period = and_(
+        Call.started_at >= period.start, Call.started_at < period.end, Call.record_decision == "no"
+    )
+    stored = session.execute(
+        select(Call.id, Call.decision_id, Recording.id)
+        .join(Recording, Recording.call_id == Call.id)
+        .where(in_period, Recording.state == "stored")
+        .order_by(Call.id, Recording.id)
+    )
+    for call_id, decision_id, recording_id in stored:
+        yield Found(
+            key=f"violation:{call_id}:{recording_id}",
+            severity="critical",
+            summary=f"call {call_id} must not be recorded, yet recording {recording_id} is stored",
+            evidence=Evidence(
+                calls=(call_id,), recordings=(recording_id,), figures={"decision_id": decision_id}
+            ),
+            rule=VIOLATION,
+        )
+    refused = session.execute(
+        select(Call.id, Call.decision_id, func.min(CallEvent.occurred_at), func.count())
+        .join(CallEvent, CallEvent.call_id == Call.id)
+        .where(in_period, CallEvent.kind == "recording_started", CallEvent.accepted.is_(False))
+        .group_by(Call.id, Call.decision_id)
+        .order_by(Call.id)
+    )
+    for call_id, decision_id, first, count in refused:
+        yield Found(
+            key=f"violation-started:{call_id}",
+            severity="high",
+            summary=f"the phone system started recording call {call_id}, which must not be "
+            f"recorded ({count} time(s); the ledger refused it)",
+            evidence=Evidence(
+                calls=(call_id,),
+                figures={"decision_id": decision_id, "first_at": first.isoformat()},
+            ),
+            rule=VIOLATION,
+        )
+
+
+def _short(session: Session, period: Period, ratio: float) -> Iterator[Found]:
+    paused = (
+        select(CallPause.call_id, func.count().label("pauses"))
+        .where(CallPause.ended_at.is_not(None))
+        .group_by(CallPause.call_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Call.id, Call.started_at, Call.ended_at,
+            func.sum(Recording.duration_s), func.min(Recording.id), paused.c.pauses,
+        )
+        .join(Recording, Recording.call_id == Call.id)
+        .outerjoin(paused, paused.c.call_id == Call.id)
+        .where(
+            Call.started_at >= period.start, Call.started_at < period.end,
+            Call.ended_at.is_not(None), Recording.state == "stored",
+            Call.record_decision.in_(RECORDED),  # one that should not be is a violation
+        )
+        .group_by(Call.id, Call.started_at, Call.ended_at, paused.c.pauses)
+        .order_by(Call.id)
+    )  # fmt: skip
+    for call_id, started, ended, recorded, recording_id, pauses in rows:
+        expected = (ended - started).total_seconds() - _paused_seconds(session, call_id, pauses)
+        if expected < SHORTEST_CALL_S or recorded >= ratio * expected:
+            continue
+        yield Found(
+            key=f"short:{call_id}",
+            severity="medium",
+            summary=f"call {call_id} lasted {expected:.0f} s (pauses aside) but its recording "
+            f"{recording_id} is {recorded:.0f} s",
+            evidence=Evidence(
+                calls=(call_id,),
+                recordings=(recording_id,),
+                figures={
+                    "call_s": round(expected, 1),
+                    "recorded_s": round(recorded, 1),
+                    "ratio": ratio,
+                },
+            ),
+            rule=SHORT,
+        )
+
+
+def _paused_seconds(session: Session, call_id: str, pauses: int | None) -> float:
+    if not pauses:
+        return 0.0
+    spans = session.execute(
+        select(CallPause.started_at, CallPause.ended_at).where(
+            CallPause.call_id == call_id, CallPause.ended_at.is_not(None)
+        )
+    )
+    return float(sum((end - start).total_seconds() for start, end in spans if end is not None))
+
+
+def _digits(number: str | None) -> str:
+    return "".join(ch for ch in number or "" if ch.isdigit())
+
+
+def _known_by_id(session: Session, records: Sequence[CdrRecord]) -> set[tuple[str, str]]:
+    ids = {r.external_id for r in records} | {
+        r.parent_external_id for r in records if r.parent_external_id
+    }
+    found = session.execute(
+        select(Call.source, Call.external_id).where(Call.external_id.in_(ids))
+    ).all()
+    return {(source, str(external)) for source, external in found}
+
+
+def _known_by_numbers(session: Session, record: CdrRecord, window: timedelta) -> bool:
+    numbers = {n for n in (_digits(record.from_number), _digits(record.to_number)) if n}
+    if not numbers:
+        return False
+    candidates = session.execute(
+        select(CallParty.call_id, CallParty.number)
+        .join(Call, Call.id == CallParty.call_id)
+        .where(
+            Call.started_at >= record.started_at - window,
+            Call.started_at <= record.started_at + window,
+            CallParty.number.is_not(None),
+        )
+    ).all()
+    by_call: dict[str, set[str]] = {}
+    for call_id, number in candidates:
+        by_call.setdefault(call_id, set()).add(_digits(number))
+    return any(numbers <= found for found in by_call.values())
+
+
+def _unknown(session: Session, period: Period, window: timedelta) -> Iterator[Found]:
+    records = [r for r in cdr.records_in(session, period.start, period.end)]
+    for start in range(0, len(records), 500):
+        batch = records[start : start + 500]
+        known = _known_by_id(session, batch)
+        for record in batch:
+            if (record.status or "").lower() in NOT_CONNECTED:
+                continue
+            if (record.source, record.external_id) in known or (
+                record.parent_external_id and (record.source, record.parent_external_id) in known
+            ):
+                continue
+            if _known_by_numbers(session, record, window):
+                continue
+            yield Found(
+                key=f"unknown:{record.source}:{record.external_id}",
+                severity="high",
+                summary=f"the phone system's call {record.external_id} ({record.source}, "
+                f"{record.from_number or '?'} to {record.to_number or '?'}, "
+                f"{record.started_at:%Y-%m-%d %H:%M} UTC) never reached callwarden",
+                evidence=Evidence(
+                    figures={
+                        "source": record.source,
+                        "external_id": record.external_id,
+                        "started_at": record.started_at.isoformat(),
+                        "duration_s": record.duration_s or 0,
+                        "import_file": record.import_file,
+                    }
+                ),
+                rule=UNKNOWN,
+            )
+
+
+@check(
+    "completeness",
+    "Completeness of recording",
+    "Over the calls that started in the period: each call the decision said to record (or to "
+    "record after consent, once recording began) that ended more than "
+    "checks.recording_grace_minutes (default 60) before the run and has no recording; each "
+    "call the decision said not to record with a stored recording, or a recording start the "
+    "ledger refused; each call whose stored recordings are shorter than "
+    "checks.short_recording_ratio (default 0.5) of the call, pauses aside (calls under 10 s "
+    "left out); and each connected call in the imported call-detail records that matches no "
+    "call, by source and external id (or Twilio's parent call) or, failing that, by its "
+    "numbers within checks.cdr_match_window_s (default 120 s) of its start.",
+)
+def completeness(session: Session, period: Period, context: Context) -> Iterator[Found]:
+    limits = thresholds(session)
+    settled = context.now - timedelta(minutes=limits.recording_grace_minutes)
+    yield from _missing(session, period, settled)
+    yield from _violations(session, period)
+    yield from _short(session, period, limits.short_recording_ratio)
+    yield from _unknown(session, period, timedelta(seconds=limits.cdr_match_window_s))
