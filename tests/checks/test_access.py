@@ -18,8 +18,16 @@ PERIOD = Period(DAY, DAY + timedelta(days=1))
 NOW = DAY + timedelta(days=1, hours=1)
 
 
-def _event(db: Database, at: datetime, actor: str, action: str, recording: str, role: str) -> int:
-    data = {"attempted": "recordings.play"} if action == "access.denied" else {}
+def _event(
+    db: Database,
+    at: datetime,
+    actor: str,
+    action: str,
+    recording: str,
+    role: str,
+    attempted: str = "recordings.play",
+) -> int:
+    data = {"attempted": attempted} if action == "access.denied" else {}
     with clock.frozen_at(at), db.unit_of_work() as session:
         done = audit.record(
             session,
@@ -59,17 +67,25 @@ def test_refusals_an_over_active_listener_exports_and_late_looks_are_found(
         db, DAY + timedelta(hours=22), "quinn", "recording.played", "rec_n", "qa_reviewer"
     )
     _event(db, DAY - timedelta(hours=2), "amy", "access.denied", "rec_y", "agent")  # before
+    peek = _event(
+        db, DAY + timedelta(hours=15), "amy", "access.denied", "rec_z", "agent",
+        attempted="recordings.search",
+    )  # fmt: skip
 
     found = run_check(db, "access", PERIOD, NOW, settings)
 
     assert set(found) == {
         "denied:user:amy:rec_x",
+        "denied:user:amy:rec_z",
         "volume:user:busy:2026-11-03..2026-11-04",
         "export:user:lee:rec_e",
         "after-hours:user:quinn:rec_n:2026-11-03",
     }
     assert found["denied:user:amy:rec_x"].evidence.events == (first, second)
     assert found["denied:user:amy:rec_x"].rule.citation == "GDPR Art. 5(1)(f)"
+    assert found["denied:user:amy:rec_x"].severity == "medium"  # tried to listen
+    assert found["denied:user:amy:rec_z"].severity == "low"  # tried to see the metadata
+    assert found["denied:user:amy:rec_z"].evidence.events == (peek,)
     volume = found["volume:user:busy:2026-11-03..2026-11-04"]
     assert volume.evidence.figures["recordings_opened"] == 25
     assert volume.evidence.figures["peer_median"] == 6  # quinn 5 + the late one, quentin 6

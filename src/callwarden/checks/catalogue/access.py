@@ -29,6 +29,8 @@ PLAYED = "recording.played"
 GRANTED = "recording.listening_granted"
 EXPORTED = "recording.exported"
 LOOKS = (PLAYED, GRANTED, EXPORTED)
+# A refused attempt to hear the audio (or take it away) weighs more than one to see the metadata.
+LISTENING = frozenset({"recordings.play", "recordings.export", "recordings.download"})
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 # GDPR Art. 5(1)(f): personal data "processed in a manner that ensures appropriate security ...
@@ -87,6 +89,7 @@ def access(session: Session, period: Period, context: Context) -> Iterator[Found
     hours = limits.business_hours
     zone = ZoneInfo(hours.timezone)
     denied: dict[tuple[str, str], list[int]] = defaultdict(list)
+    attempted: dict[tuple[str, str], set[str]] = defaultdict(set)
     exports: dict[tuple[str, str], list[int]] = defaultdict(list)
     late: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     looks: dict[str, Looks] = defaultdict(Looks)
@@ -113,6 +116,7 @@ def access(session: Session, period: Period, context: Context) -> Iterator[Found
             continue
         if action == DENIED:
             denied[(actor, recording)].append(seq)
+            attempted[(actor, recording)].add(str((data or {}).get("attempted", "?")))
             continue
         mine = looks[actor]
         mine.role = str((data or {}).get("role", mine.role))
@@ -122,7 +126,7 @@ def access(session: Session, period: Period, context: Context) -> Iterator[Found
         outside, day = _outside(hours, zone, occurred)
         if outside:
             late[(actor, recording, day)].append(seq)
-    yield from _denied(denied)
+    yield from _denied(denied, attempted)
     yield from _volumes(looks, period, limits.volume_multiple, limits.volume_minimum)
     yield from _exports(exports)
     yield from _late(late, hours)
@@ -132,17 +136,22 @@ def _user(actor: str) -> tuple[str, ...]:
     return (actor.removeprefix("user:"),) if actor.startswith("user:") else ()
 
 
-def _denied(denied: dict[tuple[str, str], list[int]]) -> Iterator[Found]:
+def _denied(
+    denied: dict[tuple[str, str], list[int]], attempted: dict[tuple[str, str], set[str]]
+) -> Iterator[Found]:
     for (actor, recording), seqs in sorted(denied.items()):
+        tried = sorted(attempted[(actor, recording)])
+        listening = bool(set(tried) & LISTENING)
         yield Found(
             key=f"denied:{actor}:{recording}",
-            severity="medium",
-            summary=f"{actor} was refused recording {recording} {len(seqs)} time(s)",
+            severity="medium" if listening else "low",
+            summary=f"{actor} was refused recording {recording} {len(seqs)} time(s) "
+            f"({', '.join(tried)})",
             evidence=Evidence(
                 recordings=(recording,),
                 events=tuple(seqs),
                 users=_user(actor),
-                figures={"attempts": len(seqs)},
+                figures={"attempts": len(seqs), "attempted": ", ".join(tried)},
             ),
             rule=OUT_OF_SCOPE,
         )
