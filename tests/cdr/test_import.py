@@ -127,3 +127,13 @@ def test_the_command_imports_and_reports(db: Database, tmp_path: Path) -> None:
     assert json.loads(done.output)["malformed"][0]["line"] == 4
     wrong = runner.invoke(cli, ["cdr", "import", str(bad), "--format", "xml"], env=env)
     assert wrong.exit_code != 0 and "--format must be one of csv, twilio" in wrong.output
+
+
+def test_the_records_of_a_period_come_in_batches_with_none_lost_at_a_tie(db: Database) -> None:
+    rows = "".join(f"t{n},pbx,2026-11-03T09:00:00Z\n" for n in range(5))
+    _import(db, "call_id,source,start\n" + rows + "late,pbx,2026-11-04T09:00:00Z\n")
+    start, end = datetime(2026, 11, 3, tzinfo=UTC), datetime(2026, 11, 4, tzinfo=UTC)
+    with db.reading() as session:
+        batches = [[r.external_id for r in b] for b in service.batches_in(session, start, end, 2)]
+    assert [len(b) for b in batches] == [2, 2, 1]
+    assert sorted(name for b in batches for name in b) == [f"t{n}" for n in range(5)]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -33,14 +33,19 @@ def insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     session.execute(statement, list(rows))
 
 
-def in_period(session: Session, start: datetime, end: datetime) -> Sequence[CdrRecord]:
-    """The records of calls that started in [start, end), oldest first."""
-    return (
-        session.execute(
-            select(CdrRecord)
-            .where(CdrRecord.started_at >= start, CdrRecord.started_at < end)
-            .order_by(CdrRecord.started_at, CdrRecord.id)
+def page_in_period(
+    session: Session, start: datetime, end: datetime, after: tuple[datetime, int] | None, limit: int
+) -> Sequence[CdrRecord]:
+    """Up to `limit` records of calls that started in [start, end), oldest first, after the
+    (started_at, id) of the last one the caller has (a keyset: no offset to skip)."""
+    query = select(CdrRecord).where(CdrRecord.started_at >= start, CdrRecord.started_at < end)
+    if after is not None:
+        moment, last_id = after
+        query = query.where(
+            or_(
+                CdrRecord.started_at > moment,
+                and_(CdrRecord.started_at == moment, CdrRecord.id > last_id),
+            )
         )
-        .scalars()
-        .all()
-    )
+    order = query.order_by(CdrRecord.started_at, CdrRecord.id).limit(limit)
+    return session.execute(order).scalars().all()

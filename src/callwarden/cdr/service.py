@@ -7,7 +7,7 @@ file of millions of rows needs little memory, and a failure stores none of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -98,7 +98,12 @@ def import_lines(
     return report
 
 
-def records_in(session: Session, start: datetime, end: datetime) -> Sequence[CdrRecord]:
-    """The records of calls that started in [start, end): what the completeness check
-    compares with the calls."""
-    return repository.in_period(session, start, end)
+def batches_in(
+    session: Session, start: datetime, end: datetime, size: int = 1000
+) -> Iterator[Sequence[CdrRecord]]:
+    """The records of calls that started in [start, end), oldest first, a batch at a time: what
+    the completeness check compares with the calls, without holding a period's file in memory."""
+    after: tuple[datetime, int] | None = None
+    while batch := repository.page_in_period(session, start, end, after, size):
+        yield batch
+        after = (batch[-1].started_at, batch[-1].id)

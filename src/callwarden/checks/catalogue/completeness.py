@@ -10,10 +10,11 @@ callwarden never heard of.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from callwarden.cdr import service as cdr
@@ -24,6 +25,7 @@ from callwarden.models import Call, CallEvent, CallParty, CallPause, CdrRecord, 
 RECORDED = ("yes", "after_consent")
 # A call-detail record of a call that never connected needs no recording (Twilio's statuses).
 NOT_CONNECTED = frozenset({"busy", "failed", "no-answer", "canceled", "queued", "ringing"})
+CDR_BATCH = 500
 SHORTEST_CALL_S = 10.0  # below this, a recording's length says nothing
 
 MISSING = Rule(
@@ -123,29 +125,27 @@ def _violations(session: Session, period: Period) -> Iterator[Found]:
 
 
 def _short(session: Session, period: Period, ratio: float) -> Iterator[Found]:
-    paused = (
-        select(CallPause.call_id, func.count().label("pauses"))
-        .where(CallPause.ended_at.is_not(None))
-        .group_by(CallPause.call_id)
-        .subquery()
+    in_period = and_(
+        Call.started_at >= period.start,
+        Call.started_at < period.end,
+        Call.ended_at.is_not(None),
+        Call.record_decision.in_(RECORDED),  # one that should not be is a violation
     )
     rows = session.execute(
         select(
             Call.id, Call.started_at, Call.ended_at,
-            func.sum(Recording.duration_s), func.min(Recording.id), paused.c.pauses,
+            func.sum(Recording.duration_s), func.min(Recording.id),
         )
         .join(Recording, Recording.call_id == Call.id)
-        .outerjoin(paused, paused.c.call_id == Call.id)
-        .where(
-            Call.started_at >= period.start, Call.started_at < period.end,
-            Call.ended_at.is_not(None), Recording.state == "stored",
-            Call.record_decision.in_(RECORDED),  # one that should not be is a violation
-        )
-        .group_by(Call.id, Call.started_at, Call.ended_at, paused.c.pauses)
+        .where(in_period, Recording.state == "stored")
+        .group_by(Call.id, Call.started_at, Call.ended_at)
         .order_by(Call.id)
-    )  # fmt: skip
-    for call_id, started, ended, recorded, recording_id, pauses in rows:
-        expected = (ended - started).total_seconds() - _paused_seconds(session, call_id, pauses)
+    ).all()  # fmt: skip
+    paused = _paused_seconds(session, in_period)
+    for call_id, started, ended, recorded, recording_id in rows:
+        if ended is None:  # excluded by the query; for the type checker
+            continue
+        expected = (ended - started).total_seconds() - paused.get(call_id, 0.0)
         if expected < SHORTEST_CALL_S or recorded >= ratio * expected:
             continue
         yield Found(
@@ -166,15 +166,18 @@ def _short(session: Session, period: Period, ratio: float) -> Iterator[Found]:
         )
 
 
-def _paused_seconds(session: Session, call_id: str, pauses: int | None) -> float:
-    if not pauses:
-        return 0.0
+def _paused_seconds(session: Session, calls: ColumnElement[bool]) -> dict[str, float]:
+    """Seconds paused per call, over the closed pauses of the calls matching `calls`."""
     spans = session.execute(
-        select(CallPause.started_at, CallPause.ended_at).where(
-            CallPause.call_id == call_id, CallPause.ended_at.is_not(None)
-        )
+        select(CallPause.call_id, CallPause.started_at, CallPause.ended_at)
+        .join(Call, Call.id == CallPause.call_id)
+        .where(calls, CallPause.ended_at.is_not(None))
     )
-    return float(sum((end - start).total_seconds() for start, end in spans if end is not None))
+    paused: dict[str, float] = defaultdict(float)
+    for call_id, start, end in spans:
+        if end is not None:
+            paused[call_id] += (end - start).total_seconds()
+    return paused
 
 
 def _digits(number: str | None) -> str:
@@ -191,38 +194,51 @@ def _known_by_id(session: Session, records: Sequence[CdrRecord]) -> set[tuple[st
     return {(source, str(external)) for source, external in found}
 
 
-def _known_by_numbers(session: Session, record: CdrRecord, window: timedelta) -> bool:
+def _numbers_near(
+    session: Session, records: Sequence[CdrRecord], window: timedelta
+) -> list[tuple[datetime, set[str]]]:
+    """The calls that started near the batch's records, each as its start and the digits of
+    its parties' numbers: one query for the batch (the records come oldest first)."""
+    rows = session.execute(
+        select(Call.id, Call.started_at, CallParty.number)
+        .join(CallParty, CallParty.call_id == Call.id)
+        .where(
+            Call.started_at >= records[0].started_at - window,
+            Call.started_at <= records[-1].started_at + window,
+            CallParty.number.is_not(None),
+        )
+    )
+    calls: dict[str, tuple[datetime, set[str]]] = {}
+    for call_id, started, number in rows:
+        calls.setdefault(call_id, (started, set()))[1].add(_digits(number))
+    return list(calls.values())
+
+
+def _known_by_numbers(
+    record: CdrRecord, near: list[tuple[datetime, set[str]]], window: timedelta
+) -> bool:
+    """A call from and to the record's numbers (those it gives) starting within the window."""
     numbers = {n for n in (_digits(record.from_number), _digits(record.to_number)) if n}
     if not numbers:
         return False
-    candidates = session.execute(
-        select(CallParty.call_id, CallParty.number)
-        .join(Call, Call.id == CallParty.call_id)
-        .where(
-            Call.started_at >= record.started_at - window,
-            Call.started_at <= record.started_at + window,
-            CallParty.number.is_not(None),
-        )
-    ).all()
-    by_call: dict[str, set[str]] = {}
-    for call_id, number in candidates:
-        by_call.setdefault(call_id, set()).add(_digits(number))
-    return any(numbers <= found for found in by_call.values())
+    return any(
+        abs(started - record.started_at) <= window and numbers <= found for started, found in near
+    )
 
 
 def _unknown(session: Session, period: Period, window: timedelta) -> Iterator[Found]:
-    records = [r for r in cdr.records_in(session, period.start, period.end)]
-    for start in range(0, len(records), 500):
-        batch = records[start : start + 500]
+    for batch in cdr.batches_in(session, period.start, period.end, CDR_BATCH):
         known = _known_by_id(session, batch)
-        for record in batch:
-            if (record.status or "").lower() in NOT_CONNECTED:
-                continue
-            if (record.source, record.external_id) in known or (
-                record.parent_external_id and (record.source, record.parent_external_id) in known
-            ):
-                continue
-            if _known_by_numbers(session, record, window):
+        unmatched = [
+            record
+            for record in batch
+            if (record.status or "").lower() not in NOT_CONNECTED
+            and (record.source, record.external_id) not in known
+            and (record.source, record.parent_external_id) not in known
+        ]
+        near = _numbers_near(session, unmatched, window) if unmatched else []
+        for record in unmatched:
+            if _known_by_numbers(record, near, window):
                 continue
             yield Found(
                 key=f"unknown:{record.source}:{record.external_id}",
