@@ -33,14 +33,15 @@ CALLS: dict[int, tuple[dict[str, Any], float | None]] = {
     1: ({"source": "pbx", "external_id": "pbx-1", "ended_at": _at(9) + timedelta(seconds=100)}, 95),
     2: ({"ended_at": _at(10.1)}, None),  # missing
     3: ({"started_at": _at(23.8), "ended_at": NOW - timedelta(minutes=10)}, None),  # fresh
-    4: ({"state": "active", "ended_at": None}, None),  # still going
+    4: ({"state": "active", "ended_at": None, "last_event_at": NOW - timedelta(hours=1)}, None),
+    10: ({"state": "active", "ended_at": None, "last_event_at": _at(0.6)}, None),  # silent
     5: ({"record_decision": "no", "source": "twilio", "external_id": "CA0001"}, 30),
     6: ({"ended_at": _at(12) + timedelta(seconds=300)}, 100),  # short, with a 60 s pause
     7: ({"record_decision": "after_consent"}, None),  # consent never came
     8: ({"halted": "declined"}, None),
     9: ({"record_decision": "no"}, None),  # the phone system started recording anyway
 }
-STARTS = {1: 9, 2: 10, 3: 23.8, 4: 11, 5: 13, 6: 12, 7: 14, 8: 15, 9: 16}
+STARTS = {1: 9, 2: 10, 3: 23.8, 4: 11, 5: 13, 6: 12, 7: 14, 8: 15, 9: 16, 10: 0.5}
 
 
 def _seed(db: Database) -> dict[int, str]:
@@ -109,6 +110,7 @@ def test_each_defect_is_found_and_nothing_else(db: Database, settings: Settings)
         f"short:{ids[6]}",
         "unknown:pbx:pbx-99",
         "unknown:twilio:CA0004",
+        f"unended:{ids[10]}",
     }
     assert found[f"missing:{ids[2]}"].evidence.calls == (ids[2],)
     assert found[f"violation:{ids[5]}:{recording_5}"].severity == "critical"
@@ -116,7 +118,8 @@ def test_each_defect_is_found_and_nothing_else(db: Database, settings: Settings)
     assert (short["call_s"], short["recorded_s"]) == (240.0, 100.0)
     assert found["unknown:pbx:pbx-99"].evidence.figures["import_file"] == "x.csv"
     later = run_check(db, "completeness", PERIOD, NOW + timedelta(days=2), settings)
-    assert set(later) == set(found) | {f"missing:{ids[3]}"}  # its grace period is over
+    # call 3's grace period is over, and call 4 has been silent for a day
+    assert set(later) == set(found) | {f"missing:{ids[3]}", f"unended:{ids[4]}"}
 
 
 def test_the_policy_sets_the_grace_period_and_the_short_ratio(

@@ -26,6 +26,8 @@ RECORDED = ("yes", "after_consent")
 # A call-detail record of a call that never connected needs no recording (Twilio's statuses).
 NOT_CONNECTED = frozenset({"busy", "failed", "no-answer", "canceled", "queued", "ringing"})
 CDR_BATCH = 500
+# A call the phone system never said had ended, silent this long, may hide a missing recording.
+UNENDED_AFTER = timedelta(hours=24)
 SHORTEST_CALL_S = 10.0  # below this, a recording's length says nothing
 
 MISSING = Rule(
@@ -79,6 +81,29 @@ def _missing(session: Session, period: Period, settled: datetime) -> Iterator[Fo
                 calls=(call_id,),
                 figures={"decision_id": decision_id, "ended_at": str(ended_at)},
             ),
+            rule=MISSING,
+        )
+
+
+def _unended(session: Session, period: Period, now: datetime) -> Iterator[Found]:
+    rows = session.execute(
+        select(Call.id, Call.last_event_at)
+        .where(
+            Call.started_at >= period.start,
+            Call.started_at < period.end,
+            Call.record_decision.in_(RECORDED),
+            Call.state != "ended",
+            Call.last_event_at <= now - UNENDED_AFTER,
+        )
+        .order_by(Call.id)
+    )
+    for call_id, last in rows:
+        yield Found(
+            key=f"unended:{call_id}",
+            severity="low",
+            summary=f"call {call_id} was never reported ended; nothing was heard of it since "
+            f"{last:%Y-%m-%d %H:%M} UTC, so whether its recording is missing cannot be told",
+            evidence=Evidence(calls=(call_id,), figures={"last_event_at": last.isoformat()}),
             rule=MISSING,
         )
 
@@ -265,6 +290,7 @@ def _unknown(session: Session, period: Period, window: timedelta) -> Iterator[Fo
     "Over the calls that started in the period: each call the decision said to record (or to "
     "record after consent, once recording began) that ended more than "
     "checks.recording_grace_minutes (default 60) before the run and has no recording; each "
+    "such call never reported ended and silent for 24 hours; each "
     "call the decision said not to record with a stored recording, or a recording start the "
     "ledger refused; each call whose stored recordings are shorter than "
     "checks.short_recording_ratio (default 0.5) of the call, pauses aside (calls under 10 s "
@@ -276,6 +302,7 @@ def completeness(session: Session, period: Period, context: Context) -> Iterator
     limits = thresholds(session)
     settled = context.now - timedelta(minutes=limits.recording_grace_minutes)
     yield from _missing(session, period, settled)
+    yield from _unended(session, period, context.now)
     yield from _violations(session, period)
     yield from _short(session, period, limits.short_recording_ratio)
     yield from _unknown(session, period, timedelta(seconds=limits.cdr_match_window_s))
