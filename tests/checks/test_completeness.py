@@ -14,7 +14,7 @@ from callwarden.checks.registry import Period
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import SYSTEM
-from callwarden.models import Call, CallEvent, CallPause, DataKey, Recording
+from callwarden.models import Call, CallEvent, CallPause, DataKey, ProviderRecording, Recording
 from tests.checks.support import apply_policy_with, run_check
 from tests.support.bulk import load, new_row
 
@@ -74,6 +74,13 @@ def _seed(db: Database) -> dict[int, str]:
                 violation="the decision for this call is not to record", reported_by="pbx",
             )
         )  # fmt: skip
+        session.add(
+            ProviderRecording(
+                call_id=ids[2], provider="twilio", recording_sid="RE0002", status="completed",
+                duration_s=300.0, channels=2, received_at=_at(10.2), fetch_attempts=3,
+                fetch_error="HTTP 404 from the provider", raw={},
+            )
+        )  # fmt: skip
     return ids
 
 
@@ -113,6 +120,8 @@ def test_each_defect_is_found_and_nothing_else(db: Database, settings: Settings)
         f"unended:{ids[10]}",
     }
     assert found[f"missing:{ids[2]}"].evidence.calls == (ids[2],)
+    assert "HTTP 404 from the provider" in found[f"missing:{ids[2]}"].detail
+    assert found[f"missing:{ids[2]}"].evidence.figures["provider_reported"] == 1
     assert found[f"violation:{ids[5]}:{recording_5}"].severity == "critical"
     short = found[f"short:{ids[6]}"].evidence.figures
     assert (short["call_s"], short["recorded_s"]) == (240.0, 100.0)

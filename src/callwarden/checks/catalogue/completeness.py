@@ -20,7 +20,15 @@ from sqlalchemy.orm import Session
 from callwarden.cdr import service as cdr
 from callwarden.checks.registry import Context, Evidence, Found, Period, Rule, check
 from callwarden.checks.thresholds import thresholds
-from callwarden.models import Call, CallEvent, CallParty, CallPause, CdrRecord, Recording
+from callwarden.models import (
+    Call,
+    CallEvent,
+    CallParty,
+    CallPause,
+    CdrRecord,
+    ProviderRecording,
+    Recording,
+)
 
 RECORDED = ("yes", "after_consent")
 # A call-detail record of a call that never connected needs no recording (Twilio's statuses).
@@ -55,8 +63,25 @@ def _missing(session: Session, period: Period, settled: datetime) -> Iterator[Fo
         CallEvent.kind == "recording_started",
         CallEvent.accepted.is_(True),
     )
+    provider = (
+        select(
+            ProviderRecording.call_id,
+            func.count().label("reported"),
+            func.max(ProviderRecording.fetch_error).label("error"),
+        )
+        .group_by(ProviderRecording.call_id)
+        .subquery()
+    )
     rows = session.execute(
-        select(Call.id, Call.record_decision, Call.decision_id, Call.ended_at, Call.halted)
+        select(
+            Call.id,
+            Call.record_decision,
+            Call.decision_id,
+            Call.ended_at,
+            provider.c.reported,
+            provider.c.error,
+        )
+        .outerjoin(provider, provider.c.call_id == Call.id)
         .where(
             Call.started_at >= period.start,
             Call.started_at < period.end,
@@ -71,7 +96,14 @@ def _missing(session: Session, period: Period, settled: datetime) -> Iterator[Fo
         .order_by(Call.id)
         .execution_options(yield_per=5000)
     )
-    for call_id, decision, decision_id, ended_at, _ in rows:
+    for call_id, decision, decision_id, ended_at, reported, error in rows:
+        detail = (
+            f"The phone system reported {reported} recording(s) that never arrived"
+            + (f"; the last download failed: {error}" if error else "")
+            + "."
+            if reported
+            else "The phone system reported no recording."
+        )
         yield Found(
             key=f"missing:{call_id}",
             severity="high",
@@ -79,9 +111,14 @@ def _missing(session: Session, period: Period, settled: datetime) -> Iterator[Fo
             "no recording",
             evidence=Evidence(
                 calls=(call_id,),
-                figures={"decision_id": decision_id, "ended_at": str(ended_at)},
+                figures={
+                    "decision_id": decision_id,
+                    "ended_at": str(ended_at),
+                    "provider_reported": reported or 0,
+                },
             ),
             rule=MISSING,
+            detail=detail,
         )
 
 
