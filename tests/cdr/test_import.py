@@ -137,3 +137,31 @@ def test_the_records_of_a_period_come_in_batches_with_none_lost_at_a_tie(db: Dat
         batches = [[r.external_id for r in b] for b in service.batches_in(session, start, end, 2)]
     assert [len(b) for b in batches] == [2, 2, 1]
     assert sorted(name for b in batches for name in b) == [f"t{n}" for n in range(5)]
+
+
+def test_values_too_wide_or_absurd_are_bad_rows_not_cut_short() -> None:
+    rows = list(
+        read(
+            [
+                "call_id,start,duration_s,from\n",
+                f"a,2026-11-03T09:00:00Z,,+{'1' * 80}\n",
+                "b,2026-11-03T09:00:00Z,inf,\n",
+                "c,2026-11-03T09:00:00Z,ten,\n",
+                f"{'d' * 201},2026-11-03T09:00:00Z,,\n",
+                "e,9999-12-31T23:59:59-01:00,,\n",
+            ],
+            "csv",
+        )
+    )
+    assert [(r.line, r.problem) for r in rows if isinstance(r, BadRow)][:4] == [
+        (2, "from is longer than 64 characters"),
+        (3, "duration inf is not between 0 and ten days"),
+        (4, "duration 'ten' is not a number of seconds"),
+        (5, "call_id is longer than 200 characters"),
+    ]
+    assert len(rows) == 5 and all(isinstance(r, BadRow) for r in rows)
+
+
+def test_twilio_call_sid_is_read_under_its_other_spellings() -> None:
+    [row] = read(["Call Sid,Start Time,Status\n", "CA9,2026-11-03T09:00:00Z,completed\n"], "twilio")
+    assert isinstance(row, CdrRow) and (row.external_id, row.status) == ("CA9", "completed")

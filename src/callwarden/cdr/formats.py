@@ -76,30 +76,48 @@ def _duration(value: str | None) -> int | None:
     value = _optional(value)
     if value is None:
         return None
-    seconds = float(value)
-    if seconds < 0:
-        raise ValueError(f"duration {value} is negative")
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(f"duration {value!r} is not a number of seconds") from None
+    if not 0 <= seconds < 10 * 86_400:  # NaN and infinity fail this too
+        raise ValueError(f"duration {value} is not between 0 and ten days")
     return round(seconds)
 
 
+# The widest value each column takes (the table's column sizes): a longer one is a bad row,
+# never cut short (two long ids cut to the same prefix would be one call).
+LIMITS = {"source": 40, "id": 200, "number": 64, "direction": 32, "queue": 120, "status": 32}
+TWILIO_IDS = ("Sid", "CallSid")  # "Call Sid" and "call_sid" read as CallSid
+
+
+def _bounded(value: str | None, what: str, limit: int) -> str | None:
+    if value is not None and len(value) > limit:
+        raise ValueError(f"{what} is longer than {limit} characters")
+    return value
+
+
 def _row(fields: dict[str, str | None], layout: Format, default_source: str) -> CdrRow:
-    def get(column: str) -> str | None:
-        return fields.get(_key(column))
+    def get(*columns: str) -> str | None:
+        for column in columns:
+            if (value := _optional(fields.get(_key(column)))) is not None:
+                return value
+        return None
 
     if layout == "twilio":
-        names = {"id": "Sid", "start": "StartTime", "end": "EndTime", "duration": "Duration"}
-        source = TWILIO_SOURCE
+        names = {"start": "StartTime", "end": "EndTime", "duration": "Duration"}
+        ids, source = TWILIO_IDS, TWILIO_SOURCE
     else:
-        names = {"id": "call_id", "start": "start", "end": "end", "duration": "duration_s"}
-        source = _optional(get("source")) or default_source
-    external_id = _optional(get(names["id"]))
+        names = {"start": "start", "end": "end", "duration": "duration_s"}
+        ids, source = ("call_id",), get("source") or default_source
+    external_id = _bounded(get(*ids), ids[0], LIMITS["id"])
     if external_id is None:
-        raise ValueError(f"no {names['id']}")
-    start_text = _optional(get(names["start"]))
+        raise ValueError(f"no {ids[0]}")
+    start_text = get(names["start"])
     if start_text is None:
         raise ValueError(f"no {names['start']}")
     started = parse_time(start_text)
-    end_text = _optional(get(names["end"]))
+    end_text = get(names["end"])
     ended = parse_time(end_text) if end_text else None
     duration = _duration(get(names["duration"]))
     if ended is None and duration is not None:
@@ -109,17 +127,17 @@ def _row(fields: dict[str, str | None], layout: Format, default_source: str) -> 
     if duration is None and ended is not None:
         duration = round((ended - started).total_seconds())
     return CdrRow(
-        source=source[:40],
-        external_id=external_id[:200],
+        source=_bounded(source, "source", LIMITS["source"]) or default_source,
+        external_id=external_id,
         started_at=started,
         ended_at=ended,
         duration_s=duration,
-        from_number=_optional(get("from")),
-        to_number=_optional(get("to")),
-        direction=_optional(get("direction")),
-        queue=_optional(get("queue")),
-        status=_optional(get("status")),
-        parent_external_id=_optional(get("ParentCallSid")),
+        from_number=_bounded(get("from"), "from", LIMITS["number"]),
+        to_number=_bounded(get("to"), "to", LIMITS["number"]),
+        direction=_bounded(get("direction"), "direction", LIMITS["direction"]),
+        queue=_bounded(get("queue"), "queue", LIMITS["queue"]),
+        status=_bounded(get("status"), "status", LIMITS["status"]),
+        parent_external_id=_bounded(get("ParentCallSid"), "ParentCallSid", LIMITS["id"]),
     )
 
 
@@ -133,8 +151,8 @@ def read(
         header = [_key(name) for name in next(reader)]
     except StopIteration:
         return
-    needed = ("Sid", "StartTime") if layout == "twilio" else ("call_id", "start")
-    missing = [name for name in needed if _key(name) not in header]
+    needed = (TWILIO_IDS, ("StartTime",)) if layout == "twilio" else (("call_id",), ("start",))
+    missing = [names[0] for names in needed if not any(_key(n) in header for n in names)]
     if missing:
         yield BadRow(1, f"the header lacks {', '.join(missing)} for the {layout} layout")
         return
@@ -147,5 +165,5 @@ def read(
             continue
         try:
             yield _row(dict(zip(header, values, strict=True)), layout, default_source)
-        except ValueError as problem:
+        except (ValueError, OverflowError) as problem:
             yield BadRow(line, str(problem))
