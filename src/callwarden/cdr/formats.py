@@ -104,6 +104,7 @@ def _row(fields: dict[str, str | None], layout: Format, default_source: str) -> 
                 return value
         return None
 
+    ids: tuple[str, ...]
     if layout == "twilio":
         names = {"start": "StartTime", "end": "EndTime", "duration": "Duration"}
         ids, source = TWILIO_IDS, TWILIO_SOURCE
