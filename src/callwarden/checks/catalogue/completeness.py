@@ -11,29 +11,24 @@ callwarden never heard of.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from callwarden.cdr import service as cdr
+from callwarden.checks.cdr_matching import unmatched
 from callwarden.checks.registry import Context, Evidence, Found, Period, Rule, check
 from callwarden.checks.thresholds import thresholds
 from callwarden.models import (
     Call,
     CallEvent,
-    CallParty,
     CallPause,
-    CdrRecord,
     ProviderRecording,
     Recording,
 )
 
 RECORDED = ("yes", "after_consent")
-# A call-detail record of a call that never connected needs no recording (Twilio's statuses).
-NOT_CONNECTED = frozenset({"busy", "failed", "no-answer", "canceled", "queued", "ringing"})
-CDR_BATCH = 500
 # A call the phone system never said had ended, silent this long, may hide a missing recording.
 UNENDED_AFTER = timedelta(hours=24)
 SHORTEST_CALL_S = 10.0  # below this, a recording's length says nothing
@@ -242,83 +237,25 @@ def _paused_seconds(session: Session, calls: ColumnElement[bool]) -> dict[str, f
     return paused
 
 
-def _digits(number: str | None) -> str:
-    return "".join(ch for ch in number or "" if ch.isdigit())
-
-
-def _known_by_id(session: Session, records: Sequence[CdrRecord]) -> set[tuple[str, str]]:
-    ids = {r.external_id for r in records} | {
-        r.parent_external_id for r in records if r.parent_external_id
-    }
-    found = session.execute(
-        select(Call.source, Call.external_id).where(Call.external_id.in_(ids))
-    ).all()
-    return {(source, str(external)) for source, external in found}
-
-
-def _numbers_near(
-    session: Session, records: Sequence[CdrRecord], window: timedelta
-) -> list[tuple[datetime, set[str]]]:
-    """The calls that started near the batch's records, each as its start and the digits of
-    its parties' numbers: one query for the batch (the records come oldest first)."""
-    rows = session.execute(
-        select(Call.id, Call.started_at, CallParty.number)
-        .join(CallParty, CallParty.call_id == Call.id)
-        .where(
-            Call.started_at >= records[0].started_at - window,
-            Call.started_at <= records[-1].started_at + window,
-            CallParty.number.is_not(None),
-        )
-    )
-    calls: dict[str, tuple[datetime, set[str]]] = {}
-    for call_id, started, number in rows:
-        calls.setdefault(call_id, (started, set()))[1].add(_digits(number))
-    return list(calls.values())
-
-
-def _known_by_numbers(
-    record: CdrRecord, near: list[tuple[datetime, set[str]]], window: timedelta
-) -> bool:
-    """A call from and to the record's numbers (those it gives) starting within the window."""
-    numbers = {n for n in (_digits(record.from_number), _digits(record.to_number)) if n}
-    if not numbers:
-        return False
-    return any(
-        abs(started - record.started_at) <= window and numbers <= found for started, found in near
-    )
-
-
 def _unknown(session: Session, period: Period, window: timedelta) -> Iterator[Found]:
-    for batch in cdr.batches_in(session, period.start, period.end, CDR_BATCH):
-        known = _known_by_id(session, batch)
-        unmatched = [
-            record
-            for record in batch
-            if (record.status or "").lower() not in NOT_CONNECTED
-            and (record.source, record.external_id) not in known
-            and (record.source, record.parent_external_id) not in known
-        ]
-        near = _numbers_near(session, unmatched, window) if unmatched else []
-        for record in unmatched:
-            if _known_by_numbers(record, near, window):
-                continue
-            yield Found(
-                key=f"unknown:{record.source}:{record.external_id}",
-                severity="high",
-                summary=f"the phone system's call {record.external_id} ({record.source}, "
-                f"{record.from_number or '?'} to {record.to_number or '?'}, "
-                f"{record.started_at:%Y-%m-%d %H:%M} UTC) never reached callwarden",
-                evidence=Evidence(
-                    figures={
-                        "source": record.source,
-                        "external_id": record.external_id,
-                        "started_at": record.started_at.isoformat(),
-                        "duration_s": record.duration_s or 0,
-                        "import_file": record.import_file,
-                    }
-                ),
-                rule=UNKNOWN,
-            )
+    for record in unmatched(session, period.start, period.end, window):
+        yield Found(
+            key=f"unknown:{record.source}:{record.external_id}",
+            severity="high",
+            summary=f"the phone system's call {record.external_id} ({record.source}, "
+            f"{record.from_number or '?'} to {record.to_number or '?'}, "
+            f"{record.started_at:%Y-%m-%d %H:%M} UTC) never reached callwarden",
+            evidence=Evidence(
+                figures={
+                    "source": record.source,
+                    "external_id": record.external_id,
+                    "started_at": record.started_at.isoformat(),
+                    "duration_s": record.duration_s or 0,
+                    "import_file": record.import_file,
+                }
+            ),
+            rule=UNKNOWN,
+        )
 
 
 @check(

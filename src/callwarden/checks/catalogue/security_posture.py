@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -65,6 +65,8 @@ def _kek_age(context: Context, rotation_days: int) -> Iterator[Found]:
         return  # a public-key intake node holds no keyring; the node that decrypts is checked
     current = keyring.versions[-1]
     created = datetime.fromisoformat(current.created_at)
+    if created.tzinfo is None:  # written by an older version without a zone: it was UTC
+        created = created.replace(tzinfo=UTC)
     age = context.now - created
     if age > timedelta(days=rotation_days):
         yield Found(
