@@ -57,6 +57,10 @@ class RootGroup(LazyGroup):
             "given).",
         ),
         "calls": ("callwarden.calls.cli:app", "Show calls and their consent ledger."),
+        "cdr": (
+            "callwarden.cdr.cli:app",
+            "Import call-detail records from the phone system.",
+        ),
         "recordings": ("callwarden.recordings.cli:app", "Import recordings into the vault."),
         "holds": ("callwarden.retention.cli:app", "Create, list, show and release legal holds."),
         "subjects": (

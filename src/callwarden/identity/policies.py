@@ -91,6 +91,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # oversight roles (auditors, legal) read what each disposed of and its certificate.
     "retention.sweep": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN}),
     "retention.read": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL}),
+    # Call-detail records from the phone system, for the completeness check.
+    "cdr.import": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
     "calls.read": frozenset(
         {
             Role.ADMIN,

@@ -7,10 +7,11 @@ ignored setting in a compliance document. Checks that need the law knowledge bas
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from callwarden.law.schema import IsoDuration
 
@@ -120,6 +121,77 @@ class RetentionHandling(Model):
     dispose_at: Literal["earliest", "latest"] = "earliest"
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WORKING_WEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+
+class BusinessHours(Model):
+    """When people are expected to open recordings: an access outside these hours (local time
+    in `timezone`) is reported by the access check, for someone to look at, not refused."""
+
+    start: time = time(8, 0)
+    end: time = time(19, 0)
+    timezone: str = "UTC"
+    days: list[Weekday] = Field(default_factory=lambda: list(WORKING_WEEK))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {zone!r} (an IANA name, e.g. Europe/London)"
+            ) from None
+        return zone
+
+    @model_validator(mode="after")
+    def _a_real_day(self) -> BusinessHours:
+        if self.start >= self.end:
+            raise ValueError("business_hours.start must be before business_hours.end")
+        if not self.days or len(set(self.days)) != len(self.days):
+            raise ValueError("business_hours.days must name each working day once")
+        return self
+
+
+class ChecksHandling(Model):
+    """The thresholds the compliance checks measure against (`checks:` in the document)."""
+
+    business_hours: BusinessHours = Field(default_factory=BusinessHours)
+    kek_rotation_days: int = Field(
+        default=365, ge=1, le=3650, description="Rotate the key-encryption key at least this often."
+    )
+    recording_grace_minutes: int = Field(
+        default=60,
+        ge=0,
+        le=7 * 24 * 60,
+        description="A call that ended less than this long ago may still have its upload coming.",
+    )
+    short_recording_ratio: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="A recording shorter than this share of its call (pauses aside) is reported.",
+    )
+    volume_multiple: float = Field(
+        default=3.0, ge=1, le=100, description="Plays above this multiple of the role's median."
+    )
+    volume_minimum: int = Field(
+        default=20, ge=1, le=1_000_000, description="...and at least this many plays in the period."
+    )
+    max_token_days: int = Field(
+        default=90, ge=1, le=366, description="Live API tokens may last at most this long."
+    )
+    max_administrators: int = Field(default=3, ge=1, le=1000)
+    cdr_match_window_s: int = Field(
+        default=120,
+        ge=0,
+        le=3600,
+        description="A call-detail record with no call id matches a call from the same numbers "
+        "starting within this many seconds.",
+    )
+
+
 class LawOverride(Model):
     """The organisation's counsel's own reading of one jurisdiction's rule."""
 
@@ -152,3 +224,4 @@ class PolicyDocument(Model):
     calls: CallHandling = Field(default_factory=CallHandling)
     law_overrides: list[LawOverride] = Field(default_factory=list)
     retention: RetentionHandling = Field(default_factory=RetentionHandling)
+    checks: ChecksHandling = Field(default_factory=ChecksHandling)
