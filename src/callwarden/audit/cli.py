@@ -234,3 +234,64 @@ def checkpoint(
     finally:
         db.dispose()
     console.print(f"signed {written} audit checkpoint(s)", highlight=False)
+
+
+def _day_or_moment(value: str, option: str) -> datetime:
+    """A date (midnight UTC) or an ISO time with its offset."""
+    from datetime import UTC
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{option} {value!r} is not a date (2026-01-31) or an ISO time"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+@app.command("package")
+def package_command(
+    since: str = typer.Option(..., "--from", help="Start of the period (date or ISO time)."),
+    until: str = typer.Option(..., "--to", help="End of the period, exclusive (date or time)."),
+    output: Path = typer.Option(..., "--output", "-o", help="The zip to write."),
+) -> None:
+    """The evidence package of a period for external auditors, with its offline verify.py."""
+    from callwarden.audit import package
+    from callwarden.audit.checkpoint_logs import open_checkpoint_log
+    from callwarden.signing import load_signing_key
+
+    settings = load_settings()
+    key = load_signing_key(settings)
+    start, end = _day_or_moment(since, "--from"), _day_or_moment(until, "--to")
+    db = open_database(settings)
+    try:
+        with db.reading() as session:
+            lines = [item.text for item in open_checkpoint_log(settings).read()]
+            built = package.build(session, key, lines, start, end, output)
+        with db.unit_of_work() as session:  # handing evidence out is itself a fact to keep
+            service.record(
+                session,
+                actor=cli_principal().actor,
+                action="audit.package_built",
+                target="audit:package",
+                data={
+                    "from": start.isoformat(),
+                    "to": end.isoformat(),
+                    "first_seq": built.first_seq,
+                    "last_seq": built.last_seq,
+                    "manifest_sha256": built.manifest_sha256,
+                },
+            )
+    finally:
+        db.dispose()
+    what = (
+        "an EMPTY period (no audit events)"
+        if built.events == 0
+        else f"{built.events} audit events (seq {built.first_seq}–{built.last_seq})"
+    )
+    console.print(
+        f"wrote {output}: {what}, {built.checkpoints} signed checkpoints, "
+        f"{built.certificates} destruction certificates; verify with: "
+        f"python3 -I verify.py {output.name} --public-key KEY.pem",
+        highlight=False,
+    )
