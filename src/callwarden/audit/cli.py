@@ -257,31 +257,12 @@ def package_command(
 ) -> None:
     """The evidence package of a period for external auditors, with its offline verify.py."""
     from callwarden.audit import package
-    from callwarden.audit.checkpoint_logs import open_checkpoint_log
-    from callwarden.signing import load_signing_key
 
     settings = load_settings()
-    key = load_signing_key(settings)
     start, end = _day_or_moment(since, "--from"), _day_or_moment(until, "--to")
     db = open_database(settings)
     try:
-        with db.reading() as session:
-            lines = [item.text for item in open_checkpoint_log(settings).read()]
-            built = package.build(session, key, lines, start, end, output)
-        with db.unit_of_work() as session:  # handing evidence out is itself a fact to keep
-            service.record(
-                session,
-                actor=cli_principal().actor,
-                action="audit.package_built",
-                target="audit:package",
-                data={
-                    "from": start.isoformat(),
-                    "to": end.isoformat(),
-                    "first_seq": built.first_seq,
-                    "last_seq": built.last_seq,
-                    "manifest_sha256": built.manifest_sha256,
-                },
-            )
+        built = package.deliver_file(db, settings, cli_principal().actor, start, end, output)
     finally:
         db.dispose()
     what = (

@@ -36,16 +36,27 @@ from sqlalchemy.orm import Session
 from callwarden.audit import package_evidence as evidence
 from callwarden.audit import repository
 from callwarden.audit.chain import GENESIS_HASH
+from callwarden.audit.checkpoint_logs import open_checkpoint_log
 from callwarden.audit.checkpoints import parse_checkpoint
 from callwarden.audit.package_readme import README
-from callwarden.audit.service import event_dict
+from callwarden.audit.service import event_dict, record
+from callwarden.config import Settings
+from callwarden.db import Database
 from callwarden.kit import clock
 from callwarden.kit.errors import InvalidInput
 from callwarden.models import AuditEvent
-from callwarden.signing import canonical_json, key_id, public_key_pem, sign_statement
+from callwarden.signing import (
+    canonical_json,
+    key_id,
+    load_signing_key,
+    public_key_pem,
+    sign_statement,
+)
 
 FORMAT = "callwarden-audit-package"
 DOMAIN = b"callwarden-audit-package-v1\n"
+MANIFEST = "manifest.json"
+BUILT = "audit.package_built"
 VERIFIER = Path(__file__).with_name("package_verify.py")
 
 
@@ -99,15 +110,59 @@ def _span(session: Session, start: datetime, end: datetime) -> tuple[int, int, s
     return int(first), int(last), first_row.prev_hash, last_row.hash
 
 
+def deliver(
+    db: Database, settings: Settings, actor: str, start: datetime, end: datetime, handle: IO[bytes]
+) -> Built:
+    """Write the package for [start, end) to `handle` in one read snapshot, then audit that it
+    was handed out (the command and the route both come here)."""
+    if end <= start:
+        raise InvalidInput("the period's end must be after its start")
+    key = load_signing_key(settings)
+    lines = [item.text for item in open_checkpoint_log(settings).read()]
+    with db.reading() as session:
+        built = build(session, key, lines, start, end, handle)
+    with db.unit_of_work() as session:  # handing evidence out is itself a fact to keep
+        record(
+            session,
+            actor=actor,
+            action=BUILT,
+            target="audit:package",
+            data={
+                "from": evidence.moment(start),
+                "to": evidence.moment(end),
+                "first_seq": built.first_seq,
+                "last_seq": built.last_seq,
+                "manifest_sha256": built.manifest_sha256,
+            },
+        )
+    return built
+
+
+def deliver_file(
+    db: Database, settings: Settings, actor: str, start: datetime, end: datetime, output: Path
+) -> Built:
+    """The package as a file, written beside `output` and moved into place once complete."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            built = deliver(db, settings, actor, start, end, handle)
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return built
+
+
 def build(
     session: Session,
     key: Ed25519PrivateKey,
     checkpoint_lines: list[str],
     start: datetime,
     end: datetime,
-    output: Path,
+    handle: IO[bytes],
 ) -> Built:
-    """Write the package for [start, end) to `output` (replaced only once it is complete)."""
+    """Write the package for [start, end) to `handle`, member by member."""
     if end <= start:
         raise InvalidInput("the period's end must be after its start")
     first, last, start_anchor, end_anchor = _span(session, start, end)
@@ -157,7 +212,7 @@ def build(
     ]
     for n, sweep in enumerate(sweeps, start=1):
         members.append((f"certificates/{n:04d}.json", [(sweep.certificate or "").encode()]))
-    manifest_sha = _write(output, members, key, period)
+    manifest_sha = _write(handle, members, key, period)
     return Built(
         events=max(last - first + 1, 0),
         first_seq=first,
@@ -175,42 +230,29 @@ def _events(session: Session, first: int, last: int) -> Iterator[dict[str, Any]]
 
 
 def _write(
-    output: Path,
+    raw: IO[bytes],
     members: list[tuple[str, Iterable[bytes]]],
     key: Ed25519PrivateKey,
     period: dict[str, Any],
 ) -> str:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-            listed = []
-            for name, chunks in members:
-                with zf.open(name, "w", force_zip64=True) as handle:
-                    member = _Member(handle)
-                    for chunk in chunks:
-                        member.write(chunk)
-                listed.append(
-                    {"name": name, "sha256": member.digest.hexdigest(), "size": member.size}
-                )
-            manifest: dict[str, Any] = {
-                "format": FORMAT,
-                "version": 1,
-                "created_at": evidence.moment(clock.now()),
-                "key_id": key_id(key),
-                "period": {"from": period["from"], "to": period["to"]},
-                "members": listed,
-            }
-            signature = sign_statement(key, DOMAIN, canonical_json(manifest))
-            manifest["signature"] = {
-                "algorithm": "ed25519",
-                "key_id": key_id(key),
-                "value": signature,
-            }
-            text = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
-            zf.writestr("manifest.json", text)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+        listed = []
+        for name, chunks in members:
+            with zf.open(name, "w", force_zip64=True) as handle:
+                member = _Member(handle)
+                for chunk in chunks:
+                    member.write(chunk)
+            listed.append({"name": name, "sha256": member.digest.hexdigest(), "size": member.size})
+        manifest: dict[str, Any] = {
+            "format": FORMAT,
+            "version": 1,
+            "created_at": evidence.moment(clock.now()),
+            "key_id": key_id(key),
+            "period": {"from": period["from"], "to": period["to"]},
+            "members": listed,
+        }
+        signature = sign_statement(key, DOMAIN, canonical_json(manifest))
+        manifest["signature"] = {"algorithm": "ed25519", "key_id": key_id(key), "value": signature}
+        text = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+        zf.writestr(MANIFEST, text)
     return hashlib.sha256(text).hexdigest()
