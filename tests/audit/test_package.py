@@ -207,11 +207,17 @@ def test_signed_parts_changed_with_a_fresh_manifest_are_named(
     def certificate(data: bytes) -> bytes:
         return data.replace(b'"stored_size": ', b'"stored_size": 1', 1)
 
-    cases = {
-        "audit/checkpoints.jsonl": (checkpoint, "audit/checkpoints.jsonl line 1"),
-        "certificates/0001.json": (certificate, "certificates/0001.json recordings[0]"),
-    }
-    for name, (change, expected) in cases.items():
+    def malformed(_: bytes) -> bytes:
+        return b'{"signature": [], "digests": 1, "recordings": {}}'
+
+    certificate_file = "certificates/0001.json"
+    cases = [
+        ("audit/checkpoints.jsonl", checkpoint, "audit/checkpoints.jsonl line 1"),
+        (certificate_file, certificate, "certificates/0001.json recordings[0]"),
+        (certificate_file, malformed, "certificates/0001.json: not a destruction certificate"),
+        ("period.json", lambda _: None, "manifest.json: does not list period.json"),
+    ]
+    for name, change, expected in cases:
         target = rewrite(package.path, tmp_path / "re.zip", {name: change}, resign=signing_key)
         code, output = run_verify(target, package.key, package.folder)
         assert code == 1 and f"does NOT verify: {expected}" in output, (name, output)

@@ -48,6 +48,7 @@ CHAIN_DOMAIN = b"callwarden-audit-v1\n"
 GENESIS = "0" * 64
 MAX_MEMBER_BYTES = 1024 * 1024 * 1024  # a member declaring more is refused unread
 MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
+REQUIRED = ("period.json", "audit/events.jsonl", "audit/checkpoints.jsonl")
 NAME = re.compile(r"^[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*\.(jsonl|json|txt|py|pem)$")
 CERT_HEADER = (
     ("installation", "key_id"),
@@ -328,7 +329,13 @@ def check_checkpoints(
 
 
 def check_certificate(data: bytes, name: str, public: Any) -> None:
-    document = json_document(data, name)
+    try:
+        _check_certificate(json_document(data, name), name, public)
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise Bad(name, f"not a well-formed destruction certificate ({exc!r})") from None
+
+
+def _check_certificate(document: dict[str, Any], name: str, public: Any) -> None:
     try:
         signature = document["signature"]
         digests = document["digests"]
@@ -377,6 +384,9 @@ def verify(path: str, given_key: bytes | None) -> str:
                 )
         check_manifest(manifest, public)
         contents = check_members(archive, manifest)
+    for name in REQUIRED:
+        if name not in contents:
+            raise Bad(MANIFEST, f"does not list {name}: not a complete package")
     period = json_document(contents["period.json"], "period.json")
     events = json_lines(contents["audit/events.jsonl"], "audit/events.jsonl")
     hashes = check_chain(events, period)
@@ -430,6 +440,10 @@ def main(argv: list[str] | None = None) -> int:
         summary = verify(args.package, given)
     except Bad as bad:
         print(f"package does NOT verify: {bad}", file=sys.stderr)
+        return 1
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
+        # A shape no check above expected: still a package that does not verify, not a crash.
+        print(f"package does NOT verify: malformed ({exc!r})", file=sys.stderr)
         return 1
     print(summary)
     if given is None:
