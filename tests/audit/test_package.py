@@ -101,6 +101,11 @@ def test_a_package_holds_the_periods_evidence_and_verifies_offline(package: Pack
     assert all(call["parties"] for call in calls)
     assert inside["consent/call_events.jsonl"].strip()
     assert period["certificates"][0]["member"] == "certificates/0001.json"
+    certified = json.loads(inside["certificates/0001.json"])["recordings"]
+    chain = {event["seq"]: event["hash"] for event in events}
+    assert [chain[entry["audit_seq"]] for entry in certified] == [
+        entry["audit_hash"] for entry in certified
+    ]  # so verify.py held each disposal to its event in the chain
     manifest = json.loads(inside["manifest.json"])
     assert {m["name"] for m in manifest["members"]} == set(inside) - {"manifest.json"}
     assert inside["verify.py"] == Path(package_verify.__file__).read_bytes()

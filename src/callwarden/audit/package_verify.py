@@ -20,7 +20,8 @@ It checks, in this order, and stops at the FIRST bad element, naming it (member,
 4. audit/events.jsonl: the hash chain from the start anchor (the hash before the period's first
    event) to the end anchor (the hash of its last), each event's hash recomputed;
 5. audit/checkpoints.jsonl: each checkpoint's signature, and that the chain passes through it;
-6. certificates/*.json: each destruction certificate's signature and the digests it signs;
+6. certificates/*.json: each destruction certificate's signature and the digests it signs, and
+   that each disposal it states with an audit event in the period names that event's hash;
 7. the other JSON Lines members parse, line by line.
 Exit status: 0 the package verifies, 1 it does not (the first problem is printed), 2 usage.
 """
@@ -328,14 +329,23 @@ def check_checkpoints(
     return len(rows)
 
 
-def check_certificate(data: bytes, name: str, public: Any) -> None:
+def check_certificate(data: bytes, name: str, public: Any, hashes: dict[int, str]) -> None:
+    """The certificate's signature and digests; then each disposal it states whose audit event
+    falls in the period must name that event's hash in the chain (it ties into the trail)."""
     try:
-        _check_certificate(json_document(data, name), name, public)
+        entries = _check_certificate(json_document(data, name), name, public)
+        for index, entry in enumerate(entries):
+            seq = entry.get("audit_seq")
+            if seq in hashes and hashes[seq] != entry.get("audit_hash"):
+                raise Bad(
+                    f"{name} recordings[{index}]",
+                    f"names audit event {seq} with another hash than the chain's",
+                )
     except (KeyError, TypeError, AttributeError, IndexError) as exc:
         raise Bad(name, f"not a well-formed destruction certificate ({exc!r})") from None
 
 
-def _check_certificate(document: dict[str, Any], name: str, public: Any) -> None:
+def _check_certificate(document: dict[str, Any], name: str, public: Any) -> list[dict[str, Any]]:
     try:
         signature = document["signature"]
         digests = document["digests"]
@@ -357,6 +367,7 @@ def _check_certificate(document: dict[str, Any], name: str, public: Any) -> None
             raise Bad(f"{name} recordings[{index}]", "changed since it was signed")
     if len(digests["recordings"]) != len(entries):
         raise Bad(f"{name} recordings", "entries were removed or added")
+    return list(entries)
 
 
 def verify(path: str, given_key: bytes | None) -> str:
@@ -400,7 +411,7 @@ def verify(path: str, given_key: bytes | None) -> str:
     if not isinstance(listed, list) or sorted(str(c.get("member")) for c in listed) != certificates:
         raise Bad("period.json", "its certificates do not match the certificates/ members")
     for name in certificates:
-        check_certificate(contents[name], name, public)
+        check_certificate(contents[name], name, public, hashes)
     for item in listed:
         if hashlib.sha256(contents[item["member"]]).hexdigest() != item.get("sha256"):
             raise Bad(item["member"], "is not the certificate of its sweep (sha256 differs)")
