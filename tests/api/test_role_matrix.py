@@ -23,6 +23,7 @@ from callwarden.identity import service as identity
 from callwarden.identity.principal import SYSTEM
 from callwarden.identity.roles import Role
 from callwarden.policy import service as policies
+from callwarden.signing import create_signing_key_file
 from callwarden.vault.keyring import Keyring
 from tests.recordings.conftest import CALIFORNIA
 from tests.support.audio import wav
@@ -78,6 +79,7 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("DELETE", "/v1/tokens/{token_id}"): EVERYONE,
     ("GET", "/v1/audit/events"): AUDIT_READERS,
     ("GET", "/v1/audit/verify"): AUDIT_READERS,
+    ("GET", "/v1/audit/package"): AUDIT_READERS,
     ("GET", "/v1/jobs"): ADMIN,
     ("GET", "/v1/policy"): EVERYONE,
     ("GET", "/v1/policy/versions"): EVERYONE,
@@ -195,6 +197,9 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/v1/teams"): Call("/v1/teams", {"name": "North"}),
     ("POST", "/v1/tokens"): Call("/v1/tokens", {"name": "laptop"}),
     ("GET", "/v1/policy/versions/{version}"): Call("/v1/policy/versions/1", None),
+    ("GET", "/v1/audit/package"): Call(
+        "/v1/audit/package", params={"from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z"}
+    ),
     ("POST", "/v1/policy/validate"): Call("/v1/policy/validate", {"document": EXAMPLE_TEXT}),
     ("POST", "/v1/policy/versions"): Call(
         "/v1/policy/versions",
@@ -330,9 +335,10 @@ def token_for_role(db: Database, role: Role) -> str:
 
 @pytest.fixture
 def vault_client(settings: Settings, db: Database) -> Iterator[TestClient]:
-    """The app with a key ring, as a server that stores recordings has."""
+    """The app with a key ring and a signing key, as a server that stores recordings has."""
     Path(settings.keyring_path).parent.mkdir(parents=True, exist_ok=True)
     Keyring.create(settings.keyring_path)
+    create_signing_key_file(settings.signing_key_path)
     with TestClient(create_app(settings, db), raise_server_exceptions=False) as test_client:
         yield test_client
 

@@ -24,6 +24,7 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import SYSTEM
 from callwarden.policy import service as policies
+from callwarden.signing import create_signing_key_file
 from callwarden.vault.keyring import Keyring
 from tests.recordings.conftest import CALIFORNIA
 from tests.support.audio import wav
@@ -54,6 +55,7 @@ class ErrorLog(logging.Handler):
 def server(settings: Settings, db: Database) -> Iterator[str]:
     settings.keyring_path.parent.mkdir(parents=True, exist_ok=True)
     Keyring.create(settings.keyring_path)
+    create_signing_key_file(settings.signing_key_path)  # as `callwarden init` makes it
     with db.unit_of_work() as session:
         policies.apply(session, SYSTEM, EXAMPLE_TEXT, "policy.yaml")
     # The Twilio webhooks answer 503 until configured; configured, their signature check runs.

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from typing import IO, Annotated
+
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
-from callwarden.audit import checkpointing, service
+from callwarden.audit import checkpointing, package, service
 from callwarden.audit.repository import EventFilter
 from callwarden.audit.schemas import AuditEventOut, ChainStatus
 from callwarden.config import Settings
+from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
 from callwarden.kit.inputs import QueryTimestamp
 from callwarden.kit.pagination import DEFAULT_LIMIT, Page
-from callwarden.server.deps import read_session, requires, settings
+from callwarden.server.deps import database, read_session, requires, settings
 from callwarden.server.paging import Cursor, Limit
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -63,3 +69,37 @@ def verify_chain(
         checkpoints_checked=report.checkpoints_checked,
         last_checkpoint_seq=report.last_checkpoint_seq,
     )
+
+
+@router.get(
+    "/package",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def evidence_package(
+    since: Annotated[QueryTimestamp, Query(alias="from", description="Inclusive, ISO 8601.")],
+    until: Annotated[QueryTimestamp, Query(alias="to", description="Exclusive, ISO 8601.")],
+    who: Principal = Depends(requires("audit.read")),
+    db: Database = Depends(database),
+    current: Settings = Depends(settings),
+) -> StreamingResponse:
+    """The evidence package of a period for external auditors (as `callwarden audit package`
+    writes it), built into a temporary file first, so a failure is an error, not half a zip."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - closed (and so removed) once sent
+    try:
+        package.deliver(db, current, who.actor, as_utc(since), as_utc(until), file)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    name = f"audit-package-{as_utc(since):%Y%m%d}-{as_utc(until):%Y%m%d}.zip"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    return StreamingResponse(_streamed(file), media_type="application/zip", headers=headers)
+
+
+def _streamed(file: IO[bytes]) -> Iterator[bytes]:
+    try:
+        while piece := file.read(1024 * 1024):
+            yield piece
+    finally:
+        file.close()

@@ -234,3 +234,45 @@ def checkpoint(
     finally:
         db.dispose()
     console.print(f"signed {written} audit checkpoint(s)", highlight=False)
+
+
+def _day_or_moment(value: str, option: str) -> datetime:
+    """A date (midnight UTC) or an ISO time with its offset."""
+    from datetime import UTC
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{option} {value!r} is not a date (2026-01-31) or an ISO time"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+@app.command("package")
+def package_command(
+    since: str = typer.Option(..., "--from", help="Start of the period (date or ISO time)."),
+    until: str = typer.Option(..., "--to", help="End of the period, exclusive (date or time)."),
+    output: Path = typer.Option(..., "--output", "-o", help="The zip to write."),
+) -> None:
+    """The evidence package of a period for external auditors, with its offline verify.py."""
+    from callwarden.audit import package
+
+    settings = load_settings()
+    start, end = _day_or_moment(since, "--from"), _day_or_moment(until, "--to")
+    db = open_database(settings)
+    try:
+        built = package.deliver_file(db, settings, cli_principal().actor, start, end, output)
+    finally:
+        db.dispose()
+    what = (
+        "an EMPTY period (no audit events)"
+        if built.events == 0
+        else f"{built.events} audit events (seq {built.first_seq}–{built.last_seq})"
+    )
+    console.print(
+        f"wrote {output}: {what}, {built.checkpoints} signed checkpoints, "
+        f"{built.certificates} destruction certificates; verify with: "
+        f"python3 -I verify.py {output.name} --public-key KEY.pem",
+        highlight=False,
+    )

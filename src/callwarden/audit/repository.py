@@ -107,16 +107,18 @@ def find_events(
     return order.page(rows, limit)
 
 
-def iterate_all(session: Session, batch: int = 1000) -> Iterator[Row[Any]]:
-    """Every event in sequence order as plain rows, fetched in batches so memory stays flat."""
+def iterate_all(
+    session: Session, batch: int = 1000, after: int = 0, up_to: int | None = None
+) -> Iterator[Row[Any]]:
+    """Every event in sequence order as plain rows, fetched in batches so memory stays flat
+    (those after seq `after` up to `up_to` inclusive, for a period's stretch of the chain)."""
     table = AuditEvent.__table__
-    last = 0
+    last = after
     while True:
-        rows = list(
-            session.execute(
-                select(table).where(table.c.seq > last).order_by(table.c.seq).limit(batch)
-            )
-        )
+        query = select(table).where(table.c.seq > last)
+        if up_to is not None:
+            query = query.where(table.c.seq <= up_to)
+        rows = list(session.execute(query.order_by(table.c.seq).limit(batch)))
         if not rows:
             return
         yield from rows
