@@ -91,6 +91,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # oversight roles (auditors, legal) read what each disposed of and its certificate.
     "retention.sweep": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN}),
     "retention.read": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL}),
+    # Periodic checks: compliance and the administrators run them; the oversight roles read
+    # runs and findings (auditors and legal need them for a review); compliance works them.
+    "checks.run": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN}),
+    "checks.read": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL}),
+    "checks.work": frozenset({Role.COMPLIANCE_OFFICER}),
     "calls.read": frozenset(
         {
             Role.ADMIN,

@@ -3,6 +3,7 @@
 from callwarden.models.audit import AuditEvent, AuditHead
 from callwarden.models.base import Base
 from callwarden.models.calls import Call, CallEvent, CallParty, CallPause
+from callwarden.models.checks import CheckFinding, CheckRun
 from callwarden.models.decision import DecisionRecord
 from callwarden.models.disposal import Disposal, RetentionSweep
 from callwarden.models.findings import Finding, ScriptAudio
@@ -22,6 +23,8 @@ __all__ = [
     "CallEvent",
     "CallParty",
     "CallPause",
+    "CheckFinding",
+    "CheckRun",
     "DataKey",
     "DecisionRecord",
     "Disposal",
