@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
@@ -227,3 +227,13 @@ def get_run(session: Session, principal: Principal, run_id: str) -> CheckRun:
     if row is None:
         raise NotFound(f"no check run {run_id}")
     return row
+
+
+def counts_by_check(session: Session, run_id: str) -> dict[str, int]:
+    """How many findings each check's part of the run saw (new or again)."""
+    query = (
+        select(CheckFinding.check_name, func.count())
+        .where(CheckFinding.last_seen_run_id == run_id)
+        .group_by(CheckFinding.check_name)
+    )
+    return {name: int(count) for name, count in session.execute(query)}
