@@ -142,3 +142,22 @@ def test_runs_refuse_unknown_checks_bad_periods_and_roles_without_the_right(
 def test_yesterday_is_the_whole_previous_utc_day() -> None:
     period = runs.yesterday(DAY + timedelta(hours=13, minutes=5))
     assert (period.start, period.end) == (DAY - timedelta(days=1), DAY)
+
+
+def test_the_daily_job_checks_yesterday_as_the_system(
+    db: Database, settings: Settings, seed: Seed
+) -> None:
+    from callwarden.checks.tasks import daily
+    from callwarden.jobs import JobContext, registered
+
+    seed(dispose_by=DAY - timedelta(days=3))
+    assert "checks.daily" in registered()
+    with clock.frozen_at(DAY + timedelta(days=1, hours=2)):
+        run_id = daily(JobContext(settings, db))
+    with db.reading() as session:
+        run = session.get(CheckRun, run_id)
+        assert run is not None
+        assert (run.period_start, run.period_end) == (PERIOD.start, PERIOD.end)
+        assert run.started_by == runs.SYSTEM
+        assert set(run.checks) >= {"consent", "notice_audio", "retention", "secure_pause"}
+        assert run.counts.get("high") == 1 and run.errors == {}
