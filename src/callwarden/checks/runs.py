@@ -38,6 +38,9 @@ from callwarden.models import CheckFinding, CheckRun
 log = logging.getLogger(__name__)
 SYSTEM = "system:checks"
 MAX_PERIOD = timedelta(days=366)
+# The run's audit event names the findings it opened, up to this many (each finding keeps its
+# first run, so the rest are found from the run's id); a run over a million calls stays small.
+OPENED_LISTED = 1000
 Progress = Callable[[str, int], None]  # (check name, findings it made) after each check
 
 
@@ -149,7 +152,8 @@ def run(
             "checks": row.checks,
             "counts": row.counts,
             "errors": errors,
-            "opened": opened,
+            "opened_count": len(opened),
+            "opened": opened[:OPENED_LISTED],
         },
     )
     session.flush()

@@ -44,7 +44,7 @@ def notice_audio(session: Session, period: Period, context: Context) -> Iterator
     )
     share = round(verified / analysed, 4) if analysed else 0.0
     yield Found(
-        key=f"share:{period.start.date()}:{period.end.date()}",
+        key=f"share:{period.start.isoformat()}/{period.end.isoformat()}",
         severity="info",
         summary=f"{verified} of {analysed} analysed recordings had their notice verified "
         "from the audio",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from fastapi import Depends, Form, Query, Request
+from fastapi import Depends, Form, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -34,6 +34,7 @@ NAV = NavEntry("Checks", "/checks", "checks.read", order=45)
 PAGE_SIZE = 50
 RUN_FINDINGS_SHOWN = 500
 RANK = {name: -position for position, name in enumerate(SEVERITIES)}  # critical first
+MAX_ID = 2**31 - 1  # the findings table's integer key
 MOVES = {"acknowledge": "acknowledge", "resolve": "resolve", "accept-risk": "accept_risk"}
 
 
@@ -113,7 +114,7 @@ def run_page(
 @router.get("/checks/findings/{finding_id}")
 def finding_page(
     request: Request,
-    finding_id: int,
+    finding_id: int = Path(ge=1, le=MAX_ID),
     done: str | None = Query(default=None, max_length=20),
     who: Principal = Depends(console_requires("checks.read")),
     session: Session = Depends(read_session),
@@ -133,8 +134,8 @@ def finding_page(
 @router.post("/checks/findings/{finding_id}/{move}", dependencies=[Depends(csrf_checked)])
 def work(
     request: Request,
-    finding_id: int,
     move: Literal["acknowledge", "resolve", "accept-risk"],
+    finding_id: int = Path(ge=1, le=MAX_ID),
     reason: str = Form(min_length=1, max_length=1000),
     expires: str = Form(default="", max_length=10),
     who: Principal = Depends(console_requires("checks.work")),
