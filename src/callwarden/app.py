@@ -19,6 +19,7 @@ from callwarden.audit.checkpointing import attach as attach_checkpoints
 from callwarden.audit.refusals import RefusalTally
 from callwarden.calls.adapters.twilio.api import router as twilio_router
 from callwarden.calls.api import router as calls_router
+from callwarden.checks.api import router as checks_router
 from callwarden.config import Settings, load_settings
 from callwarden.db import Database
 from callwarden.decisions.api import router as decisions_router
@@ -185,6 +186,7 @@ def create_app(
     app.include_router(sweeps_router)
     app.include_router(certificate_router)
     app.include_router(verification_router)
+    app.include_router(checks_router)
     install_docs(app)
     install_console(app)
     install_openapi(app)

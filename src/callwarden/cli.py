@@ -83,6 +83,10 @@ class RootGroup(LazyGroup):
             "callwarden.verification.cli:app",
             "Findings of the compliance checks: list them and work them.",
         ),
+        "checks": (
+            "callwarden.checks.cli:app",
+            "Compliance checks: run them, list them, and read their findings.",
+        ),
         "analyze": (
             "callwarden.analysis.cli:app",
             "Verify recordings from their audio: announcement, keypresses, speech, redaction.",

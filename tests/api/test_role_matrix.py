@@ -59,6 +59,8 @@ SWEEPERS = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN})
 RETENTION_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
 SUBJECT_MANAGERS = frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL})
 SUBJECT_READERS = frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR})
+CHECK_RUNNERS = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN})
+CHECK_READERS = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL})
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -123,6 +125,15 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/v1/retention/sweeps"): RETENTION_READERS,
     ("GET", "/v1/retention/sweeps/{sweep_id}"): RETENTION_READERS,
     ("GET", "/v1/retention/sweeps/{sweep_id}/certificate"): RETENTION_READERS,
+    ("GET", "/v1/checks"): CHECK_READERS,
+    ("POST", "/v1/checks/runs"): CHECK_RUNNERS,
+    ("GET", "/v1/checks/runs"): CHECK_READERS,
+    ("GET", "/v1/checks/runs/{run_id}"): CHECK_READERS,
+    ("GET", "/v1/checks/findings"): CHECK_READERS,
+    ("GET", "/v1/checks/findings/{finding_id}"): CHECK_READERS,
+    ("POST", "/v1/checks/findings/{finding_id}/acknowledge"): COMPLIANCE,
+    ("POST", "/v1/checks/findings/{finding_id}/resolve"): COMPLIANCE,
+    ("POST", "/v1/checks/findings/{finding_id}/accept-risk"): COMPLIANCE,
     ("POST", "/v1/subject-requests"): SUBJECT_MANAGERS,
     ("GET", "/v1/subject-requests"): SUBJECT_READERS,
     ("GET", "/v1/subject-requests/{request_id}"): SUBJECT_READERS,
@@ -253,6 +264,17 @@ CALLS: dict[tuple[str, str], Call] = {
         f"/v1/subject-requests/{MADE_UP}/close", {"outcome": "export sent"}
     ),
     ("POST", "/v1/retention/sweeps"): Call("/v1/retention/sweeps", {"dry_run": True}),
+    ("POST", "/v1/checks/runs"): Call("/v1/checks/runs", {"checks": ["retention"]}),
+    ("GET", "/v1/checks/findings/{finding_id}"): Call(f"/v1/checks/findings/{MADE_UP_FINDING}"),
+    ("POST", "/v1/checks/findings/{finding_id}/acknowledge"): Call(
+        f"/v1/checks/findings/{MADE_UP_FINDING}/acknowledge", REASON
+    ),
+    ("POST", "/v1/checks/findings/{finding_id}/resolve"): Call(
+        f"/v1/checks/findings/{MADE_UP_FINDING}/resolve", REASON
+    ),
+    ("POST", "/v1/checks/findings/{finding_id}/accept-risk"): Call(
+        f"/v1/checks/findings/{MADE_UP_FINDING}/accept-risk", REASON
+    ),
 }
 NOT_FOUND_ONLY = {
     ("DELETE", "/v1/tokens/{token_id}"),
@@ -282,6 +304,11 @@ NOT_FOUND_ONLY = {
     ("POST", "/v1/subject-requests/{request_id}/erase"),
     ("POST", "/v1/subject-requests/{request_id}/close"),
     ("GET", "/v1/calls/{call_id}/vcon"),
+    ("GET", "/v1/checks/runs/{run_id}"),
+    ("GET", "/v1/checks/findings/{finding_id}"),
+    ("POST", "/v1/checks/findings/{finding_id}/acknowledge"),
+    ("POST", "/v1/checks/findings/{finding_id}/resolve"),
+    ("POST", "/v1/checks/findings/{finding_id}/accept-risk"),
 }
 
 

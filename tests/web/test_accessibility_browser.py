@@ -4,17 +4,22 @@ navigation and forms."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from callwarden.app import create_app
+from callwarden.checks import runs as check_runs
+from callwarden.checks.registry import Period
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.kit import clock
+from callwarden.models import CheckFinding
 from callwarden.retention import holds
 from callwarden.subjects import service as subjects
 from tests.support.console import Console, make_person
@@ -98,7 +103,14 @@ def _some_of_everything(db: Database, settings: Settings) -> dict[str, Any]:
             verified_by="Cora",
         )
         subjects.find(session, officer, subject.id)
+    around = Period(clock.now() - timedelta(days=1), clock.now() + timedelta(days=1))
+    with db.unit_of_work() as session:
+        run = check_runs.start(session, officer, around, settings)
+        run_id = run.id
+        check_finding = session.scalars(select(CheckFinding.id)).first()
     return {
+        "run": run_id,
+        "check_finding": check_finding,
         "call": call.call_id,
         "recording": recording,
         "hold": hold.id,
@@ -132,6 +144,9 @@ def test_the_main_pages_are_labelled_described_and_readable(
         "/subjects",
         f"/subjects/{made['subject']}",
         f"/subjects/{made['subject']}/erase",
+        "/checks",
+        f"/checks/runs/{made['run']}",
+        f"/checks/findings/{made['check_finding']}",
         "/audit",
         "/admin",
         "/account/tokens",

@@ -18,13 +18,14 @@ EVERYONE = {"Home", "Tokens", "Account", "Policy", "Law"}
 # The specification, written out per role (not derived from the permission table it checks).
 NAVIGATION = {
     "admin": EVERYONE
-    | {"Calls", "Recordings", "Holds", "Disposals", "Audit trail", "Administration"},
+    | {"Calls", "Recordings", "Holds", "Disposals", "Checks", "Audit trail", "Administration"},
     "compliance_officer": EVERYONE
     | {
         "Calls",
         "Recordings",
         "Holds",
         "Disposals",
+        "Checks",
         "Subject requests",
         "Audit trail",
         "Administration",
@@ -35,11 +36,12 @@ NAVIGATION = {
         "Recordings",
         "Holds",
         "Disposals",
+        "Checks",
         "Subject requests",
         "Audit trail",
         "Administration",
     },
-    "legal": EVERYONE | {"Calls", "Recordings", "Holds", "Disposals", "Subject requests"},
+    "legal": EVERYONE | {"Calls", "Recordings", "Holds", "Disposals", "Checks", "Subject requests"},
     "supervisor": EVERYONE | {"Calls", "Recordings"},
     "agent": EVERYONE | {"Calls", "Recordings"},
     "qa_reviewer": EVERYONE | {"Recordings"},
@@ -50,6 +52,7 @@ PAGES = {
     "Holds": "/holds",
     "Disposals": "/disposals",
     "Subject requests": "/subjects",
+    "Checks": "/checks",
     "Audit trail": "/audit",
     "Administration": "/admin",
 }

@@ -93,6 +93,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "retention.read": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL}),
     # Call-detail records from the phone system, for the completeness check.
     "cdr.import": frozenset({Role.ADMIN, Role.COMPLIANCE_OFFICER}),
+    # Periodic checks: compliance and the administrators run them; the oversight roles read
+    # runs and findings (auditors and legal need them for a review); compliance works them.
+    "checks.run": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN}),
+    "checks.read": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL}),
+    "checks.work": frozenset({Role.COMPLIANCE_OFFICER}),
     "calls.read": frozenset(
         {
             Role.ADMIN,

@@ -4,6 +4,7 @@ from callwarden.models.audit import AuditEvent, AuditHead
 from callwarden.models.base import Base
 from callwarden.models.calls import Call, CallEvent, CallParty, CallPause
 from callwarden.models.cdr import CdrRecord
+from callwarden.models.checks import CheckFinding, CheckRun
 from callwarden.models.decision import DecisionRecord
 from callwarden.models.disposal import Disposal, RetentionSweep
 from callwarden.models.findings import Finding, ScriptAudio
@@ -24,6 +25,8 @@ __all__ = [
     "CallParty",
     "CallPause",
     "CdrRecord",
+    "CheckFinding",
+    "CheckRun",
     "DataKey",
     "DecisionRecord",
     "Disposal",

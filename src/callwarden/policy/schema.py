@@ -119,6 +119,13 @@ class RetentionHandling(Model):
     """
 
     dispose_at: Literal["earliest", "latest"] = "earliest"
+    hold_review_days: int = Field(
+        default=180,
+        ge=1,
+        le=3650,
+        description="A legal hold not created or changed for this many days is due a review; "
+        "the retention check reports it.",
+    )
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

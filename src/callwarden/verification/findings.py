@@ -20,22 +20,16 @@ from callwarden.audit import service as audit
 from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
-from callwarden.kit.errors import Conflict, InvalidInput, NotFound
+from callwarden.kit.errors import InvalidInput, NotFound
 from callwarden.kit.pagination import Keyset, Slice
 from callwarden.models import Finding, Recording
+from callwarden.verification import lifecycle
+from callwarden.verification.lifecycle import MAX_REASON, Transition
 
-Transition = Literal["acknowledge", "resolve", "accept_risk"]
 Status = Literal["open", "acknowledged", "resolved", "accepted_risk", "superseded"]
 Severity = Literal["info", "low", "medium", "high", "critical"]
 STATUSES: tuple[str, ...] = get_args(Status)
 SEVERITIES: tuple[str, ...] = get_args(Severity)
-# Where each move leads, and the statuses it may start from.
-MOVES: dict[str, tuple[str, frozenset[str]]] = {
-    "acknowledge": ("acknowledged", frozenset({"open"})),
-    "resolve": ("resolved", frozenset({"open", "acknowledged", "accepted_risk"})),
-    "accept_risk": ("accepted_risk", frozenset({"open", "acknowledged", "accepted_risk"})),
-}
-MAX_REASON = 1000
 
 
 def open_finding(
@@ -81,24 +75,15 @@ def _move(
     reason: str,
     expires: datetime | None = None,
 ) -> None:
-    previous = row.status
-    row.status = status
-    row.status_reason = reason[:MAX_REASON]
-    row.status_by = actor
-    row.status_at = clock.now()
-    row.risk_expires_at = expires
-    audit.record(
+    lifecycle.apply(
         session,
-        actor=actor,
-        action=f"finding.{status}",
+        actor,
+        row,
+        status,
+        reason,
         target=f"finding:{row.id}",
-        reason=reason[:MAX_REASON],
-        data={
-            "recording_id": row.recording_id,
-            "kind": row.kind,
-            "from": previous,
-            "risk_expires_at": expires.isoformat() if expires else None,
-        },
+        data={"recording_id": row.recording_id, "kind": row.kind},
+        expires=expires,
     )
 
 
@@ -112,24 +97,12 @@ def transition(
 ) -> Finding:
     """Acknowledge, resolve or accept a finding as a risk, for the stated reason."""
     require(principal, "findings.manage")
-    if move not in MOVES:
-        raise InvalidInput(f"unknown move {move!r}; use one of: {', '.join(MOVES)}")
-    if not reason.strip():
-        raise InvalidInput("a reason is required to move a finding")
-    if expires is not None and move != "accept_risk":
-        raise InvalidInput("only an accepted risk has an expiry")
-    if expires is not None and expires <= clock.now():
-        raise InvalidInput("an accepted risk's expiry must be in the future")
+    reason = lifecycle.validate(move, reason, expires)
     row = session.get(Finding, finding_id, with_for_update=True)
     if row is None:
         raise NotFound(f"no finding {finding_id}")
-    status, starts = MOVES[move]
-    if row.status not in starts:
-        raise Conflict(
-            f"finding {finding_id} is {row.status}; {move} needs it to be one of: "
-            + ", ".join(sorted(starts))
-        )
-    _move(session, principal.actor, row, status, reason.strip(), expires)
+    status = lifecycle.target_status(row, move)
+    _move(session, principal.actor, row, status, reason, expires)
     session.flush()
     return row
 
@@ -205,11 +178,7 @@ def search(
 
 def describe(row: Finding) -> dict[str, Any]:
     """A finding as the API and the CLI show it, with where working it has got to."""
-    expired = (
-        row.status == "accepted_risk"
-        and row.risk_expires_at is not None
-        and row.risk_expires_at <= clock.now()
-    )
+    expired = lifecycle.risk_expired(row)
     return {
         "finding_id": row.id,
         "recording_id": row.recording_id,

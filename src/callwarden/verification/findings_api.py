@@ -15,7 +15,7 @@ from callwarden.kit.inputs import QueryTimestamp, RequestModel, Timestamp
 from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.server.deps import database, requires
 from callwarden.server.paging import Cursor, Limit
-from callwarden.verification import findings
+from callwarden.verification import findings, lifecycle
 from callwarden.verification.schemas import FindingOut
 
 router = APIRouter(tags=["findings"])
@@ -25,7 +25,7 @@ MAX_ID = 2**31 - 1  # the findings table's integer key
 class Move(RequestModel):
     """Why the finding moves; every move is kept on the finding and in the audit trail."""
 
-    reason: str = Field(min_length=1, max_length=findings.MAX_REASON)
+    reason: str = Field(min_length=1, max_length=lifecycle.MAX_REASON)
 
 
 class RiskAcceptance(Move):
@@ -70,7 +70,7 @@ def _moved(
     db: Database,
     who: Principal,
     finding_id: int,
-    move: findings.Transition,
+    move: lifecycle.Transition,
     reason: str,
     expires: datetime | None = None,
 ) -> dict[str, Any]:

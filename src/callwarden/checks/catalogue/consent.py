@@ -1,0 +1,161 @@
+"""Consent: the ledger shows, for every recording, the notice and consent the decision asked for.
+
+What the data allows checking, per recorded call of the period (its parties as the decision
+last named them, and the consent ledger's timestamps):
+
+- in an all-party call, each party the decision said needs consent gave it (`given`, or
+  `implied` where the policy accepts that) no later than the recording began, or than the party
+  joined if it joined later (the policy's `calls.clock_tolerance_s` allowed);
+- each party that needed a notice got one within the policy's `notice_window_s` of the
+  recording beginning (or of joining);
+- after a transfer that brought in a party under a stricter rule than any before it, every party
+  still on the call that needs a notice was given one again after the transfer (ledger
+  `notice_played` events for that party or for everyone).
+
+Not checkable from the data: whether a party's rule was right (that is the decision engine's,
+and its reasons are kept on the decision); consent given by someone other than the party; what
+was heard (the audio check's `notice_missing`, reported by `notice_audio`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from callwarden.checks.catalogue._law import law
+from callwarden.checks.registry import Context, Evidence, Found, Period, check
+from callwarden.kit.errors import NotFound
+from callwarden.models import Call, CallEvent, CallParty, Recording
+from callwarden.policy import service as policies
+from callwarden.policy.schema import CallHandling, PolicyDocument
+
+STRICTNESS = {"one-party": 0, "one_party": 0, "notice": 1, "unclear": 2, "all-party": 2}
+CONSENTED = {"given", "implied"}
+
+
+def _settings(session: Session) -> tuple[int, int]:
+    """The policy's notice window and clock tolerance, in seconds."""
+    try:
+        document = policies.active_compiled(session).document
+    except NotFound:
+        return PolicyDocument.model_fields[
+            "notice_window_s"
+        ].default, CallHandling().clock_tolerance_s
+    return document.notice_window_s, document.calls.clock_tolerance_s
+
+
+@check(
+    "consent",
+    "Consent and notice before recording",
+    "For each recorded call of the period: in all-party calls, consent from every party the "
+    "decision named, by the time the recording began (or the party joined); each needed notice "
+    "within the policy's notice window; and a new notice to everyone still on the call after a "
+    "transfer that brought in a stricter jurisdiction.",
+)
+def consent(session: Session, period: Period, context: Context) -> Iterator[Found]:
+    window_s, tolerance_s = _settings(session)
+    tolerance = timedelta(seconds=tolerance_s)
+    window = timedelta(seconds=window_s)
+    began = (
+        select(Recording.call_id, func.min(Recording.started_at).label("began"))
+        .where(Recording.started_at >= period.start, Recording.started_at < period.end)
+        .group_by(Recording.call_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Call.id, Call.governing_rule, began.c.began, CallParty)
+        .join(began, began.c.call_id == Call.id)
+        .join(CallParty, CallParty.call_id == Call.id)
+        .order_by(Call.id, CallParty.position)
+    )
+    parties: dict[str, list[CallParty]] = defaultdict(list)
+    started: dict[str, datetime] = {}
+    for call_id, governing, recording_began, party in rows:
+        started[call_id] = recording_began
+        parties[call_id].append(party)
+        due = max(recording_began, party.joined_at)
+        all_party = governing.replace("_", "-") == "all-party"
+        if all_party and party.needs_consent:
+            late = party.consent_at is not None and party.consent_at > due + tolerance
+            if party.consent_status not in CONSENTED or party.consent_at is None or late:
+                when = f"at {party.consent_at:%H:%M:%S}" if party.consent_at else "never"
+                yield Found(
+                    key=f"consent:{call_id}:{party.key}",
+                    severity="critical",
+                    summary=f"call {call_id}: party {party.key} ({party.jurisdiction or 'unknown'}"
+                    f") was recorded from {due:%H:%M:%S} but consented {when}",
+                    evidence=Evidence(
+                        calls=(call_id,),
+                        figures={"party": party.key, "status": party.consent_status},
+                    ),
+                    rule=law(party.jurisdiction, "all parties consent before being recorded"),
+                )
+        if party.needs_notice and (party.notice_at is None or party.notice_at > due + window):
+            when = f"at {party.notice_at:%H:%M:%S}" if party.notice_at else "never"
+            yield Found(
+                key=f"notice:{call_id}:{party.key}",
+                severity="high",
+                summary=f"call {call_id}: party {party.key} needed a notice within {window_s} s "
+                f"of {due:%H:%M:%S} and got it {when}",
+                evidence=Evidence(
+                    calls=(call_id,), figures={"party": party.key, "window_s": window_s}
+                ),
+                rule=law(party.jurisdiction, "parties are told of the recording at the start"),
+            )
+    yield from _renotices(session, parties, started)
+
+
+def _renotices(
+    session: Session, parties: dict[str, list[CallParty]], started: dict[str, datetime]
+) -> Iterator[Found]:
+    if not parties:
+        return
+    events = session.execute(
+        select(CallEvent.call_id, CallEvent.kind, CallEvent.occurred_at, CallEvent.party_key)
+        .where(
+            CallEvent.call_id.in_(list(parties)),
+            CallEvent.kind.in_(("transferred", "notice_played")),
+            CallEvent.accepted.is_(True),
+        )
+        .order_by(CallEvent.occurred_at, CallEvent.id)
+    )
+    notices: dict[str, list[tuple[datetime, str | None]]] = defaultdict(list)
+    transfers: dict[str, list[datetime]] = defaultdict(list)
+    for call_id, kind, at, party_key in events:
+        if kind == "transferred":
+            transfers[call_id].append(at)
+        else:
+            notices[call_id].append((at, party_key))
+    for call_id, moments in transfers.items():
+        for at in moments:
+            before = [p for p in parties[call_id] if p.joined_at < at]
+            joined = [p for p in parties[call_id] if p.joined_at >= at]
+            old = max((STRICTNESS.get(p.rule, 0) for p in before), default=0)
+            stricter = [p for p in joined if STRICTNESS.get(p.rule, 0) > old]
+            if not stricter or at < started[call_id]:
+                continue
+            staying = [
+                p for p in before if p.needs_notice and (p.left_at is None or p.left_at > at)
+            ]
+            for party in staying:
+                told = any(t >= at and k in (None, party.key) for t, k in notices[call_id])
+                if told:
+                    continue
+                strict = stricter[0]
+                yield Found(
+                    key=f"renotice:{call_id}:{party.key}:{at:%Y%m%dT%H%M%S}",
+                    severity="high",
+                    summary=f"call {call_id}: after the transfer at {at:%H:%M:%S} brought in "
+                    f"{strict.key} ({strict.jurisdiction or 'unknown'}, {strict.rule}), party "
+                    f"{party.key} was not given the notice again",
+                    evidence=Evidence(calls=(call_id,), figures={"party": party.key}),
+                    rule=law(
+                        strict.jurisdiction,
+                        "a notice is given again when a transfer "
+                        "brings the call under a stricter rule",
+                    ),
+                )
