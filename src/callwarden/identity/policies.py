@@ -91,6 +91,24 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # oversight roles (auditors, legal) read what each disposed of and its certificate.
     "retention.sweep": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN}),
     "retention.read": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL}),
+    # QA review: a compliance officer keeps the scorecards; a QA lead (compliance officer, or a
+    # supervisor for their own team) plans samples; reviewers evaluate; everyone involved reads
+    # what concerns them (qa/access.py narrows each list); agents acknowledge their own.
+    "qa.scorecards.manage": frozenset({Role.COMPLIANCE_OFFICER}),
+    "qa.plans.manage": frozenset({Role.COMPLIANCE_OFFICER, Role.SUPERVISOR}),
+    "qa.evaluate": frozenset({Role.QA_REVIEWER}),
+    "qa.acknowledge": frozenset({Role.AGENT, Role.SUPERVISOR}),
+    "qa.read": frozenset(
+        {
+            Role.ADMIN,
+            Role.COMPLIANCE_OFFICER,
+            Role.SUPERVISOR,
+            Role.QA_REVIEWER,
+            Role.AGENT,
+            Role.AUDITOR,
+            Role.LEGAL,
+        }
+    ),
     "calls.read": frozenset(
         {
             Role.ADMIN,
