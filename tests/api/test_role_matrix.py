@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,10 @@ from callwarden.app import create_app
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity import service as identity
-from callwarden.identity.principal import SYSTEM
+from callwarden.identity.principal import SYSTEM, Principal
 from callwarden.identity.roles import Role
 from callwarden.policy import service as policies
+from callwarden.qa import service as qa
 from callwarden.vault.keyring import Keyring
 from tests.recordings.conftest import CALIFORNIA
 from tests.support.audio import wav
@@ -58,6 +60,11 @@ SWEEPERS = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN})
 RETENTION_READERS = frozenset({Role.LEGAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
 SUBJECT_MANAGERS = frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL})
 SUBJECT_READERS = frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR})
+QA_READERS = frozenset(set(Role) - {Role.INTEGRATION})  # each sees what concerns them
+QA_PLANNERS = frozenset({Role.COMPLIANCE_OFFICER, Role.SUPERVISOR})
+QA_PLAN_READERS = frozenset(
+    {Role.COMPLIANCE_OFFICER, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN, Role.LEGAL}
+)
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -128,6 +135,18 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/v1/subject-requests/{request_id}/export"): SUBJECT_MANAGERS,
     ("POST", "/v1/subject-requests/{request_id}/erase"): SUBJECT_MANAGERS,
     ("POST", "/v1/subject-requests/{request_id}/close"): SUBJECT_MANAGERS,
+    ("GET", "/v1/qa/scorecards"): QA_READERS,
+    ("POST", "/v1/qa/scorecards"): COMPLIANCE,
+    ("GET", "/v1/qa/scorecards/{scorecard_id}"): QA_READERS,
+    ("GET", "/v1/qa/plans"): QA_PLAN_READERS,
+    ("POST", "/v1/qa/plans"): QA_PLANNERS,
+    ("GET", "/v1/qa/plans/{plan_id}"): QA_PLAN_READERS,
+    ("GET", "/v1/qa/evaluations"): QA_READERS,
+    ("GET", "/v1/qa/evaluations/{evaluation_id}"): QA_READERS,
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/submit"): frozenset({Role.QA_REVIEWER}),
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/acknowledge"): frozenset(
+        {Role.AGENT, Role.SUPERVISOR}
+    ),
     ("GET", "/v1/calls/{call_id}/vcon"): CALL_READERS,
 }
 PUBLIC = {
@@ -159,6 +178,7 @@ def test_every_endpoint_is_in_the_matrix(client: TestClient) -> None:
 MADE_UP = "does-not-exist"
 PASSWORD = "the role's own pass phrase"
 CALL = {**CALIFORNIA, "started_at": "2026-11-30T10:00:00+00:00"}
+QA_EXAMPLE = resources.files("callwarden.qa").joinpath("examples/inbound.yaml").read_text()
 DECISION = {k: v for k, v in CALIFORNIA.items() if k != "agent_team"}
 
 
@@ -248,6 +268,26 @@ CALLS: dict[tuple[str, str], Call] = {
         f"/v1/subject-requests/{MADE_UP}/close", {"outcome": "export sent"}
     ),
     ("POST", "/v1/retention/sweeps"): Call("/v1/retention/sweeps", {"dry_run": True}),
+    ("POST", "/v1/qa/scorecards"): Call("/v1/qa/scorecards", {"document": QA_EXAMPLE}),
+    ("GET", "/v1/qa/scorecards/{scorecard_id}"): Call("/v1/qa/scorecards/inbound-service"),
+    # No recordings here: the plan passes the role check and is refused as larger than the
+    # (empty) population, the domain's answer (see assert_allowed).
+    ("POST", "/v1/qa/plans"): Call(
+        "/v1/qa/plans",
+        {
+            "period_from": "2026-11-01T00:00:00Z",
+            "period_to": "2026-11-08T00:00:00Z",
+            "size": 1,
+            "seed": 1,
+            "scorecard": "inbound-service",
+        },
+    ),  # fmt: skip
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/submit"): Call(
+        f"/v1/qa/evaluations/{MADE_UP}/submit", {"answers": []}
+    ),
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/acknowledge"): Call(
+        f"/v1/qa/evaluations/{MADE_UP}/acknowledge", {}
+    ),
 }
 NOT_FOUND_ONLY = {
     ("DELETE", "/v1/tokens/{token_id}"),
@@ -277,6 +317,10 @@ NOT_FOUND_ONLY = {
     ("POST", "/v1/subject-requests/{request_id}/erase"),
     ("POST", "/v1/subject-requests/{request_id}/close"),
     ("GET", "/v1/calls/{call_id}/vcon"),
+    ("GET", "/v1/qa/plans/{plan_id}"),
+    ("GET", "/v1/qa/evaluations/{evaluation_id}"),
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/submit"),
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/acknowledge"),
 }
 
 
@@ -304,6 +348,9 @@ def assert_allowed(method: str, path: str, role: Role, response: httpx.Response)
     if role is Role.INTEGRATION and path == "/v1/me/password":
         # A service identity has no password to change: the domain's answer, after the check.
         assert response.status_code == 422 and "no password" in response.text, where
+    elif (method, path) == ("POST", "/v1/qa/plans"):
+        assert response.status_code == 422, where
+        assert response.json()["code"] == "plan_too_large", where
     elif (method, path) in NOT_FOUND_ONLY:
         assert response.status_code == 404, where
         assert response.json()["code"] == "not_found", where
@@ -342,6 +389,7 @@ def test_role_matrix(vault_client: TestClient, db: Database, role: Role) -> None
     client = vault_client
     with db.unit_of_work() as session:
         policies.apply(session, SYSTEM, EXAMPLE_TEXT, "policy.yaml")
+        qa.add_scorecard(session, Principal("setup", Role.COMPLIANCE_OFFICER), QA_EXAMPLE)
     make_team(db, "East")
     make_user(db, "agent", "target")
     token = token_for_role(db, role)

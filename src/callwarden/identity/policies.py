@@ -96,6 +96,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # what concerns them (qa/access.py narrows each list); agents acknowledge their own.
     "qa.scorecards.manage": frozenset({Role.COMPLIANCE_OFFICER}),
     "qa.plans.manage": frozenset({Role.COMPLIANCE_OFFICER, Role.SUPERVISOR}),
+    "qa.plans.read": frozenset(
+        {Role.COMPLIANCE_OFFICER, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN, Role.LEGAL}
+    ),
     "qa.evaluate": frozenset({Role.QA_REVIEWER}),
     "qa.acknowledge": frozenset({Role.AGENT, Role.SUPERVISOR}),
     "qa.read": frozenset(

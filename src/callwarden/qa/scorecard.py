@@ -20,6 +20,7 @@ from callwarden.policy.loading import Path_, dotted, nearest_line, read_yaml, va
 from callwarden.policy.problems import PolicyInvalid, Problem
 
 TOTAL_WEIGHT = 100
+MAX_SCORECARD_SOURCE = 256 * 1024
 Identifier = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 

@@ -189,10 +189,12 @@ def create_plan(
 
 
 def list_plans(session: Session, principal: Principal) -> list[QaPlan]:
-    require(principal, "qa.read")
-    if principal.role not in SEES_EVERYTHING and principal.role is not Role.SUPERVISOR:
-        raise Forbidden("plans are read by QA leads (compliance, supervisors) and oversight")
-    return repository.plans(session)
+    """Every plan for the oversight roles; a supervisor's own plans (of their own team)."""
+    require(principal, "qa.plans.read")
+    plans = repository.plans(session)
+    if principal.role in SEES_EVERYTHING:
+        return plans
+    return [plan for plan in plans if plan.created_by == principal.actor]
 
 
 def get_plan(session: Session, principal: Principal, plan_id: str) -> QaPlan:
