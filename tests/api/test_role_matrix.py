@@ -281,7 +281,7 @@ CALLS: dict[tuple[str, str], Call] = {
             "seed": 1,
             "scorecard": "inbound-service",
         },
-    ),  # fmt: skip
+    ),
     ("POST", "/v1/qa/evaluations/{evaluation_id}/submit"): Call(
         f"/v1/qa/evaluations/{MADE_UP}/submit", {"answers": []}
     ),

@@ -18,7 +18,7 @@ from callwarden.kit.errors import InvalidInput
 from callwarden.qa import service
 from callwarden.qa.schemas import describe_plan, describe_scorecard
 
-app = new_app("QA review: scorecards and sampling plans.")
+app = new_app("QA review: scorecards (YAML) and seeded, stratified sampling plans.")
 scorecard_app = new_app("QA scorecards (YAML, versioned).")
 plan_app = new_app("QA sampling plans: a stratified random sample of a period, dealt to reviewers.")
 app.add_typer(scorecard_app, name="scorecard")
