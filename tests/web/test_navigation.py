@@ -21,6 +21,7 @@ NAVIGATION = {
     | {"Calls", "Recordings", "Holds", "Disposals", "Audit trail", "Administration"},
     "compliance_officer": EVERYONE
     | {
+        "QA",
         "Calls",
         "Recordings",
         "Holds",
@@ -31,6 +32,7 @@ NAVIGATION = {
     },
     "auditor": EVERYONE
     | {
+        "QA",
         "Calls",
         "Recordings",
         "Holds",
@@ -40,9 +42,9 @@ NAVIGATION = {
         "Administration",
     },
     "legal": EVERYONE | {"Calls", "Recordings", "Holds", "Disposals", "Subject requests"},
-    "supervisor": EVERYONE | {"Calls", "Recordings"},
-    "agent": EVERYONE | {"Calls", "Recordings"},
-    "qa_reviewer": EVERYONE | {"Recordings"},
+    "supervisor": EVERYONE | {"Calls", "Recordings", "QA"},
+    "agent": EVERYONE | {"Calls", "Recordings", "My evaluations"},
+    "qa_reviewer": EVERYONE | {"Recordings", "QA"},
 }
 PAGES = {
     "Calls": "/calls",
@@ -52,6 +54,8 @@ PAGES = {
     "Subject requests": "/subjects",
     "Audit trail": "/audit",
     "Administration": "/admin",
+    "QA": "/qa",
+    "My evaluations": "/qa/mine",
 }
 MAIN_NAV = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
 

@@ -100,6 +100,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
         {Role.COMPLIANCE_OFFICER, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN, Role.LEGAL}
     ),
     "qa.evaluate": frozenset({Role.QA_REVIEWER}),
+    # The console's QA desk (queues, plans, rates) and an agent's own evaluations.
+    "qa.desk": frozenset(
+        {Role.QA_REVIEWER, Role.SUPERVISOR, Role.COMPLIANCE_OFFICER, Role.AUDITOR}
+    ),
+    "qa.own": frozenset({Role.AGENT}),
     "qa.acknowledge": frozenset({Role.AGENT, Role.SUPERVISOR}),
     "qa.read": frozenset(
         {
