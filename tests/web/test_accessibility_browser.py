@@ -4,6 +4,8 @@ navigation and forms."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.kit import clock
+from callwarden.qa import service as qa
 from callwarden.retention import holds
 from callwarden.subjects import service as subjects
 from tests.support.console import Console, make_person
@@ -72,6 +75,9 @@ AUDIT_PAGE = """() => {
 }"""
 
 
+QA_EXAMPLE = resources.files("callwarden.qa").joinpath("examples/inbound.yaml").read_text()
+
+
 def _some_of_everything(db: Database, settings: Settings) -> dict[str, Any]:
     cora = make_person(db, "compliance_officer", "cora")
     make_person(db, "agent", "ann", team="red")
@@ -85,6 +91,20 @@ def _some_of_everything(db: Database, settings: Settings) -> dict[str, Any]:
     )
     with db.unit_of_work() as session:
         hold = holds.create(session, officer, "Case 1", "a claim", {"call_ids": [call.call_id]})
+    make_person(db, "qa_reviewer", "quinn", team="blue")
+    with db.unit_of_work() as session:
+        qa.add_scorecard(session, officer, QA_EXAMPLE)
+        plan = qa.create_plan(
+            session,
+            officer,
+            period_from=clock.now() - timedelta(days=1),
+            period_to=clock.now() + timedelta(days=1),
+            size=1,
+            scorecard="inbound-service",
+            seed=1,
+        )
+        (evaluation,) = qa.list_evaluations(session, officer, plan.id)
+        qa_made = {"plan": plan.id, "evaluation": evaluation.id}
     sweep_id, _ = certified_sweep(db, settings, [recording], "erasure request 7")
     with db.unit_of_work() as session:
         subject = subjects.open_request(
@@ -104,6 +124,7 @@ def _some_of_everything(db: Database, settings: Settings) -> dict[str, Any]:
         "hold": hold.id,
         "sweep": sweep_id,
         "subject": subject.id,
+        **qa_made,
     }
 
 
@@ -134,6 +155,9 @@ def test_the_main_pages_are_labelled_described_and_readable(
         f"/subjects/{made['subject']}/erase",
         "/audit",
         "/admin",
+        "/qa",
+        f"/qa/plans/{made['plan']}",
+        f"/qa/evaluations/{made['evaluation']}",
         "/account/tokens",
         "/account/password",
     ]
