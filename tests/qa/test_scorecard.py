@@ -66,3 +66,15 @@ def test_score_from_the_weights_and_a_failed_compliance_item_fails() -> None:
     assert (bad.score, bad.passed, bad.failed_compliance) == (60.0, False, ["notice_read"])
     lenient = parse_scorecard(CARD.replace("title: Tiny", "title: Tiny\nfail_on_compliance: false"))
     assert score(lenient, {"notice_read": "no", "tone": 4}).passed is True
+
+
+def test_broken_yaml_and_duplicate_ids_are_refused_at_their_lines() -> None:
+    with pytest.raises(ScorecardInvalid) as broken:
+        parse_scorecard(CARD.replace("        weight: 40", "        weight: [40"))
+    assert broken.value.problems[0].line is not None
+    twice = CARD.replace("id: tone", "id: notice_read")
+    with pytest.raises(ScorecardInvalid) as refused:
+        parse_scorecard(twice)
+    (problem,) = refused.value.problems
+    assert problem.path == "sections[0].questions[1].id" and problem.line == 12
+    assert "used twice" in problem.message

@@ -175,3 +175,27 @@ def test_bad_answers_and_strangers_are_refused(db: Database, org: Org) -> None:
             size=1,
             scorecard="inbound-service",
         )
+
+
+def test_a_supervisor_plans_for_their_own_team_only(db: Database, org: Org) -> None:
+    from tests.support.factories import make_user
+
+    lead = principal(make_user(db, "supervisor", "sue", "alpha"))
+    with db.unit_of_work() as session:
+        plan = service.create_plan(
+            session,
+            lead,
+            period_from=START,
+            period_to=START + timedelta(days=3),
+            size=5,
+            scorecard="inbound-service",
+            seed=3,
+        )
+        assert plan.population == 20  # alpha's recordings, the private one left out
+        plan_id = plan.id
+    with db.reading() as session:
+        rows = service.list_evaluations(session, lead, plan_id)
+        assert {row.team_id for row in rows} == {org.teams["alpha"]}
+        other = principal(make_user(db, "supervisor", "sam", "beta"))
+        with pytest.raises(NotFound):
+            service.get_plan(session, other, plan_id)

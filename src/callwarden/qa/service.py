@@ -198,10 +198,14 @@ def list_plans(session: Session, principal: Principal) -> list[QaPlan]:
 
 
 def get_plan(session: Session, principal: Principal, plan_id: str) -> QaPlan:
-    plans = {plan.id: plan for plan in list_plans(session, principal)}
-    if plan_id not in plans:
+    """A plan this principal may read (a supervisor's own), or NotFound as for a missing one."""
+    require(principal, "qa.plans.read")
+    plan = repository.plan(session, plan_id)
+    if plan is None or not (
+        principal.role in SEES_EVERYTHING or plan.created_by == principal.actor
+    ):
         raise NotFound(f"no QA plan {plan_id!r}")
-    return plans[plan_id]
+    return plan
 
 
 def list_evaluations(
