@@ -33,6 +33,7 @@ from callwarden.law.knowledge import load_knowledge_base
 from callwarden.migrate import current_revision, head_revision
 from callwarden.policy.api import router as policy_router
 from callwarden.policy.service import active_compiled
+from callwarden.qa.api import router as qa_router
 from callwarden.recordings.api import router as recordings_router
 from callwarden.retention.api import router as holds_router
 from callwarden.retention.certificate_api import router as certificate_router
@@ -187,6 +188,7 @@ def create_app(
     app.include_router(certificate_router)
     app.include_router(verification_router)
     app.include_router(checks_router)
+    app.include_router(qa_router)
     install_docs(app)
     install_console(app)
     install_openapi(app)

@@ -67,6 +67,10 @@ class RootGroup(LazyGroup):
             "callwarden.subjects.cli:app",
             "Data-subject requests: open, list, show, export, erase and close.",
         ),
+        "qa": (
+            "callwarden.qa.cli:app",
+            "QA review: scorecards (YAML) and seeded, stratified sampling plans.",
+        ),
         "retention": (
             "callwarden.retention.cli:retention_app",
             "Retention: schedules previewed, disposal sweeps and their destruction certificates.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,10 @@ from callwarden.app import create_app
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity import service as identity
-from callwarden.identity.principal import SYSTEM
+from callwarden.identity.principal import SYSTEM, Principal
 from callwarden.identity.roles import Role
 from callwarden.policy import service as policies
+from callwarden.qa import service as qa
 from callwarden.signing import create_signing_key_file
 from callwarden.vault.keyring import Keyring
 from tests.recordings.conftest import CALIFORNIA
@@ -61,6 +63,11 @@ SUBJECT_MANAGERS = frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL})
 SUBJECT_READERS = frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR})
 CHECK_RUNNERS = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN})
 CHECK_READERS = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL})
+QA_READERS = frozenset(set(Role) - {Role.INTEGRATION})  # each sees what concerns them
+QA_PLANNERS = frozenset({Role.COMPLIANCE_OFFICER, Role.SUPERVISOR})
+QA_PLAN_READERS = frozenset(
+    {Role.COMPLIANCE_OFFICER, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN, Role.LEGAL}
+)
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -141,6 +148,18 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/v1/subject-requests/{request_id}/export"): SUBJECT_MANAGERS,
     ("POST", "/v1/subject-requests/{request_id}/erase"): SUBJECT_MANAGERS,
     ("POST", "/v1/subject-requests/{request_id}/close"): SUBJECT_MANAGERS,
+    ("GET", "/v1/qa/scorecards"): QA_READERS,
+    ("POST", "/v1/qa/scorecards"): COMPLIANCE,
+    ("GET", "/v1/qa/scorecards/{scorecard_id}"): QA_READERS,
+    ("GET", "/v1/qa/plans"): QA_PLAN_READERS,
+    ("POST", "/v1/qa/plans"): QA_PLANNERS,
+    ("GET", "/v1/qa/plans/{plan_id}"): QA_PLAN_READERS,
+    ("GET", "/v1/qa/evaluations"): QA_READERS,
+    ("GET", "/v1/qa/evaluations/{evaluation_id}"): QA_READERS,
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/submit"): frozenset({Role.QA_REVIEWER}),
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/acknowledge"): frozenset(
+        {Role.AGENT, Role.SUPERVISOR}
+    ),
     ("GET", "/v1/calls/{call_id}/vcon"): CALL_READERS,
 }
 PUBLIC = {
@@ -172,6 +191,7 @@ def test_every_endpoint_is_in_the_matrix(client: TestClient) -> None:
 MADE_UP = "does-not-exist"
 PASSWORD = "the role's own pass phrase"
 CALL = {**CALIFORNIA, "started_at": "2026-11-30T10:00:00+00:00"}
+QA_EXAMPLE = resources.files("callwarden.qa").joinpath("examples/inbound.yaml").read_text()
 DECISION = {k: v for k, v in CALIFORNIA.items() if k != "agent_team"}
 
 
@@ -275,6 +295,26 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/v1/checks/findings/{finding_id}/accept-risk"): Call(
         f"/v1/checks/findings/{MADE_UP_FINDING}/accept-risk", REASON
     ),
+    ("POST", "/v1/qa/scorecards"): Call("/v1/qa/scorecards", {"document": QA_EXAMPLE}),
+    ("GET", "/v1/qa/scorecards/{scorecard_id}"): Call("/v1/qa/scorecards/inbound-service"),
+    # No recordings here: the plan passes the role check and is refused as larger than the
+    # (empty) population, the domain's answer (see assert_allowed).
+    ("POST", "/v1/qa/plans"): Call(
+        "/v1/qa/plans",
+        {
+            "period_from": "2026-11-01T00:00:00Z",
+            "period_to": "2026-11-08T00:00:00Z",
+            "size": 1,
+            "seed": 1,
+            "scorecard": "inbound-service",
+        },
+    ),
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/submit"): Call(
+        f"/v1/qa/evaluations/{MADE_UP}/submit", {"answers": []}
+    ),
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/acknowledge"): Call(
+        f"/v1/qa/evaluations/{MADE_UP}/acknowledge", {}
+    ),
 }
 NOT_FOUND_ONLY = {
     ("DELETE", "/v1/tokens/{token_id}"),
@@ -309,6 +349,10 @@ NOT_FOUND_ONLY = {
     ("POST", "/v1/checks/findings/{finding_id}/acknowledge"),
     ("POST", "/v1/checks/findings/{finding_id}/resolve"),
     ("POST", "/v1/checks/findings/{finding_id}/accept-risk"),
+    ("GET", "/v1/qa/plans/{plan_id}"),
+    ("GET", "/v1/qa/evaluations/{evaluation_id}"),
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/submit"),
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/acknowledge"),
 }
 
 
@@ -336,6 +380,9 @@ def assert_allowed(method: str, path: str, role: Role, response: httpx.Response)
     if role is Role.INTEGRATION and path == "/v1/me/password":
         # A service identity has no password to change: the domain's answer, after the check.
         assert response.status_code == 422 and "no password" in response.text, where
+    elif (method, path) == ("POST", "/v1/qa/plans"):
+        assert response.status_code == 422, where
+        assert response.json()["code"] == "plan_too_large", where
     elif (method, path) in NOT_FOUND_ONLY:
         assert response.status_code == 404, where
         assert response.json()["code"] == "not_found", where
@@ -375,6 +422,7 @@ def test_role_matrix(vault_client: TestClient, db: Database, role: Role) -> None
     client = vault_client
     with db.unit_of_work() as session:
         policies.apply(session, SYSTEM, EXAMPLE_TEXT, "policy.yaml")
+        qa.add_scorecard(session, Principal("setup", Role.COMPLIANCE_OFFICER), QA_EXAMPLE)
     make_team(db, "East")
     make_user(db, "agent", "target")
     token = token_for_role(db, role)

@@ -5,6 +5,7 @@ navigation and forms."""
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.kit import clock
 from callwarden.models import CheckFinding
+from callwarden.qa import service as qa
 from callwarden.retention import holds
 from callwarden.subjects import service as subjects
 from tests.support.console import Console, make_person
@@ -77,6 +79,9 @@ AUDIT_PAGE = """() => {
 }"""
 
 
+QA_EXAMPLE = resources.files("callwarden.qa").joinpath("examples/inbound.yaml").read_text()
+
+
 def _some_of_everything(db: Database, settings: Settings) -> dict[str, Any]:
     cora = make_person(db, "compliance_officer", "cora")
     make_person(db, "agent", "ann", team="red")
@@ -90,6 +95,20 @@ def _some_of_everything(db: Database, settings: Settings) -> dict[str, Any]:
     )
     with db.unit_of_work() as session:
         hold = holds.create(session, officer, "Case 1", "a claim", {"call_ids": [call.call_id]})
+    make_person(db, "qa_reviewer", "quinn", team="blue")
+    with db.unit_of_work() as session:
+        qa.add_scorecard(session, officer, QA_EXAMPLE)
+        plan = qa.create_plan(
+            session,
+            officer,
+            period_from=clock.now() - timedelta(days=1),
+            period_to=clock.now() + timedelta(days=1),
+            size=1,
+            scorecard="inbound-service",
+            seed=1,
+        )
+        (evaluation,) = qa.list_evaluations(session, officer, plan.id)
+        qa_made = {"plan": plan.id, "evaluation": evaluation.id}
     sweep_id, _ = certified_sweep(db, settings, [recording], "erasure request 7")
     with db.unit_of_work() as session:
         subject = subjects.open_request(
@@ -116,6 +135,7 @@ def _some_of_everything(db: Database, settings: Settings) -> dict[str, Any]:
         "hold": hold.id,
         "sweep": sweep_id,
         "subject": subject.id,
+        **qa_made,
     }
 
 
@@ -149,6 +169,9 @@ def test_the_main_pages_are_labelled_described_and_readable(
         f"/checks/findings/{made['check_finding']}",
         "/audit",
         "/admin",
+        "/qa",
+        f"/qa/plans/{made['plan']}",
+        f"/qa/evaluations/{made['evaluation']}",
         "/account/tokens",
         "/account/password",
     ]

@@ -21,6 +21,7 @@ NAVIGATION = {
     | {"Calls", "Recordings", "Holds", "Disposals", "Checks", "Audit trail", "Administration"},
     "compliance_officer": EVERYONE
     | {
+        "QA",
         "Calls",
         "Recordings",
         "Holds",
@@ -32,6 +33,7 @@ NAVIGATION = {
     },
     "auditor": EVERYONE
     | {
+        "QA",
         "Calls",
         "Recordings",
         "Holds",
@@ -42,9 +44,9 @@ NAVIGATION = {
         "Administration",
     },
     "legal": EVERYONE | {"Calls", "Recordings", "Holds", "Disposals", "Checks", "Subject requests"},
-    "supervisor": EVERYONE | {"Calls", "Recordings"},
-    "agent": EVERYONE | {"Calls", "Recordings"},
-    "qa_reviewer": EVERYONE | {"Recordings"},
+    "supervisor": EVERYONE | {"Calls", "Recordings", "QA"},
+    "agent": EVERYONE | {"Calls", "Recordings", "My evaluations"},
+    "qa_reviewer": EVERYONE | {"Recordings", "QA"},
 }
 PAGES = {
     "Calls": "/calls",
@@ -55,6 +57,8 @@ PAGES = {
     "Checks": "/checks",
     "Audit trail": "/audit",
     "Administration": "/admin",
+    "QA": "/qa",
+    "My evaluations": "/qa/mine",
 }
 MAIN_NAV = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
 

@@ -98,6 +98,32 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "checks.run": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN}),
     "checks.read": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL}),
     "checks.work": frozenset({Role.COMPLIANCE_OFFICER}),
+    # QA review: a compliance officer keeps the scorecards; a QA lead (compliance officer, or a
+    # supervisor for their own team) plans samples; reviewers evaluate; everyone involved reads
+    # what concerns them (qa/access.py narrows each list); agents acknowledge their own.
+    "qa.scorecards.manage": frozenset({Role.COMPLIANCE_OFFICER}),
+    "qa.plans.manage": frozenset({Role.COMPLIANCE_OFFICER, Role.SUPERVISOR}),
+    "qa.plans.read": frozenset(
+        {Role.COMPLIANCE_OFFICER, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN, Role.LEGAL}
+    ),
+    "qa.evaluate": frozenset({Role.QA_REVIEWER}),
+    # The console's QA desk (queues, plans, rates) and an agent's own evaluations.
+    "qa.desk": frozenset(
+        {Role.QA_REVIEWER, Role.SUPERVISOR, Role.COMPLIANCE_OFFICER, Role.AUDITOR}
+    ),
+    "qa.own": frozenset({Role.AGENT}),
+    "qa.acknowledge": frozenset({Role.AGENT, Role.SUPERVISOR}),
+    "qa.read": frozenset(
+        {
+            Role.ADMIN,
+            Role.COMPLIANCE_OFFICER,
+            Role.SUPERVISOR,
+            Role.QA_REVIEWER,
+            Role.AGENT,
+            Role.AUDITOR,
+            Role.LEGAL,
+        }
+    ),
     "calls.read": frozenset(
         {
             Role.ADMIN,

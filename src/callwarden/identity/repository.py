@@ -20,6 +20,11 @@ def user_by_id(session: Session, user_id: str) -> User | None:
     return session.get(User, user_id)
 
 
+def active_users_with_role(session: Session, role: str) -> list[User]:
+    query = select(User).where(User.role == role, User.disabled_at.is_(None))
+    return list(session.execute(query.order_by(User.username)).scalars())
+
+
 # Each list's order for paging; usernames and team names are unique.
 USERS_BY_NAME = Keyset("users", (User.username,))
 TEAMS_BY_NAME = Keyset("teams", (Team.name,))

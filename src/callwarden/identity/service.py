@@ -169,6 +169,16 @@ def find_team(session: Session, name: str) -> Team | None:
     return repository.team_by_name(session, name)
 
 
+def active_users_with_role(session: Session, role: str) -> list[User]:
+    """Enabled users holding `role`, by username (QA deals its sample among the reviewers)."""
+    return repository.active_users_with_role(session, role)
+
+
+def find_user_by_id(session: Session, user_id: str) -> User | None:
+    """The user with this id, or None (for other domains naming the people on their rows)."""
+    return repository.user_by_id(session, user_id)
+
+
 def user_named(session: Session, username: str) -> User:
     """The user called `username`, or NotFound."""
     user = repository.user_by_username(session, username)

@@ -11,6 +11,7 @@ from callwarden.models.findings import Finding, ScriptAudio
 from callwarden.models.identity import ApiToken, Team, User
 from callwarden.models.policy import PolicyVersion
 from callwarden.models.provider import ProviderRecording
+from callwarden.models.qa import QaEvaluation, QaPlan, QaScorecard
 from callwarden.models.recordings import DataKey, Recording, RecordingAssignment, RecordingParty
 from callwarden.models.retention import LegalHold
 from callwarden.models.subjects import SubjectRequest
@@ -34,6 +35,9 @@ __all__ = [
     "LegalHold",
     "PolicyVersion",
     "ProviderRecording",
+    "QaEvaluation",
+    "QaPlan",
+    "QaScorecard",
     "Recording",
     "RecordingAssignment",
     "RecordingParty",

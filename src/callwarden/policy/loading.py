@@ -30,6 +30,19 @@ def parse_policy(text: str, source: str = "policy") -> PolicyDocument:
 
 def read_policy(text: str, source: str = "policy") -> tuple[PolicyDocument, dict[Path_, int]]:
     """The document and the line of every path in it (for placing later validation problems)."""
+    raw, lines = read_yaml(text, source, "start from examples/policy.yaml")
+    try:
+        return PolicyDocument.model_validate(raw), lines
+    except ValidationError as error:
+        raise PolicyInvalid(validation_problems(error, lines), source) from None
+
+
+def read_yaml(
+    text: str, source: str, example: str = "start from an example"
+) -> tuple[dict[str, Any], dict[Path_, int]]:
+    """A YAML mapping read safely (size, depth, aliases, tags, duplicate keys), with the line of
+    every path in it; any YAML document a person writes for us (a policy, a QA scorecard) is
+    read through here, so each is refused the same way, at its line."""
     if len(text.encode()) > MAX_POLICY_BYTES:
         raise PolicyInvalid(
             [
@@ -53,20 +66,17 @@ def read_policy(text: str, source: str = "policy") -> tuple[PolicyDocument, dict
         ) from None
     if not isinstance(raw, dict):
         raise PolicyInvalid(
-            [
-                Problem(
-                    "",
-                    "the document must be a YAML mapping of settings",
-                    "start from examples/policy.yaml",
-                    line=1,
-                )
-            ],
+            [Problem("", "the document must be a YAML mapping of settings", example, line=1)],
             source,
         )
-    try:
-        return PolicyDocument.model_validate(raw), lines
-    except ValidationError as error:
-        raise PolicyInvalid([_problem(item, lines) for item in error.errors()], source) from None
+    return raw, lines
+
+
+def validation_problems(
+    error: ValidationError, lines: dict[Path_, int], fixes: dict[str, str] | None = None
+) -> list[Problem]:
+    """Each pydantic error as a Problem at the line of its path (`fixes` by error type)."""
+    return [_problem(item, lines, fixes or {}) for item in error.errors()]
 
 
 def _refuse_deep_nesting(text: str, source: str) -> None:
@@ -238,9 +248,9 @@ _FIXES = {
 }
 
 
-def _problem(item: Any, lines: dict[Path_, int]) -> Problem:
+def _problem(item: Any, lines: dict[Path_, int], fixes: dict[str, str]) -> Problem:
     path: Path_ = tuple(
         part for part in item["loc"] if not isinstance(part, str) or part != "function-after"
     )
-    fix = _FIXES.get(item["type"], "correct the value")
+    fix = fixes.get(item["type"]) or _FIXES.get(item["type"], "correct the value")
     return Problem(dotted(path), item["msg"], fix, line=nearest_line(lines, path))

@@ -7,6 +7,7 @@ session's own execute adds ORM bookkeeping), because intake runs inside SQLite's
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -321,4 +322,19 @@ def of_numbers_or_calls(
     if not conditions:
         return []
     query = select(Recording).where(or_(*conditions)).order_by(Recording.started_at, Recording.id)
+    return list(session.execute(query).scalars())
+
+
+def sampleable(session: Session, start: datetime, end: datetime) -> list[Recording]:
+    """Stored, not private recordings started in [start, end), by id."""
+    query = (
+        select(Recording)
+        .where(
+            Recording.started_at >= start,
+            Recording.started_at < end,
+            Recording.state == "stored",
+            Recording.private.is_(False),
+        )
+        .order_by(Recording.id)
+    )
     return list(session.execute(query).scalars())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
@@ -301,3 +302,33 @@ def recordings_of(session: Session, numbers: list[str], call_ids: list[str]) -> 
     """Every recording a person on these numbers was a party to, directly or by its call,
     whoever asks: for a data-subject request, whose service checks who may ask."""
     return repository.of_numbers_or_calls(session, numbers, call_ids)
+
+
+def sampleable(session: Session, start: datetime, end: datetime) -> list[Recording]:
+    """The recordings of a period QA may sample: stored and not private (a private call is
+    heard only by its participants and legal, so it never enters a QA sample)."""
+    return repository.sampleable(session, start, end)
+
+
+def assign_for_review(
+    session: Session, actor: str, recording_id: str, user_id: str, reason: str
+) -> bool:
+    """Let a reviewer play a recording a QA plan gave them (the caller checked the plan's
+    permission and the reviewer's eligibility); False when they already had it."""
+    if repository.is_assigned(session, user_id, recording_id):
+        return False
+    repository.add(
+        session,
+        RecordingAssignment(
+            recording_id=recording_id, user_id=user_id, assigned_by=actor, assigned_at=clock.now()
+        ),
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="recording.assigned",
+        target=f"recording:{recording_id}",
+        reason=reason,
+        data={"reviewer_user_id": user_id},
+    )
+    return True
