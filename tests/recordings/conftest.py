@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,23 +21,23 @@ from tests.support.policies import EXAMPLE_TEXT
 
 
 @pytest.fixture(params=["filesystem", pytest.param("s3", marks=pytest.mark.s3)])
-def vault_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+def vault_settings(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
     settings.keyring_path.parent.mkdir(parents=True, exist_ok=True)
     Keyring.create(settings.keyring_path)
     if request.param == "filesystem":
-        return settings
+        yield settings
+        return
     seaweed: Any = request.getfixturevalue("seaweed")
-    bucket = f"cw-rec-{uuid.uuid4().hex[:12]}"
-    seaweed.client().create_bucket(Bucket=bucket)
-    return settings.model_copy(
-        update={
-            "vault_store": "s3",
-            "s3_endpoint_url": seaweed.endpoint_url,
-            "s3_bucket": bucket,
-            "s3_access_key": seaweed.access_key,
-            "s3_secret_key": seaweed.secret_key,
-        }
-    )
+    with seaweed.bucket("cw-rec") as bucket:
+        yield settings.model_copy(
+            update={
+                "vault_store": "s3",
+                "s3_endpoint_url": seaweed.endpoint_url,
+                "s3_bucket": bucket,
+                "s3_access_key": seaweed.access_key,
+                "s3_secret_key": seaweed.secret_key,
+            }
+        )
 
 
 @pytest.fixture

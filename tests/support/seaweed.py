@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,6 +62,37 @@ class SeaweedS3:
                 read_timeout=60,
             ),
         )
+
+    @contextmanager
+    def bucket(self, prefix: str) -> Iterator[str]:
+        """A fresh bucket for one test, emptied and deleted after it. SeaweedFS gives each
+        bucket volumes of its own, and a session that left hundreds behind ran out of them
+        (PutObject then answers InternalError)."""
+        client = self.client()
+        name = f"{prefix}-{uuid.uuid4().hex[:12]}"
+        client.create_bucket(Bucket=name)
+        try:
+            yield name
+        finally:
+            _empty_and_delete(client, name)
+
+
+def _empty_and_delete(client: Any, bucket: str) -> None:
+    """Delete every object and unfinished upload, then the bucket; a failure is only logged
+    (a test's own outcome matters more than its cleanup)."""
+    try:
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+            if keys:
+                client.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+        uploads = client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+        for upload in uploads:
+            client.abort_multipart_upload(
+                Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+            )
+        client.delete_bucket(Bucket=bucket)
+    except (BotoCoreError, ClientError) as exc:
+        print(f"seaweed: could not remove bucket {bucket}: {exc}", file=sys.stderr)
 
 
 def find_weed() -> Path | None:

@@ -7,7 +7,7 @@ message outside CI and fails when CI=true, so CI can never silently lose S3 cove
 from __future__ import annotations
 
 import os
-import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +24,14 @@ __all__ = ["api", "people", "vault_settings"]  # the recordings' app, for checks
 
 
 @pytest.fixture
-def s3_store(seaweed: SeaweedS3) -> S3Store:
+def s3_store(seaweed: SeaweedS3) -> Iterator[S3Store]:
     """A fresh client and bucket per test; the smallest legal part size, so multipart is cheap.
 
     A client per test keeps event hooks a test registers (to count requests) out of the next.
     """
     client: Any = seaweed.client()
-    bucket = f"cw-test-{uuid.uuid4().hex[:16]}"
-    client.create_bucket(Bucket=bucket)
-    return S3Store(client, bucket, part_size=MIN_PART_SIZE)
+    with seaweed.bucket("cw-test") as bucket:
+        yield S3Store(client, bucket, part_size=MIN_PART_SIZE)
 
 
 @pytest.fixture
