@@ -14,8 +14,6 @@ from callwarden.checks.registry import SEVERITIES, Period, registered
 from callwarden.checks.schemas import (
     CheckFindingOut,
     CheckOut,
-    Move,
-    RiskAcceptance,
     RunIn,
     RunOut,
 )
@@ -28,9 +26,9 @@ from callwarden.kit.errors import InvalidInput
 from callwarden.kit.pagination import DEFAULT_LIMIT, Page
 from callwarden.server.deps import database, read_session, requires, settings
 from callwarden.server.paging import Cursor, Limit
+from callwarden.verification.lifecycle_api import MAX_ID, add_lifecycle_routes
 
 router = APIRouter(tags=["checks"])
-MAX_ID = 2**31 - 1
 
 
 @router.get("/v1/checks", response_model=list[CheckOut])
@@ -119,49 +117,11 @@ def show_finding(
     return findings.describe(findings.get(session, who, finding_id))
 
 
-def _moved(
-    db: Database,
-    who: Principal,
-    finding_id: int,
-    move: str,
-    reason: str,
-    expires: datetime | None = None,
-) -> dict[str, Any]:
-    with db.unit_of_work() as session:
-        return findings.describe(
-            findings.transition(session, who, finding_id, move, reason, expires)
-        )
-
-
-@router.post("/v1/checks/findings/{finding_id}/acknowledge", response_model=CheckFindingOut)
-def acknowledge(
-    body: Move,
-    finding_id: int = Path(ge=1, le=MAX_ID),
-    who: Principal = Depends(requires("checks.work")),
-    db: Database = Depends(database),
-) -> dict[str, Any]:
-    """Someone is working on it: open → acknowledged."""
-    return _moved(db, who, finding_id, "acknowledge", body.reason)
-
-
-@router.post("/v1/checks/findings/{finding_id}/resolve", response_model=CheckFindingOut)
-def resolve(
-    body: Move,
-    finding_id: int = Path(ge=1, le=MAX_ID),
-    who: Principal = Depends(requires("checks.work")),
-    db: Database = Depends(database),
-) -> dict[str, Any]:
-    """Dealt with (say how in the reason). A later run that sees it again reopens it."""
-    return _moved(db, who, finding_id, "resolve", body.reason)
-
-
-@router.post("/v1/checks/findings/{finding_id}/accept-risk", response_model=CheckFindingOut)
-def accept_risk(
-    body: RiskAcceptance,
-    finding_id: int = Path(ge=1, le=MAX_ID),
-    who: Principal = Depends(requires("checks.work")),
-    db: Database = Depends(database),
-) -> dict[str, Any]:
-    """Knowingly left as it is, for the reason given; optionally until `expires_at`."""
-    expires = as_utc(body.expires_at) if body.expires_at else None
-    return _moved(db, who, finding_id, "accept_risk", body.reason, expires)
+add_lifecycle_routes(
+    router,
+    "/v1/checks/findings",
+    "checks.work",
+    findings.transition,
+    findings.describe,
+    CheckFindingOut,
+)

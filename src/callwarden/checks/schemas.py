@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from callwarden.kit.inputs import RequestModel, Timestamp
-from callwarden.verification.lifecycle import MAX_REASON
 
 
 class CheckOut(BaseModel):
@@ -55,15 +54,3 @@ class CheckFindingOut(BaseModel):
     status_at: str | None
     risk_expires_at: str | None
     risk_expired: bool
-
-
-class Move(RequestModel):
-    """Why the finding moves; kept on the finding and in the audit trail."""
-
-    reason: str = Field(min_length=1, max_length=MAX_REASON)
-
-
-class RiskAcceptance(Move):
-    expires_at: Timestamp | None = Field(
-        default=None, description="When the accepted risk needs looking at again (optional)."
-    )
