@@ -8,7 +8,13 @@ import pytest
 
 from callwarden.identity.roles import Role
 from callwarden.law.durations import Duration
-from callwarden.training.course import CourseDocument, CourseInvalid, check_course, parse_course
+from callwarden.training.course import (
+    CourseDocument,
+    CourseInvalid,
+    check_course,
+    fingerprint,
+    parse_course,
+)
 from callwarden.training.markdown import render_markdown
 
 EXAMPLE = resources.files("callwarden.training").joinpath("examples/recording-basics.yaml")
@@ -199,3 +205,14 @@ def test_a_course_built_in_code_is_held_to_the_same_rules() -> None:
     data["quiz"]["questions"][0]["correct"] = []
     with pytest.raises(CourseInvalid, match="no correct answer"):
         check_course(CourseDocument.model_validate(data))
+
+
+def test_the_fingerprint_follows_the_content_not_the_layout() -> None:
+    course = parse_course(COURSE)
+    relaid = COURSE.replace("  roles: [agent]", "  roles:\n    - agent  # the agents").replace(
+        "version: 2", "version: 2\n# a comment"
+    )
+    assert fingerprint(parse_course(relaid)) == fingerprint(course)
+    reworded = parse_course(COURSE.replace("After the payment", "After the payment is taken"))
+    assert fingerprint(reworded) != fingerprint(course)
+    assert len(fingerprint(course)) == 64

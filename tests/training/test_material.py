@@ -324,6 +324,23 @@ def test_the_what_changed_module_reads_in_areas_and_renders_safely() -> None:
     assert "&lt;script&gt;copy&lt;/script&gt; [here](javascript:x)" in html
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("rate: 0.2", "rate: 0.5"),
+        ("timeout_s: 8\n  de:", "timeout_s: 12\n  de:"),
+        ("on_decline: continue_unrecorded", "on_decline: end_call"),
+        ("retention: {min: P90D, max: P6M}", "retention: {min: P6M, max: P1Y}"),
+        ("title: Call recording policy", "title: Recording policy"),
+    ],
+)
+def test_a_change_and_its_undoing_are_in_the_same_areas(old: str, new: str) -> None:
+    forward = changed(old, new)
+    back = compare(parse_policy(EXAMPLE.replace(old, new)), BASE)
+    assert (forward.areas, forward.material) == (back.areas, back.material)
+    assert [c.setting.path for c in forward.changes] == [c.setting.path for c in back.changes]
+
+
 def test_a_broken_policy_text_is_refused_as_a_policy() -> None:
     with pytest.raises(PolicyInvalid):
         compare_texts(EXAMPLE, "organisation: [")

@@ -17,6 +17,8 @@ service that publishes the course checks that.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
@@ -125,6 +127,15 @@ class CourseDocument(_Strict):
 
     def module(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)
+
+
+def fingerprint(course: CourseDocument) -> str:
+    """The sha256 of the course's content, as canonical JSON: what a completion records as
+    "what they were shown". The YAML's layout and comments do not count; every word does."""
+    canonical = json.dumps(
+        course.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class CourseInvalid(InvalidInput):
