@@ -5,6 +5,8 @@ from __future__ import annotations
 from importlib import resources
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from callwarden.policy.loading import parse_policy
 from callwarden.policy.problems import PolicyInvalid
@@ -161,7 +163,11 @@ def test_a_new_rule_a_removed_rule_and_the_order() -> None:
     assert words == "Calls to the queue complaints are no longer recorded (a new rule)."
     start, end = EXAMPLE.index("  - id: internal\n"), EXAMPLE.index("  - id: support\n")
     removed = compare(BASE, parse_policy(EXAMPLE[:start] + EXAMPLE[end:]))
-    assert "The rule for internal calls is gone (none were recorded)" in only(removed, "scope")
+    assert only(removed, "scope") == (
+        "The rule for internal calls is gone (none were recorded): those calls now follow the "
+        "first rule that fits them, at the latest the rule for all other calls, under which "
+        "they are recorded."
+    )
     internal = EXAMPLE[start:end]
     moved = EXAMPLE[:start] + EXAMPLE[end:].replace(
         "\nscripts:", "\n" + internal.rstrip("\n") + "\nscripts:"
@@ -344,3 +350,43 @@ def test_a_change_and_its_undoing_are_in_the_same_areas(old: str, new: str) -> N
 def test_a_broken_policy_text_is_refused_as_a_policy() -> None:
     with pytest.raises(PolicyInvalid):
         compare_texts(EXAMPLE, "organisation: [")
+
+
+MUTATIONS = [
+    ("You can ask for a copy", "You may ask for a copy"),
+    ("outcome: sample\n    rate: 0.2", "outcome: record"),
+    ("match: {queue: [payments]}", "match: {queue: [payments, cards]}"),
+    ("    secure_pause: true\n", ""),
+    ("max_pause_s: 300", "max_pause_s: 120"),
+    ("on_withdrawal: stop_keep_prior", "on_withdrawal: stop_discard_all"),
+    ("retention: {min: P1Y, max: P2Y}", "retention: {min: P1Y}"),
+    ("sector_rules: [ftc-tsr]", "sector_rules: []"),
+    ("default_language: en", "default_language: fr"),
+    (
+        'decline_digit: "2"\n      timeout_s: 8\n  de:',
+        "decline_digit: null\n      timeout_s: 8\n  de:",
+    ),
+    ("law_overrides: []", "law_overrides: []\nchecks: {volume_multiple: 5, max_token_days: 30}"),
+    ("dispose_at: earliest", "dispose_at: latest\n  hold_review_days: 90"),
+    ("Quality assurance and coaching of agents.", "Coaching."),
+    ("US-NY, US-FL, CA, GB, DE, FR, IE", "US-NY, US-FL, CA, GB, DE, FR"),
+]
+
+
+@settings(deadline=None, max_examples=30)  # reading a policy takes ~0.1 s
+@given(st.lists(st.sampled_from(MUTATIONS), unique=True, min_size=1))
+def test_any_mix_of_changes_is_described_and_renders(mutations: list[tuple[str, str]]) -> None:
+    text = EXAMPLE
+    for old, new in mutations:
+        assert old in text
+        text = text.replace(old, new, 1)
+    change = compare(BASE, parse_policy(text))
+    only_descriptions = mutations == [MUTATIONS[12]]
+    assert change.material is not only_descriptions
+    module = what_changed(change)
+    if module is None:
+        return
+    assert all(item.words or item.setting.path[-1] == "rate" for item in change.changes)
+    assert "The setting " not in module.content  # every one of these has its own sentence
+    html = render_markdown(module.content)
+    assert html.count("<h2>") == len(change.areas)

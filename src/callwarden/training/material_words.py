@@ -116,6 +116,32 @@ def _rule(document: PolicyDocument, rule_id: str) -> dict[str, Any] | None:
     return rule.model_dump(mode="json") if rule else None
 
 
+def _covers(wide: dict[str, Any], narrow: dict[str, Any]) -> bool:
+    """Whether every call `narrow` matches is matched by `wide` too."""
+    return all(
+        not wide.get(key) or (bool(narrow.get(key)) and set(narrow[key]) <= set(wide[key]))
+        for key in set(wide) | set(narrow)
+    )
+
+
+def _where_now(gone: dict[str, Any], after: PolicyDocument) -> str:
+    """Where the calls of a removed rule go: the first later rule that fits them all is as
+    far as they can fall (an earlier rule may take some of them first)."""
+    for rule in after.scope:
+        wider = rule.model_dump(mode="json")
+        if _covers(wider["match"], gone["match"]):
+            outcome = {
+                "record": "are recorded",
+                "do_not_record": "are not recorded",
+                "sample": f"are sampled ({wider['rate'] or 0:.0%} recorded)",
+            }[wider["outcome"]]
+            return (
+                "those calls now follow the first rule that fits them, at the latest the rule "
+                f"for {calls(wider['match'])}, under which they {outcome}."
+            )
+    return "those calls now follow the first rule that fits them."
+
+
 def _now_recorded(rule: dict[str, Any]) -> str:
     if rule["outcome"] == "record":
         return "are now recorded"
@@ -217,7 +243,7 @@ def scope_words(setting: Setting, before: PolicyDocument, after: PolicyDocument)
     if rule_after is None and rule_before is not None:
         return (
             f"The rule for {calls(rule_before['match'])} is gone ({_were_recorded(rule_before)}): "
-            "those calls now follow the next rule that fits them."
+            + (_where_now(rule_before, after))
         )
     if rule_after is None:
         return None
