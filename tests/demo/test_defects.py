@@ -9,9 +9,11 @@ import csv
 from collections import Counter
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callwarden.app import create_app
 from callwarden.checks import runs
 from callwarden.checks.registry import registered
 from callwarden.demo import defects
@@ -29,6 +31,7 @@ from callwarden.models import (
     Recording,
 )
 from callwarden.policy import service as policies
+from tests.support.console_calls import CSRF
 from tests.support.demo_month import CALLS, Demo
 
 
@@ -183,3 +186,27 @@ def test_the_over_active_listener_played_with_reasons_through_the_playback_servi
     assert volume.evidence["users"] == [username]
     assert figures["recordings_opened"] == len(mine) and figures["peer_median"] == 1
     assert figures["minimum"] == 4 and figures["role"] == "supervisor"
+
+
+def test_the_console_s_checks_page_shows_the_month_s_findings_at_once(demo: Demo) -> None:
+    (ghost,) = _seeded(demo, "unknown_cdr_call")
+    (busy,) = _seeded(demo, "overactive_listener")
+    password = demo.passwords()["compliance"][2]
+    with demo.db.reading() as session:
+        run_id = _run(session).id
+        (volume,) = _findings(session, "access", "volume:")
+    with TestClient(create_app(demo.settings, demo.db, run_jobs=False)) as client:
+        found = CSRF.search(client.get("/sign-in").text)
+        assert found
+        signed_in = client.post(
+            "/sign-in",
+            data={"username": "compliance", "password": password, "csrf_token": found.group(1)},
+            follow_redirects=False,
+        )
+        assert signed_in.status_code == 303, signed_in.text
+        listing = client.get("/checks")
+        run_page = client.get(f"/checks/runs/{run_id}")
+        finding_page = client.get(f"/checks/findings/{volume.id}")
+    assert listing.status_code == 200 and run_id in listing.text
+    assert run_page.status_code == 200 and ghost.figures["external_id"] in run_page.text
+    assert finding_page.status_code == 200 and busy.users[0] in finding_page.text
