@@ -10,12 +10,12 @@ imported file, never from a shortcut the demo takes.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from callwarden.bootstrap import EXAMPLE_POLICY
 from callwarden.cdr import service as cdr
 from callwarden.checks import findings, runs
 from callwarden.checks.registry import Period
@@ -57,10 +57,15 @@ PEER_REASON = "a customer's complaint about this call"
 
 
 def apply_thresholds(db: Database, compliance: Principal) -> None:
-    """The compliance officer applies the example policy with the demo's `checks:` section."""
-    text = EXAMPLE_POLICY.read_text(encoding="utf-8").rstrip("\n") + "\n" + DEMO_CHECKS
+    """The compliance officer adds the demo's `checks:` section to the policy in force (the
+    example init applied, or the directory's own); a policy with thresholds of its own keeps
+    them."""
     with db.unit_of_work() as session:
-        policies.apply(session, compliance, text, "demo-policy.yaml")
+        current = policies.get_version(session)
+        if re.search(r"^checks\s*:", current.document, re.MULTILINE):
+            return
+        text = current.document.rstrip("\n") + "\n" + DEMO_CHECKS
+        policies.apply(session, compliance, text, f"{current.source_name} + demo checks"[:200])
 
 
 def _cdr_row(call: PlayedCall) -> list[str]:
