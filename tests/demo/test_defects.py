@@ -78,6 +78,7 @@ def test_each_seeded_defect_is_one_finding_of_each_of_its_checks(demo: Demo, def
             assert len(shown) == 1, (item, [f.evidence for f in _findings(session, item.check)])
             finding = shown[0]
             assert finding.status == "open" and finding.last_seen_run_id == run.id
+            assert (item, finding.id) in defects.load_shown(demo.data_dir)
             line = f"  {defect} -> {item.check}: finding {finding.id} ("
             assert line in demo.output, demo.output
 

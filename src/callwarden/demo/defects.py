@@ -4,7 +4,8 @@
 is filled, `Expected` adds the ids they were seeded on (the call, its recording, the person, the
 call-detail record), so a test, the report or a person can tell the finding that shows a defect
 from any other finding of the same check. The filling writes them to `demo-defects.json` in
-the data directory (`load` reads it back), because the ids exist only once the month is made.
+the data directory with the id of the finding that showed each (`load_shown` reads it back),
+because the ids exist only once the month is made.
 """
 
 from __future__ import annotations
@@ -122,25 +123,36 @@ def on_call(defect: str, call_id: str, recording_ids: Iterable[str]) -> list[Exp
     ]
 
 
-def write(data_dir: Path, expected: Iterable[Expected]) -> Path:
+def write(data_dir: Path, shown: Iterable[tuple[Expected, int | None]]) -> Path:
+    """The seeded defects, each with the id of the check finding that showed it in the
+    month's run (null when none did)."""
     path = data_dir / MANIFEST
-    rows = [asdict(item) for item in expected]
+    rows = [{**asdict(item), "finding_id": finding} for item, finding in shown]
     path.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     path.chmod(0o600)
     return path
 
 
-def load(data_dir: Path) -> list[Expected]:
-    """The seeded defects of the demo month in `data_dir`, as its filling wrote them."""
+def load_shown(data_dir: Path) -> list[tuple[Expected, int | None]]:
+    """The seeded defects of the demo month in `data_dir`, as its filling wrote them, each
+    with the id of the finding that showed it."""
     rows = json.loads((data_dir / MANIFEST).read_text(encoding="utf-8"))
     return [
-        Expected(
-            defect=row["defect"],
-            check=row["check"],
-            calls=tuple(row["calls"]),
-            recordings=tuple(row["recordings"]),
-            users=tuple(row["users"]),
-            figures=dict(row["figures"]),
+        (
+            Expected(
+                defect=row["defect"],
+                check=row["check"],
+                calls=tuple(row["calls"]),
+                recordings=tuple(row["recordings"]),
+                users=tuple(row["users"]),
+                figures=dict(row["figures"]),
+            ),
+            row["finding_id"],
         )
         for row in rows
     ]
+
+
+def load(data_dir: Path) -> list[Expected]:
+    """The seeded defects of the demo month in `data_dir`, without their findings."""
+    return [item for item, _finding in load_shown(data_dir)]

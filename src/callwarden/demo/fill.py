@@ -126,7 +126,7 @@ def fill(settings: Settings, calls_wanted: int, days: int, seed: int, stage: Ste
         )
         report.check_run, report.checks = checked.run_id, checked.by_check
         report.check_errors, report.seeded = checked.errors, checked.shown
-        defects.write(settings.data_dir, seeded)
+        defects.write(settings.data_dir, checked.shown)
         write_due(db, settings)  # sign the chain's head, as the checkpoint job would
     finally:
         db.dispose()
