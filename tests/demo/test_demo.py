@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import io
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 import soundfile
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -31,40 +29,9 @@ from callwarden.recordings import service as recordings
 from callwarden.recordings.schemas import SearchFilter
 from callwarden.verification import service as verification
 from tests.retention.test_certificate_cli import offline
+from tests.support.demo_month import DAYS, Demo
 
 runner = CliRunner()
-DAYS = 3
-
-
-class Demo:
-    def __init__(self, data_dir: Path, output: str) -> None:
-        self.data_dir = data_dir
-        self.output = output
-        self.settings = Settings(data_dir=data_dir, log_format="text", log_level="warning")
-        self.db = Database(self.settings.resolved_database_url)
-
-    def passwords(self) -> dict[str, tuple[str, str, str]]:
-        """username -> (role, team, password), read from the table the command printed."""
-        rows = {}
-        for line in self.output.splitlines():
-            cells = [cell.strip() for cell in line.strip("│ ").split("│")]
-            if len(cells) == 4 and cells[0] != "username":
-                rows[cells[0]] = (cells[1], cells[2], cells[3])
-        return rows
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    data_dir = tmp_path_factory.mktemp("demo") / "var"
-    result = runner.invoke(
-        app,
-        ["demo", "--calls", "12", "--days", str(DAYS), "--seed", "5"],
-        env={"CALLWARDEN_DATA_DIR": str(data_dir), "COLUMNS": "120"},
-    )
-    assert result.exit_code == 0, result.output
-    made = Demo(data_dir, result.output)
-    yield made
-    made.db.dispose()
 
 
 def test_every_role_signs_in_at_once_with_the_printed_password(demo: Demo) -> None:

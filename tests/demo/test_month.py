@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from typing import get_args
 
 import numpy as np
 import pytest
 
 from callwarden.analysis import detect_dtmf, detect_notice, from_array
+from callwarden.checks.registry import registered
 from callwarden.demo.audio import RATE, announcement, dial, espeak_available, mix, spoken
-from callwarden.demo.scenarios import AGENTS, MINIMUM_CALLS, plan_month
+from callwarden.demo.defects import SCENARIO_DEFECTS, SEEDED_DEFECTS, Expected
+from callwarden.demo.scenarios import AGENTS, MINIMUM_CALLS, Defect, ghost_call, plan_month
 
 NOW = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
 
@@ -25,6 +28,7 @@ def test_every_month_holds_the_seeded_calls_in_the_past_in_time_order(seed: int)
         "notice_unreported": 1,
         "keys_in_pause": 1,
         "early_recording": 1,
+        "recording_lost": 1,
     }
     starts = [call.started_at for call in month]
     assert starts == sorted(starts) and len(month) == 40
@@ -34,6 +38,37 @@ def test_every_month_holds_the_seeded_calls_in_the_past_in_time_order(seed: int)
     assert {call.direction for call in month} >= {"inbound", "outbound"}
     assert {call.agent for call in month} <= set(AGENTS)
     assert all(call.transfer_to != call.agent for call in month)
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_the_unknown_call_is_one_no_call_of_the_month_could_be_taken_for(seed: int) -> None:
+    month = plan_month(MINIMUM_CALLS, 3, NOW, seed)
+    ghost = ghost_call(month, seed)
+    assert ghost == ghost_call(month, seed) and ghost != ghost_call(month, seed + 1)
+    assert ghost.external_id == f"demo-{len(month):05d}"
+    assert ghost.number not in {call.number for call in month}
+    assert month[0].started_at < ghost.started_at < month[-1].started_at
+    assert plan_month(MINIMUM_CALLS, 3, NOW, seed) == month  # drawn aside: the month is as it was
+
+
+def test_every_seeded_defect_is_for_a_registered_check_and_every_scenario_defect_is_told() -> None:
+    checks = registered()
+    assert {d.name for d in SEEDED_DEFECTS} >= set(SCENARIO_DEFECTS.values())
+    assert all(check in checks for d in SEEDED_DEFECTS for check in d.checks)
+    assert set(SCENARIO_DEFECTS) == set(get_args(Defect)) - {"early_recording"}
+
+
+def test_a_finding_shows_a_defect_only_when_it_names_everything_the_defect_was_seeded_on() -> None:
+    lost = Expected("recording_lost", "completeness", calls=("call_a",))
+    assert lost.shown_by("completeness", {"calls": ["call_a"], "figures": {}})
+    assert not lost.shown_by("completeness", {"calls": ["call_b"]})
+    assert not lost.shown_by("consent", {"calls": ["call_a"]})
+    busy = Expected("overactive_listener", "access", recordings=("r1", "r2"), users=("sam",))
+    assert busy.shown_by("access", {"recordings": ["r1", "r2", "r3"], "users": ["sam"]})
+    assert not busy.shown_by("access", {"recordings": ["r1"], "users": ["sam"]})
+    ghost = Expected("unknown_cdr_call", "completeness", figures={"external_id": "demo-00012"})
+    assert ghost.shown_by("completeness", {"figures": {"external_id": "demo-00012"}})
+    assert not ghost.shown_by("completeness", {"figures": {"external_id": "demo-00011"}})
 
 
 def test_a_seed_draws_the_same_month_again() -> None:

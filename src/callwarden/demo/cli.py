@@ -9,12 +9,17 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from callwarden.cli_support import console, new_table
+from callwarden.demo.defects import MANIFEST
 from callwarden.demo.scenarios import MINIMUM_CALLS
+
+if TYPE_CHECKING:
+    from callwarden.demo.fill import DemoReport
 
 
 @contextmanager
@@ -65,6 +70,7 @@ def demo(
         f"events; voices: {voice}; {report.seconds:.1f} s\nfindings: {counts or 'none'}",
         highlight=False,
     )
+    _print_checks(report)
     table = new_table("username", "role", "team", "password", title="Demo sign-ins (shown once)")
     for user in report.users:
         table.add_row(user.username, user.role, user.team or "", user.password)
@@ -74,3 +80,19 @@ def demo(
         f"(make demo, or CALLWARDEN_DATA_DIR={settings.data_dir} callwarden serve)",
         highlight=False,
     )
+
+
+def _print_checks(report: DemoReport) -> None:
+    """The month's check run, and each seeded defect with the finding that shows it."""
+    counts = ", ".join(f"{name} {count}" for name, count in report.checks.items())
+    console.print(f"check run {report.check_run}: {counts or 'no findings'}", highlight=False)
+    for name, error in report.check_errors.items():
+        console.print(f"check {name} FAILED: {error}", markup=False, highlight=False)
+    console.print(f"seeded defects (also in {MANIFEST}):", highlight=False)
+    for expected, finding in report.seeded:
+        shown = f"finding {finding}" if finding is not None else "NOT FOUND"
+        console.print(
+            f"  {expected.defect} -> {expected.check}: {shown} ({expected.names()})",
+            markup=False,
+            highlight=False,
+        )

@@ -2,8 +2,10 @@
 
 Order and time: the set-up (init, people, announcement audio) happens on a frozen clock just
 before the month; each call then happens at its own moment, its recording is uploaded a little
-after it ends, and the audio check runs last, now, as the background job would have. So the
-audit trail reads in time order and every record carries the time it would really have had.
+after it ends, and the audio check runs, now, as the background job would have. Then, now too,
+the month's oversight (`oversight.py`): the phone system's call-detail file is imported, the
+supervisors listen, and every check runs over the month. So the audit trail reads in time
+order and every record carries the time it would really have had.
 """
 
 from __future__ import annotations
@@ -18,12 +20,19 @@ from callwarden.bootstrap import initialise
 from callwarden.calls import service as calls
 from callwarden.config import Settings
 from callwarden.db import Database
-from callwarden.demo import people
+from callwarden.demo import defects, oversight, people
 from callwarden.demo.audio import encode_flac, espeak_available, mix
+from callwarden.demo.defects import SCENARIO_DEFECTS, Expected
 from callwarden.demo.flow import play
+from callwarden.demo.phone import SOURCE as PHONE_SOURCE
 from callwarden.demo.phone import PlayedCall
 from callwarden.demo.prompts import store_prompts
-from callwarden.demo.scenarios import QA_REVIEWER, plan_month
+from callwarden.demo.scenarios import (
+    QA_REVIEWER,
+    Scenario,
+    ghost_call,
+    plan_month,
+)
 from callwarden.identity.principal import SYSTEM, Principal
 from callwarden.jobs import JobContext
 from callwarden.kit import clock
@@ -65,6 +74,10 @@ class DemoReport:
     espeak: bool = False
     seconds: float = 0.0
     seed: int = 0
+    check_run: str = ""
+    checks: dict[str, int] = field(default_factory=dict)  # findings by check
+    check_errors: dict[str, str] = field(default_factory=dict)
+    seeded: list[tuple[Expected, int | None]] = field(default_factory=list)  # and its finding
 
 
 def setup_moment(days: int) -> datetime:
@@ -86,25 +99,70 @@ def fill(settings: Settings, calls_wanted: int, days: int, seed: int, stage: Ste
         with clock.frozen_at(setup_at + timedelta(minutes=5)):
             cast = people.hire(db, init.admin_password)
             prompts = store_prompts(db, vault, cast.admin)
+            oversight.apply_thresholds(db, cast.principals["compliance"])
         report.users = cast.users
         advance = stage("calls", len(month))
         recording_ids: list[str] = []
+        played_calls: list[PlayedCall] = []
+        seeded: list[Expected] = []
         for scenario in month:
             played = play(db, cast.pbx, scenario, prompts)
+            played_calls.append(played)
             report.calls += 1
             report.violations += played.violations
-            if played.recording_start is not None:
-                recording_ids += _upload(settings, vault, db, cast.pbx, played, report)
+            uploaded: list[str] = []
+            if played.recording_start is not None and scenario.defect != "recording_lost":
+                uploaded = _upload(settings, vault, db, cast.pbx, played, report)
+            recording_ids += uploaded
+            seeded += _seeded_on(scenario, played.call_id, uploaded)
             advance()
         report.recordings = len(recording_ids)
         _assign_reviews(db, cast.supervisors)
         _analyse(settings, db, len(recording_ids), stage)
         report.findings = _count_findings(db, recording_ids)
+        seeded += _oversee(settings, db, vault, cast, played_calls, seed)
+        checked = oversight.run_checks(
+            db, settings, setup_at, cast.principals["compliance"], seeded
+        )
+        report.check_run, report.checks = checked.run_id, checked.by_check
+        report.check_errors, report.seeded = checked.errors, checked.shown
+        defects.write(settings.data_dir, checked.shown)
         write_due(db, settings)  # sign the chain's head, as the checkpoint job would
     finally:
         db.dispose()
     report.seconds = time.monotonic() - began
     return report
+
+
+def _seeded_on(scenario: Scenario, call_id: str, uploaded: list[str]) -> list[Expected]:
+    defect = SCENARIO_DEFECTS.get(scenario.defect) if scenario.defect else None
+    return defects.on_call(defect, call_id, uploaded) if defect else []
+
+
+def _oversee(
+    settings: Settings,
+    db: Database,
+    vault: Vault,
+    cast: people.Cast,
+    month: list[PlayedCall],
+    seed: int,
+) -> list[Expected]:
+    """The month's end: the call-detail file imported, the supervisors' listening; what the
+    checks must find of them."""
+    compliance = cast.principals["compliance"]
+    ghost = ghost_call([call.scenario for call in month], seed)
+    oversight.import_cdr(db, compliance, oversight.write_cdr(settings.data_dir, month, ghost))
+    listened = oversight.listen(db, vault, settings, cast.supervisors)
+    figures = {"source": PHONE_SOURCE, "external_id": ghost.external_id}
+    return [
+        Expected("unknown_cdr_call", "completeness", figures=figures),
+        Expected(
+            "overactive_listener",
+            "access",
+            recordings=listened.recordings,
+            users=(listened.username,),
+        ),
+    ]
 
 
 def refuse_if_used(settings: Settings, days: int) -> None:

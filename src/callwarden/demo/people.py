@@ -38,6 +38,7 @@ class Cast:
     admin: Principal
     pbx: Principal
     supervisors: list[Principal]
+    principals: dict[str, Principal]  # by username, to act as any of them
 
 
 def as_principal(user: User) -> Principal:
@@ -63,6 +64,7 @@ def hire(db: Database, admin_password: str | None) -> Cast:
     shell = cli_principal()
     users: list[DemoUser] = []
     supervisors: list[Principal] = []
+    principals: dict[str, Principal] = {}
     with db.unit_of_work() as session:
         for team in TEAMS:
             identity.create_team(session, shell, team)
@@ -90,12 +92,13 @@ def hire(db: Database, admin_password: str | None) -> Cast:
             )
             assert created.password is not None
             users.append(_choose_password(session, created.user, member, created.password))
+            principals[member.username] = as_principal(created.user)
             if member is SPARE_ADMIN:
                 admin_principal = as_principal(created.user)
             if member.role == Role.SUPERVISOR.value:
                 supervisors.append(as_principal(created.user))
     assert admin_principal is not None
-    return Cast(users, admin_principal, pbx_principal, supervisors)
+    return Cast(users, admin_principal, pbx_principal, supervisors, principals)
 
 
 def _choose_password(session: Session, user: User, member: Member, temporary: str) -> DemoUser:

@@ -25,6 +25,7 @@ from callwarden.kit import clock
 
 CUSTOMER, AGENT = 0, 1  # channels: the customer's voice, and what is played or said to them
 NETWORK_DELAY = timedelta(milliseconds=300)  # between an event and its report arriving
+SOURCE = "demo-pbx"  # the calls' source, as the phone system names itself (and its CDR file)
 
 
 @dataclass
@@ -82,7 +83,7 @@ class PhoneCall:
                 "queue": scenario.queue,
                 "line": scenario.line,
                 "agent": scenario.agent,
-                "source": "demo-pbx",
+                "source": SOURCE,
                 "external_id": f"demo-{scenario.index:05d}",
                 "started_at": scenario.started_at.isoformat(),
             }

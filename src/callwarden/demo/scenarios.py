@@ -1,9 +1,11 @@
 """The demo month as plain values: who works here, and what each call will be like.
 
 Pure (values in, values out): `plan_month` draws every call from a seeded generator, so one seed
-gives the same month on every machine, and the seeded defects the console should show (a notice
-the audio lacks, keys pressed inside a payment pause, a refused event) are always among the calls.
-The filling (`fill.py`) then plays each scenario through the services.
+gives the same month on every machine, and the seeded defects the console and the checks should
+show (a notice the audio lacks, keys pressed inside a payment pause, a refused event, a
+recording that never arrives) are always among the calls; `ghost_call` draws the one call the
+phone system carried but never told callwarden of. The filling (`fill.py`) then plays each
+scenario through the services; `defects.SEEDED_DEFECTS` says which check must find each defect.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import Literal
 
 Consent = Literal["accept", "decline", "withdraw"]
 Direction = Literal["inbound", "outbound", "internal"]
-Defect = Literal["notice_silent", "notice_unreported", "keys_in_pause", "early_recording"]
+Defect = Literal[
+    "notice_silent", "notice_unreported", "keys_in_pause", "early_recording", "recording_lost"
+]
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,7 @@ _SEEDED = (
     _Shape("payments", "US-FL", payment_pause=True),
     _Shape("support", "CA", transfer=True),
     _Shape("support", "US-WA", defect="notice_unreported"),
-    _Shape("trading", "GB"),
+    _Shape("trading", "GB", defect="recording_lost"),
     _Shape("sales", "US-TX", direction="outbound"),
     _Shape("support", "FR"),
     _Shape("support", "DE", consent="withdraw"),
@@ -228,4 +232,39 @@ def _scenario(rng: random.Random, index: int, moment: datetime, shape: _Shape) -
         line=shape.line,
         talk_s=round(rng.uniform(25.0, 75.0), 1),
         seed=rng.randrange(2**31),
+    )
+
+
+# -- what the checks must find ----------------------------------------------------------------
+
+CENTRE_NUMBER = "+15125550199"  # the contact centre's own line, as call-detail records show it
+
+
+@dataclass(frozen=True)
+class Ghost:
+    """A call the phone system carried and logged but never reported to callwarden: it is in
+    the call-detail file only (a misrouted trunk, say), so no decision and no recording."""
+
+    external_id: str
+    started_at: datetime
+    number: str
+    talk_s: float
+
+
+def ghost_call(month: list[Scenario], seed: int) -> Ghost:
+    """The month's one unknown call: numbered after the month's last call, in the middle of the
+    month between two calls, from a number no call of the month has. Its own generator, so the
+    month's draws stay as they were."""
+    rng = random.Random(f"ghost-{seed}")  # noqa: S311 - reproducible draws, not secrets
+    middle = month[len(month) // 2].started_at
+    region = REGIONS["US-TX"]
+    known = {scenario.number for scenario in month}
+    number = ""
+    while not number or number in known:
+        number = region.prefix + "".join(str(rng.randrange(10)) for _ in range(region.digits))
+    return Ghost(
+        external_id=f"demo-{len(month):05d}",
+        started_at=middle + timedelta(seconds=rng.randrange(60, 150)),
+        number=number,
+        talk_s=round(rng.uniform(30.0, 90.0), 1),
     )
