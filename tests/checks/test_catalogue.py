@@ -196,6 +196,35 @@ def test_consent_finds_missing_late_consent_late_notice_and_no_renotice(
     assert "US-CA" in renotice.summary
 
 
+def test_consent_judges_a_withdrawn_party_by_the_consent_it_gave_first(
+    db: Database, settings: Settings, seed: Seed
+) -> None:
+    """Withdrawal overwrites the party's consent moment; the ledger still says when it was given."""
+    in_time, never, late = seed(), seed(), seed()
+    began = DAY + timedelta(minutes=60)
+    before = began - timedelta(seconds=5)
+    withdrew = began + timedelta(minutes=3)
+    with db.unit_of_work() as session:
+        for row in (in_time, never, late):
+            session.execute(
+                update(Call)
+                .where(Call.id == row.call_id)
+                .values(governing_rule="all-party", started_at=before)
+            )
+            session.add(
+                _party(row.call_id, "c", 0, before, notice_at=before, consent_status="withdrawn",
+                       consent_at=withdrew)
+            )  # fmt: skip
+        session.add(_event(in_time.call_id, "consent_given", before, "c"))
+        session.add(_event(late.call_id, "consent_given", began + timedelta(minutes=1), "c"))
+        session.execute(update(CallParty).where(CallParty.call_id == never.call_id).values(
+            notice_at=None))  # fmt: skip
+    results = found(db, settings, "consent")
+    consent_keys = {k for k in results if k.startswith("consent:")}
+    assert consent_keys == {f"consent:{never.call_id}:c", f"consent:{late.call_id}:c"}
+    assert "never" in results[f"consent:{never.call_id}:c"].summary
+
+
 def test_the_registry_lists_the_core_checks() -> None:
     names = set(runs.choose(None)[i].name for i in range(len(runs.choose(None))))
     assert {"consent", "notice_audio", "retention", "secure_pause"} <= names

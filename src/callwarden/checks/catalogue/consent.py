@@ -74,26 +74,19 @@ def consent(session: Session, period: Period, context: Context) -> Iterator[Foun
     )
     parties: dict[str, list[CallParty]] = defaultdict(list)
     started: dict[str, datetime] = {}
+    withdrawn: list[tuple[str, CallParty, datetime]] = []
     for call_id, governing, recording_began, party in rows:
         started[call_id] = recording_began
         parties[call_id].append(party)
         due = max(recording_began, party.joined_at)
         all_party = governing.replace("_", "-") == "all-party"
         if all_party and party.needs_consent:
-            late = party.consent_at is not None and party.consent_at > due + tolerance
-            if party.consent_status not in CONSENTED or party.consent_at is None or late:
-                when = f"at {party.consent_at:%H:%M:%S}" if party.consent_at else "never"
-                yield Found(
-                    key=f"consent:{call_id}:{party.key}",
-                    severity="critical",
-                    summary=f"call {call_id}: party {party.key} ({party.jurisdiction or 'unknown'}"
-                    f") was recorded from {due:%H:%M:%S} but consented {when}",
-                    evidence=Evidence(
-                        calls=(call_id,),
-                        figures={"party": party.key, "status": party.consent_status},
-                    ),
-                    rule=law(party.jurisdiction, "all parties consent before being recorded"),
-                )
+            if party.consent_status == "withdrawn":
+                withdrawn.append((call_id, party, due))
+            elif party.consent_status not in CONSENTED or not _in_time(
+                party.consent_at, due, tolerance
+            ):
+                yield _unconsented(call_id, party, due, party.consent_at)
         if party.needs_notice and (party.notice_at is None or party.notice_at > due + window):
             when = f"at {party.notice_at:%H:%M:%S}" if party.notice_at else "never"
             yield Found(
@@ -106,7 +99,53 @@ def consent(session: Session, period: Period, context: Context) -> Iterator[Foun
                 ),
                 rule=law(party.jurisdiction, "parties are told of the recording at the start"),
             )
+    yield from _withdrawn(session, withdrawn, tolerance)
     yield from _renotices(session, parties, started)
+
+
+def _in_time(consented: datetime | None, due: datetime, tolerance: timedelta) -> bool:
+    return consented is not None and consented <= due + tolerance
+
+
+def _unconsented(call_id: str, party: CallParty, due: datetime, at: datetime | None) -> Found:
+    when = f"at {at:%H:%M:%S}" if at else "never"
+    return Found(
+        key=f"consent:{call_id}:{party.key}",
+        severity="critical",
+        summary=f"call {call_id}: party {party.key} ({party.jurisdiction or 'unknown'}"
+        f") was recorded from {due:%H:%M:%S} but consented {when}",
+        evidence=Evidence(
+            calls=(call_id,), figures={"party": party.key, "status": party.consent_status}
+        ),
+        rule=law(party.jurisdiction, "all parties consent before being recorded"),
+    )
+
+
+def _withdrawn(
+    session: Session, withdrawn: list[tuple[str, CallParty, datetime]], tolerance: timedelta
+) -> Iterator[Found]:
+    """A party who withdrew had consented first: the ledger's first accepted `consent_given`
+    says when (the party's row now holds the withdrawal's moment), or, with no such event, the
+    notice that implied it."""
+    if not withdrawn:
+        return
+    first_given: dict[tuple[str, str | None], datetime] = {}
+    calls = sorted({call_id for call_id, _, _ in withdrawn})
+    for chunk in range(0, len(calls), 500):
+        rows = session.execute(
+            select(CallEvent.call_id, CallEvent.party_key, func.min(CallEvent.occurred_at))
+            .where(
+                CallEvent.call_id.in_(calls[chunk : chunk + 500]),
+                CallEvent.kind == "consent_given",
+                CallEvent.accepted.is_(True),
+            )
+            .group_by(CallEvent.call_id, CallEvent.party_key)
+        )
+        first_given.update(((call_id, key), at) for call_id, key, at in rows)
+    for call_id, party, due in withdrawn:
+        consented = first_given.get((call_id, party.key), party.notice_at)
+        if not _in_time(consented, due, tolerance):
+            yield _unconsented(call_id, party, due, consented)
 
 
 def _renotices(
