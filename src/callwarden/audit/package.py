@@ -57,6 +57,8 @@ FORMAT = "callwarden-audit-package"
 DOMAIN = b"callwarden-audit-package-v1\n"
 MANIFEST = "manifest.json"
 BUILT = "audit.package_built"
+CHECK_RUNS = "checks/runs.jsonl"
+CHECK_FINDINGS = "checks/findings.jsonl"
 VERIFIER = Path(__file__).with_name("package_verify.py")
 
 
@@ -193,8 +195,11 @@ def build(
             }
             for n, s in enumerate(sweeps, start=1)
         ],
-        "check_runs": "not included: check runs are not stored yet; findings.jsonl holds the "
-        "audio findings",
+        "check_runs": {
+            "runs_member": CHECK_RUNS,
+            "findings_member": CHECK_FINDINGS,
+            **evidence.check_counts(session, start, end),
+        },
     }
     members: list[tuple[str, Iterable[bytes]]] = [
         ("README.txt", [README.encode()]),
@@ -209,6 +214,8 @@ def build(
         ("recordings.jsonl", _lines(evidence.recordings(session, start, end))),
         ("disposals.jsonl", _lines(evidence.disposals(session, start, end))),
         ("findings.jsonl", _lines(evidence.findings(session, start, end))),
+        (CHECK_RUNS, _lines(evidence.check_runs(session, start, end))),
+        (CHECK_FINDINGS, _lines(evidence.check_findings(session, start, end))),
     ]
     for n, sweep in enumerate(sweeps, start=1):
         members.append((f"certificates/{n:04d}.json", [(sweep.certificate or "").encode()]))
