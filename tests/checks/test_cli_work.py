@@ -75,6 +75,7 @@ def test_a_finding_is_shown_and_worked_from_the_shell(
     ]
     assert {step["actor"] for step in shown["history"]} == {f"cli:{getpass.getuser()}"}
     code, output = shell("finding", number)
+    assert f"finding {number} (retention, high): resolved: swept by hand" in output
     assert "finding.resolved by cli:" in output and ": swept by hand" in output
     with db.reading() as session:
         events = audit.find(session, audit.EventFilter(action="finding.resolved"), None, 10)

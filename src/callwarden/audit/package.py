@@ -71,6 +71,8 @@ class Built:
     last_seq: int
     checkpoints: int
     certificates: int
+    check_runs: int  # runs over an overlapping period
+    check_findings: int
     members: int
     manifest_sha256: str
 
@@ -178,6 +180,7 @@ def build(
             kept.append((checkpoint.seq, checkpoint.to_json()))
     kept.sort()
     sweeps = evidence.sweeps(session, start, end)
+    checks = evidence.check_counts(session, start, end)
     period = {
         "from": evidence.moment(start),
         "to": evidence.moment(end),
@@ -198,7 +201,7 @@ def build(
         "check_runs": {
             "runs_member": CHECK_RUNS,
             "findings_member": CHECK_FINDINGS,
-            **evidence.check_counts(session, start, end),
+            **checks,
         },
     }
     members: list[tuple[str, Iterable[bytes]]] = [
@@ -226,6 +229,8 @@ def build(
         last_seq=last,
         checkpoints=len(kept),
         certificates=len(sweeps),
+        check_runs=checks["runs"],
+        check_findings=checks["findings"],
         members=len(members) + 1,
         manifest_sha256=manifest_sha,
     )

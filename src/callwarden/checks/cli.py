@@ -163,6 +163,10 @@ def finding_command(finding_id: str, as_json: bool = typer.Option(False, "--json
         print_json(row)
         return
     status = row["status"] + (" (expired)" if row["risk_expired"] else "")
+    if row["risk_expires_at"]:
+        status += f" until {row['risk_expires_at']}"
+    if row["status_reason"]:
+        status += f": {row['status_reason']}"
     lines = [
         f"finding {row['finding_id']} ({row['check']}, {row['severity']}): {status}",
         row["summary"],
