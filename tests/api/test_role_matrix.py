@@ -441,3 +441,19 @@ def test_role_matrix(vault_client: TestClient, db: Database, role: Role) -> None
         else:
             assert response.status_code == 403, f"{role} was let through {method} {path}"
             assert role.value in response.json()["detail"]
+
+
+# What an auditor may send that is not a read: their own password and their own tokens.
+AUDITOR_OWN_ACCOUNT = {
+    ("POST", "/v1/me/password"),
+    ("POST", "/v1/tokens"),
+    ("DELETE", "/v1/tokens/{token_id}"),
+}
+
+
+def test_an_auditor_writes_nothing_but_their_own_account() -> None:
+    """Auditors are read-only everywhere: every write route refuses them (test_role_matrix
+    sends each one with an auditor's token and expects the 403 this table promises)."""
+    writes = {(m, p) for (m, p), roles in MATRIX.items() if m != "GET" and Role.AUDITOR in roles}
+    assert writes == AUDITOR_OWN_ACCOUNT
+    assert sum(1 for method, _ in MATRIX if method != "GET") > 30  # the table is whole

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -18,12 +20,14 @@ from typer.testing import CliRunner
 from callwarden.audit import package_verify
 from callwarden.audit import service as audit
 from callwarden.audit.checkpointing import write_due
+from callwarden.checks import runs
+from callwarden.checks.registry import Period
 from callwarden.cli import app
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.kit import clock
 from callwarden.signing import public_key_pem
-from tests.audit.packages import declare_size, lines_of, members, rewrite, run_verify
+from tests.audit.packages import Change, declare_size, lines_of, members, rewrite, run_verify
 from tests.retention.conftest import api, issue, people, record, signing_key
 from tests.support.sweeps import make_sweep
 
@@ -64,15 +68,21 @@ def package(
     tmp_path: Path,
 ) -> Package:
     """Three recorded calls (their events an hour ago), two disposed of in a certified sweep,
-    checkpoints every 5 events; the package of the last two hours."""
-    start = (clock.now() - timedelta(hours=2)).isoformat()
+    two check runs (one over last month, one over today: what the first found, the second saw
+    again), checkpoints every 5 events; the package of the last two hours."""
+    now = clock.now()
+    start = (now - timedelta(hours=2)).isoformat()
     ids = [record(api, people["pbx"], number=f"+1415555010{n}") for n in range(3)]
     issue(db, settings, make_sweep(db, ids[:2], reference="erasure of +14155550100"))
+    for period in (Period(now - timedelta(days=40), now - timedelta(days=30)), Period(now, now)):
+        with db.unit_of_work() as session:
+            span = Period(period.start, period.end + timedelta(hours=1))
+            runs.run(session, "cli:tester", span, settings, ["security_posture"])
     write_due(db, settings.model_copy(update={"audit_checkpoint_every": EVERY}), everything=True)
     end = (clock.now() + timedelta(hours=1)).isoformat()
     target = tmp_path / "evidence" / "package.zip"
     code, output = build(settings, target, start, end)
-    assert code == 0, output
+    assert code == 0 and "1 check runs with" in output, output
     key = tmp_path / "handed-over.pem"
     key.write_text(public_key_pem(signing_key))
     period = json.loads(members(target)["period.json"])
@@ -305,3 +315,97 @@ def test_an_empty_period_gives_a_valid_package_that_says_so(
     assert period["first_seq"] > package.last_seq
     code, output = build(settings, target, "2030-01-02", "2030-01-01")
     assert code != 0 and "end must be after its start" in output
+
+
+def _jsonl(data: bytes) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in data.splitlines()]
+
+
+def _edit_lines(edit: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> Change:
+    def change(data: bytes) -> bytes:
+        rows = edit([json.loads(line) for line in data.splitlines()])
+        return b"".join(json.dumps(row, sort_keys=True).encode() + b"\n" for row in rows)
+
+    return change
+
+
+def test_the_periods_check_runs_and_their_findings_are_in_the_package(package: Package) -> None:
+    inside = members(package.path)
+    period = json.loads(inside["period.json"])
+    listed = _jsonl(inside["checks/runs.jsonl"])
+    found = _jsonl(inside["checks/findings.jsonl"])
+    assert [run["in_period"] for run in listed] == [False, True]
+    assert period["check_runs"] == {
+        "runs_member": "checks/runs.jsonl",
+        "findings_member": "checks/findings.jsonl",
+        "runs": 1,
+        "runs_named_from_outside": 1,
+        "findings": len(found),
+    }
+    assert found and {f["first_seen_run_id"] for f in found} == {listed[0]["id"]}
+    assert {f["last_seen_run_id"] for f in found} == {listed[1]["id"]}
+    assert all(f["rule"]["text"] and f["summary"] and f["status"] == "open" for f in found)
+    events = {event["seq"]: event for event in _jsonl(inside["audit/events.jsonl"])}
+    for run in listed:  # both ran in the period: their checks.run events are in the chain
+        event = events[run["audit_seq"]]
+        assert (event["action"], event["target"]) == ("checks.run", f"check_run:{run['id']}")
+        assert event["hash"] == run["audit_hash"] and event["data"]["counts"] == run["counts"]
+    readme = inside["README.txt"].decode()
+    assert "checks/runs.jsonl" in readme and "checks/findings.jsonl" in readme
+    code, output = run_verify(package.path, package.key, package.folder)
+    assert code == 0 and f"1 check runs with {len(found)} findings" in output, output
+
+
+def test_tampered_check_runs_and_findings_are_named_even_with_a_fresh_manifest(
+    package: Package, signing_key: Ed25519PrivateKey, tmp_path: Path
+) -> None:
+    inside = members(package.path)
+    old, new = (run["id"] for run in _jsonl(inside["checks/runs.jsonl"]))
+    run_seq = _jsonl(inside["checks/runs.jsonl"])[1]["audit_seq"]
+    first = _jsonl(inside["checks/findings.jsonl"])[0]["id"]
+    runs_file, findings_file = "checks/runs.jsonl", "checks/findings.jsonl"
+
+    def counts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows[1]["counts"] = {"low": 0}
+        return rows
+
+    def moved(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows[0]["in_period"] = True
+        return rows
+
+    def rehashed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows[1]["audit_hash"] = "0" * 64
+        return rows
+
+    def stranger(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows[0]["first_seen_run_id"] = "chk_elsewhere"
+        return rows
+
+    cases = [
+        (runs_file, _edit_lines(counts), f"{runs_file} line 2 (run {new}): differs from its audit"),
+        (runs_file, _edit_lines(moved), f"{runs_file} line 1 (run {old}): its in_period"),
+        (
+            runs_file,
+            _edit_lines(rehashed),
+            f"{runs_file} line 2 (run {new}): differs from its audit",
+        ),
+        (
+            runs_file,
+            _edit_lines(lambda rows: rows[:1]),
+            f"audit/events.jsonl (event seq {run_seq}): the run check_run:{new} is missing",
+        ),
+        (
+            findings_file,
+            _edit_lines(stranger),
+            f"{findings_file} line 1 (finding {first}): names a run that is not in",
+        ),
+        (findings_file, _edit_lines(lambda rows: rows[1:]), "period.json: its check_runs counts"),
+        (findings_file, lambda _: None, f"manifest.json: does not list {runs_file} and"),
+    ]
+    for name, change, expected in cases:
+        plain = rewrite(package.path, tmp_path / "plain.zip", {name: change})
+        code, output = run_verify(plain, package.key, package.folder)
+        assert code == 1 and f"does NOT verify: {name}" in output, (expected, output)
+        target = rewrite(package.path, tmp_path / "re.zip", {name: change}, resign=signing_key)
+        code, output = run_verify(target, package.key, package.folder)
+        assert code == 1 and f"does NOT verify: {expected}" in output, (expected, output)

@@ -184,7 +184,8 @@ def test_who_sees_the_player_and_the_access_log(client: TestClient, pbx: dict[st
     own = record(client, pbx, "alice")
     auditor = signed_in(client.app, "audra").get(f"/recordings/{own}").text
     assert "<audio" not in auditor and 'name="reason"' not in auditor
-    assert "recordings.play needs one of the roles: agent, compliance_officer, legal" in auditor
+    assert "auditors see recording metadata only, not the audio (the policy&#39;s" in auditor
+    assert "access.auditors_may_listen is off" in auditor  # what would let them
     assert "Who has played or exported it" in auditor
     agent = signed_in(client.app, "alice").get(f"/recordings/{own}").text
     assert 'name="reason"' in agent and "Who has played or exported it" not in agent

@@ -272,7 +272,8 @@ def package_command(
     )
     console.print(
         f"wrote {output}: {what}, {built.checkpoints} signed checkpoints, "
-        f"{built.certificates} destruction certificates; verify with: "
+        f"{built.certificates} destruction certificates, {built.check_runs} check runs with "
+        f"{built.check_findings} findings; verify with: "
         f"python3 -I verify.py {output.name} --public-key KEY.pem",
         highlight=False,
     )

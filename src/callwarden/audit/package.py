@@ -57,6 +57,8 @@ FORMAT = "callwarden-audit-package"
 DOMAIN = b"callwarden-audit-package-v1\n"
 MANIFEST = "manifest.json"
 BUILT = "audit.package_built"
+CHECK_RUNS = "checks/runs.jsonl"
+CHECK_FINDINGS = "checks/findings.jsonl"
 VERIFIER = Path(__file__).with_name("package_verify.py")
 
 
@@ -69,6 +71,8 @@ class Built:
     last_seq: int
     checkpoints: int
     certificates: int
+    check_runs: int  # runs over an overlapping period
+    check_findings: int
     members: int
     manifest_sha256: str
 
@@ -176,6 +180,7 @@ def build(
             kept.append((checkpoint.seq, checkpoint.to_json()))
     kept.sort()
     sweeps = evidence.sweeps(session, start, end)
+    checks = evidence.check_counts(session, start, end)
     period = {
         "from": evidence.moment(start),
         "to": evidence.moment(end),
@@ -193,8 +198,11 @@ def build(
             }
             for n, s in enumerate(sweeps, start=1)
         ],
-        "check_runs": "not included: check runs are not stored yet; findings.jsonl holds the "
-        "audio findings",
+        "check_runs": {
+            "runs_member": CHECK_RUNS,
+            "findings_member": CHECK_FINDINGS,
+            **checks,
+        },
     }
     members: list[tuple[str, Iterable[bytes]]] = [
         ("README.txt", [README.encode()]),
@@ -209,6 +217,8 @@ def build(
         ("recordings.jsonl", _lines(evidence.recordings(session, start, end))),
         ("disposals.jsonl", _lines(evidence.disposals(session, start, end))),
         ("findings.jsonl", _lines(evidence.findings(session, start, end))),
+        (CHECK_RUNS, _lines(evidence.check_runs(session, start, end))),
+        (CHECK_FINDINGS, _lines(evidence.check_findings(session, start, end))),
     ]
     for n, sweep in enumerate(sweeps, start=1):
         members.append((f"certificates/{n:04d}.json", [(sweep.certificate or "").encode()]))
@@ -219,6 +229,8 @@ def build(
         last_seq=last,
         checkpoints=len(kept),
         certificates=len(sweeps),
+        check_runs=checks["runs"],
+        check_findings=checks["findings"],
         members=len(members) + 1,
         manifest_sha256=manifest_sha,
     )

@@ -7,9 +7,12 @@ findings), except disposals, which also count when they happened in the period (
 an older call disposed of now). Each function
 yields plain JSON-ready dicts, so the builder streams them into the zip without holding them.
 
-Check runs and their findings (`checks/`, issue 14) are not yet stored tables; when they are,
-their rows go here as `checks/runs.jsonl` and `checks/findings.jsonl`. Until then the package
-carries the audio findings (`findings.jsonl`), the findings the system already records.
+The periodic checks (`checks/`) count by the period they looked at, not by the calls: the
+package holds the check runs whose period overlaps its own, and the findings one of them saw
+first or last (`check_findings`); a finding seen first by an older run names it, so that run
+comes too, marked `in_period: false`, and every run id a finding names is in the package. Each
+run carries the position of its `checks.run` audit event, which verify.py finds in the chain
+when it falls in the period.
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from callwarden.models import (
+    AuditEvent,
     Call,
     CallEvent,
+    CheckFinding,
+    CheckRun,
     DecisionRecord,
     Disposal,
     Finding,
@@ -184,3 +190,93 @@ def findings(session: Session, start: datetime, end: datetime) -> Iterator[dict[
     )  # fmt: skip
     for row in _stream(session, query):
         yield _plain(row, fields)
+
+
+def _runs_in(start: datetime, end: datetime) -> Select[Any]:
+    return select(CheckRun.id).where(CheckRun.period_start < end, CheckRun.period_end > start)
+
+
+def _check_findings(start: datetime, end: datetime) -> Select[Any]:
+    runs = _runs_in(start, end)
+    return select(CheckFinding).where(
+        or_(CheckFinding.first_seen_run_id.in_(runs), CheckFinding.last_seen_run_id.in_(runs))
+    )
+
+
+def _named_runs(start: datetime, end: datetime) -> Select[Any]:
+    """The period's runs and every run one of its findings names."""
+    found = _check_findings(start, end).subquery()
+    return select(
+        union(
+            _runs_in(start, end),
+            select(found.c.first_seen_run_id),
+            select(found.c.last_seen_run_id),
+        ).subquery()
+    )
+
+
+def check_counts(session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """How many runs (in the period, and named from outside it) and findings the package holds,
+    for period.json, so a dropped line shows even where no other check would see it."""
+    in_period = session.execute(
+        select(func.count()).select_from(_runs_in(start, end).subquery())
+    ).scalar_one()
+    named = session.execute(
+        select(func.count()).select_from(_named_runs(start, end).subquery())
+    ).scalar_one()
+    findings_count = session.execute(
+        select(func.count()).select_from(_check_findings(start, end).subquery())
+    ).scalar_one()
+    return {
+        "runs": int(in_period),
+        "runs_named_from_outside": int(named) - int(in_period),
+        "findings": int(findings_count),
+    }
+
+
+RUN_FIELDS = (
+    "id", "period_start", "period_end", "checks", "started_by", "started_at", "finished_at",
+    "counts", "errors",
+)  # fmt: skip
+
+
+def check_runs(session: Session, start: datetime, end: datetime) -> Iterator[dict[str, Any]]:
+    """Each run with its audit event's seq and hash (a few hundred a year: read whole)."""
+    in_period = set(session.execute(_runs_in(start, end)).scalars())
+    query = (
+        select(CheckRun)
+        .where(CheckRun.id.in_(_named_runs(start, end)))
+        .order_by(CheckRun.started_at, CheckRun.id)
+    )
+    rows = list(session.execute(query).scalars())
+    events: dict[str, tuple[int, str]] = {}
+    for chunk in range(0, len(rows), 500):
+        targets = [f"check_run:{row.id}" for row in rows[chunk : chunk + 500]]
+        found = session.execute(
+            select(AuditEvent.target, AuditEvent.seq, AuditEvent.hash).where(
+                AuditEvent.action == "checks.run", AuditEvent.target.in_(targets)
+            )
+        )
+        events.update((target, (int(seq), digest)) for target, seq, digest in found)
+    for row in rows:
+        seq, digest = events.get(f"check_run:{row.id}", (None, None))
+        yield {
+            **_plain(row, RUN_FIELDS),
+            "in_period": row.id in in_period,
+            "audit_seq": seq,
+            "audit_hash": digest,
+        }
+
+
+CHECK_FINDING_FIELDS = (
+    "id", "check_name", "key", "severity", "status", "summary", "detail", "evidence", "rule",
+    "first_seen_run_id", "last_seen_run_id", "created_at", "last_seen_at", "status_reason",
+    "status_by", "status_at", "risk_expires_at",
+)  # fmt: skip
+
+
+def check_findings(session: Session, start: datetime, end: datetime) -> Iterator[dict[str, Any]]:
+    """What the period's runs saw, with the rule and citation and where each finding stands."""
+    query = _check_findings(start, end).order_by(CheckFinding.id)
+    for row in _stream(session, query):
+        yield _plain(row, CHECK_FINDING_FIELDS)

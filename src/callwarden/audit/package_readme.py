@@ -57,6 +57,16 @@ What each member is:
   certificates/NNNN.json    the destruction certificates of those disposals' sweeps (signed
                             by the same key; period.json "certificates" maps each to its sweep)
   findings.jsonl            the audio findings on these recordings (notice missing, payment
-                            audio leak, ...) with their status. Check runs and their findings
-                            are not yet included: period.json "check_runs" says so
+                            audio leak, ...) with their status
+  checks/runs.jsonl         the periodic compliance check runs whose period overlaps this one
+                            (in_period true), and any older run a finding below names
+                            (in_period false): who ran which checks, what each counted, and
+                            audit_seq/audit_hash, the run's "checks.run" event in the chain
+  checks/findings.jsonl     what those runs found (first or last seen by one of them): the
+                            summary, the evidence, the rule with its citation, and the status
+                            (open, acknowledged, resolved, accepted_risk with its reason and
+                            expiry). verify.py holds each run to its audit event when that
+                            falls in the period, each checks.run event of the period to its
+                            run here, each finding to runs here, and the counts to
+                            period.json "check_runs"
 """

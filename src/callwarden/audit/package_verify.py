@@ -22,7 +22,10 @@ It checks, in this order, and stops at the FIRST bad element, naming it (member,
 5. audit/checkpoints.jsonl: each checkpoint's signature, and that the chain passes through it;
 6. certificates/*.json: each destruction certificate's signature and the digests it signs, and
    that each disposal it states with an audit event in the period names that event's hash;
-7. the other JSON Lines members parse, line by line.
+7. checks/runs.jsonl, checks/findings.jsonl: each run against its checks.run audit event (seq,
+   hash, checks, counts) when that is in the period, and each such event over an overlapping
+   period against its run; each finding names only runs here; the counts period.json states;
+8. the other JSON Lines members parse, line by line.
 Exit status: 0 the package verifies, 1 it does not (the first problem is printed), 2 usage.
 """
 
@@ -50,20 +53,14 @@ GENESIS = "0" * 64
 MAX_MEMBER_BYTES = 1024 * 1024 * 1024  # a member declaring more is refused unread
 MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
 REQUIRED = ("period.json", "audit/events.jsonl", "audit/checkpoints.jsonl")
+CHECK_RUNS = "checks/runs.jsonl"
+CHECK_FINDINGS = "checks/findings.jsonl"
 NAME = re.compile(r"^[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*\.(jsonl|json|txt|py|pem)$")
 CERT_HEADER = (
-    ("installation", "key_id"),
-    ("sweep", "id"),
-    ("sweep", "kind"),
-    ("sweep", "reference"),
-    ("sweep", "as_of"),
-    ("sweep", "started_by"),
-    ("sweep", "started_at"),
-    ("sweep", "finished_at"),
-    ("issued", "at"),
-    ("issued", "count"),
-    ("issued", "original_bytes"),
-)
+    ("installation", "key_id"), ("sweep", "id"), ("sweep", "kind"), ("sweep", "reference"),
+    ("sweep", "as_of"), ("sweep", "started_by"), ("sweep", "started_at"),
+    ("sweep", "finished_at"), ("issued", "at"), ("issued", "count"), ("issued", "original_bytes"),
+)  # fmt: skip
 
 
 class Bad(Exception):
@@ -71,8 +68,7 @@ class Bad(Exception):
 
     def __init__(self, where: str, what: str) -> None:
         super().__init__(f"{where}: {what}")
-        self.where = where
-        self.what = what
+        self.where, self.what = where, what
 
 
 # --- the rules re-implemented (the same bytes callwarden signs and hashes) ---------------------
@@ -88,15 +84,8 @@ def event_hash(event: dict[str, Any]) -> str:
     event's content as canonical JSON (UTF-8, not ASCII-escaped), its time in UTC with
     microseconds and a Z."""
     moment = datetime.fromisoformat(event["occurred_at"]).astimezone(UTC)
-    content = {
-        "seq": event["seq"],
-        "occurred_at": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "actor": event["actor"],
-        "action": event["action"],
-        "target": event["target"],
-        "reason": event["reason"],
-        "data": event["data"],
-    }
+    content = {field: event[field] for field in ("seq", "actor", "action", "target", "reason")}
+    content |= {"occurred_at": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "data": event["data"]}
     rendered = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     digest = hashlib.sha256(CHAIN_DOMAIN)
     digest.update(event["prev_hash"].encode("ascii") + b"\n" + rendered.encode())
@@ -239,14 +228,10 @@ def check_members(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> dict[st
         if name not in present:
             raise Bad(name, "is in the signed manifest but missing from the zip (removed)")
         data = read_member(archive, name)
-        if len(data) != member.get("size") or hashlib.sha256(data).hexdigest() != member.get(
-            "sha256"
-        ):
-            raise Bad(
-                name,
-                "its sha256 or size does not match the signed manifest (changed)"
-                + locate(name, data, contents),
-            )
+        digest = hashlib.sha256(data).hexdigest()
+        if len(data) != member.get("size") or digest != member.get("sha256"):
+            what = "its sha256 or size does not match the signed manifest (changed)"
+            raise Bad(name, what + locate(name, data, contents))
         contents[name] = data
     return contents
 
@@ -290,11 +275,8 @@ def check_chain(rows: list[tuple[int, dict[str, Any]]], period: dict[str, Any]) 
         expected_seq, expected_prev = expected_seq + 1, recomputed
     last = period.get("last_seq")
     if rows and (expected_seq - 1 != last or expected_prev != period.get("end_anchor")):
-        raise Bad(
-            name,
-            f"the chain ends at event {expected_seq - 1}, not at the end anchor "
-            f"(event {last}): events removed from the end?",
-        )
+        what = f"(event {last}): events removed from the end?"
+        raise Bad(name, f"the chain ends at event {expected_seq - 1}, not at the end anchor {what}")
     if not rows and period.get("start_anchor") != period.get("end_anchor"):
         raise Bad(name, "no events, yet the anchors differ: the period's events were removed")
     return hashes
@@ -370,6 +352,56 @@ def _check_certificate(document: dict[str, Any], name: str, public: Any) -> list
     return list(entries)
 
 
+def check_runs(contents: dict[str, bytes], period: dict[str, Any], events: list[Any]) -> Any:
+    """The check runs and their findings against each other, the chain and period.json."""
+    stated = period.get("check_runs")
+    if CHECK_RUNS not in contents or CHECK_FINDINGS not in contents or not stated:
+        raise Bad(MANIFEST, f"does not list {CHECK_RUNS} and {CHECK_FINDINGS}: not complete")
+    start, end = (datetime.fromisoformat(period[k]) for k in ("from", "to"))
+
+    def overlaps(first: str, last: str) -> bool:  # a bad time: malformed (ValueError)
+        return datetime.fromisoformat(first) < end and datetime.fromisoformat(last) > start
+
+    by_seq, runs = {event.get("seq"): event for _, event in events}, {}
+    for number, run in json_lines(contents[CHECK_RUNS], CHECK_RUNS):
+        run_id, seq = run.get("id"), run.get("audit_seq")
+        where, event = f"{CHECK_RUNS} line {number} (run {run_id})", by_seq.get(seq)
+        if not isinstance(run_id, str) or run_id in runs:
+            raise Bad(where, "has no run id, or names a run twice")
+        runs[run_id] = run
+        if run.get("in_period") is not overlaps(run["period_start"], run["period_end"]):
+            raise Bad(where, "its in_period does not match its period and the package's")
+        if event is None or not isinstance(seq, int):  # its audit event is outside the period
+            continue
+        if (event.get("action"), event.get("target")) != ("checks.run", f"check_run:{run_id}"):
+            raise Bad(where, f"audit event {seq} is not this run's checks.run event")
+        ours = [run.get("audit_hash"), run["checks"], run["counts"]]
+        if [event.get("hash"), event["data"].get("checks"), event["data"].get("counts")] != ours:
+            raise Bad(where, f"differs from its audit event {seq} (its hash, checks or counts)")
+    for _, event in events:  # each checks.run event of the period over an overlapping period
+        run, seq = runs.get(str(event.get("target")).removeprefix("check_run:"), {}), event["seq"]
+        ran = event.get("action") == "checks.run" and overlaps(*event["data"]["period"])
+        if ran and run.get("audit_seq") != seq:
+            where = f"audit/events.jsonl (event seq {seq})"
+            raise Bad(where, f"the run {event.get('target')} is missing from {CHECK_RUNS}")
+    seen: set[Any] = set()
+    for number, finding in json_lines(contents[CHECK_FINDINGS], CHECK_FINDINGS):
+        where = f"{CHECK_FINDINGS} line {number} (finding {finding.get('id')})"
+        if finding.get("id") is None or finding.get("id") in seen:
+            raise Bad(where, "has no finding id, or names a finding twice")
+        seen.add(finding.get("id"))
+        named = [str(finding.get(f"{n}_seen_run_id")) for n in ("first", "last")]
+        if any(run_id not in runs for run_id in named):
+            raise Bad(where, f"names a run that is not in {CHECK_RUNS}: {', '.join(named)}")
+        if not any(runs[run_id].get("in_period") for run_id in named):
+            raise Bad(where, "neither run that saw it looked at the period")
+    inside = sum(1 for run in runs.values() if run.get("in_period") is True)
+    counted = [inside, len(runs) - inside, len(seen)]
+    if [stated.get(k) for k in ("runs", "runs_named_from_outside", "findings")] != counted:
+        raise Bad("period.json", f"its check_runs counts do not match the {CHECK_RUNS} lines")
+    return inside, len(seen)
+
+
 def verify(path: str, given_key: bytes | None) -> str:
     """Check the package; the summary when it verifies, else raise Bad naming the first problem."""
     try:
@@ -388,11 +420,8 @@ def verify(path: str, given_key: bytes | None) -> str:
         if given_key is not None:
             public = load_public_key(given_key, "--public-key")
             if key_id(inside) != key_id(public):
-                raise Bad(
-                    "public_key.pem",
-                    f"is key {key_id(inside)}, not the key you were "
-                    f"given ({key_id(public)}): the package was not signed by it",
-                )
+                what = f"not the key you were given ({key_id(public)}): the package was not signed"
+                raise Bad("public_key.pem", f"is key {key_id(inside)}, {what} by it")
         check_manifest(manifest, public)
         contents = check_members(archive, manifest)
     for name in REQUIRED:
@@ -415,6 +444,7 @@ def verify(path: str, given_key: bytes | None) -> str:
     for item in listed:
         if hashlib.sha256(contents[item["member"]]).hexdigest() != item.get("sha256"):
             raise Bad(item["member"], "is not the certificate of its sweep (sha256 differs)")
+    runs, findings = check_runs(contents, period, events)
     for name, data in contents.items():
         if name.endswith(".jsonl"):
             json_lines(data, name)
@@ -426,7 +456,8 @@ def verify(path: str, given_key: bytes | None) -> str:
     return (
         f"package verifies: {len(events)} audit events (seq {period['first_seq']} to "
         f"{period['last_seq']}), {points} signed checkpoints on the chain, "
-        f"{len(certificates)} destruction certificates, {len(contents)} members"
+        f"{len(certificates)} destruction certificates, {runs} check runs with {findings} "
+        f"findings, {len(contents)} members"
     )
 
 
@@ -458,10 +489,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(summary)
     if given is None:
+        warning = "pass --public-key with the key you received from the installation"
         print(
-            "warning: checked against the key inside the package only; pass --public-key "
-            "with the key you received from the installation",
-            file=sys.stderr,
+            f"warning: checked against the key inside the package only; {warning}", file=sys.stderr
         )
     return 0
 

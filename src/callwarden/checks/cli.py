@@ -1,8 +1,10 @@
-"""`callwarden checks run|list|findings`: run the compliance checks on demand and read what
-they found, from the server's shell.
+"""`callwarden checks run|list|findings|finding|acknowledge|resolve|accept-risk`: run the
+compliance checks on demand, read what they found, and work a finding, from the server's shell.
 
 The shell is trusted as for every other command: a run here acts as a compliance officer named
-by the OS user in the audit trail, the same run as the daily job's (`checks.daily`).
+by the OS user in the audit trail, the same run as the daily job's (`checks.daily`); working a
+finding goes through `checks.findings.transition`, the lifecycle the API and the console use,
+with the audio findings' commands' helpers (`verification.working_cli`).
 """
 
 from __future__ import annotations
@@ -145,3 +147,91 @@ def findings_command(
             row["summary"],
         )
     print_page(rows, found.next_cursor, as_json, table)
+
+
+@app.command("finding")
+def finding_command(finding_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """One finding: the summary, its evidence, the rule with its citation, and its history."""
+    from callwarden.checks import findings
+    from callwarden.verification import working_cli as working
+
+    number = working.finding_id(finding_id)
+    with reading() as session:
+        row = findings.describe(findings.get(session, working.officer(), number))
+        row["history"] = findings.history(session, working.officer(), number)
+    if as_json:
+        print_json(row)
+        return
+    status = row["status"] + (" (expired)" if row["risk_expired"] else "")
+    if row["risk_expires_at"]:
+        status += f" until {row['risk_expires_at']}"
+    if row["status_reason"]:
+        status += f": {row['status_reason']}"
+    lines = [
+        f"finding {row['finding_id']} ({row['check']}, {row['severity']}): {status}",
+        row["summary"],
+        *([row["detail"]] if row["detail"] else []),
+        f"seen first by run {row['first_seen_run_id']}, last by run {row['last_seen_run_id']} "
+        f"at {row['last_seen_at']}",
+    ]
+    rule = row["rule"] or {}
+    uncertain = " (the law is uncertain here)" if rule.get("uncertain") else ""
+    lines.append(f"rule: {rule.get('text') or '-'}{uncertain}")
+    if rule.get("citation"):
+        lines.append(f"  citation: {rule['citation']}")
+    lines.append("evidence:")
+    evidence = {name: value for name, value in (row["evidence"] or {}).items() if value}
+    lines += [f"  {name}: {_listed(value)}" for name, value in evidence.items()] or ["  (none)"]
+    lines.append("history:")
+    lines += [
+        f"  {event['at']} {event['action']} by {event['actor']}"
+        + (f": {event['reason']}" if event["reason"] else "")
+        for event in row["history"]
+    ] or ["  (not worked yet)"]
+    for line in lines:
+        typer.echo(line)  # plain text: a summary or reason is printed as it was written
+
+
+def _listed(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{name} {figure}" for name, figure in value.items())
+    return ", ".join(str(item) for item in value) if isinstance(value, list) else str(value)
+
+
+REASON = typer.Option(None, "--reason", help="Why (required; kept on the finding, audited).")
+
+
+@app.command("acknowledge")
+def acknowledge_command(finding_id: str, reason: str | None = REASON) -> None:
+    """Acknowledge an open finding: someone is working on it."""
+    from callwarden.checks import findings
+    from callwarden.verification import working_cli as working
+
+    working.work(findings.transition, findings.describe, finding_id, "acknowledge", reason)
+
+
+@app.command("resolve")
+def resolve_command(finding_id: str, reason: str | None = REASON) -> None:
+    """Resolve a finding: it was dealt with (a later run that sees it again reopens it)."""
+    from callwarden.checks import findings
+    from callwarden.verification import working_cli as working
+
+    working.work(findings.transition, findings.describe, finding_id, "resolve", reason)
+
+
+@app.command("accept-risk")
+def accept_risk_command(
+    finding_id: str,
+    reason: str | None = REASON,
+    expires: str | None = typer.Option(
+        None, "--expires", help="YYYY-MM-DD (UTC): when the risk needs a new look. Required."
+    ),
+) -> None:
+    """Accept a finding as a risk until a day in the future, for the stated reason."""
+    from callwarden.checks import findings
+    from callwarden.verification import working_cli as working
+
+    until = working.expiry(expires)
+    if until is None:
+        raise InvalidInput("an accepted risk needs --expires YYYY-MM-DD, a day in the future")
+    working.work(findings.transition, findings.describe, finding_id, "accept_risk", reason, until)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from callwarden.audit import service as audit
 from callwarden.checks.registry import SEVERITIES
 from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
@@ -97,6 +98,28 @@ def get(session: Session, principal: Principal, finding_id: int) -> CheckFinding
     if row is None:
         raise NotFound(f"no check finding {finding_id}")
     return row
+
+
+HISTORY_SHOWN = 200
+
+
+def history(session: Session, principal: Principal, finding_id: int) -> list[dict[str, Any]]:
+    """What happened to a finding, oldest first: its audit events (acknowledged, resolved,
+    accepted, reopened by a run), as the trail has them; part of reading the finding."""
+    get(session, principal, finding_id)
+    where = audit.EventFilter(target=f"check_finding:{finding_id}")
+    page = audit.find(session, where, None, HISTORY_SHOWN)
+    return [
+        {
+            "seq": event.seq,
+            "at": event.occurred_at.isoformat(),
+            "actor": event.actor,
+            "action": event.action,
+            "reason": event.reason,
+            "risk_expires_at": (event.data or {}).get("risk_expires_at"),
+        }
+        for event in page.rows
+    ]
 
 
 def describe(row: CheckFinding) -> dict[str, Any]:

@@ -149,6 +149,20 @@ def may(principal: Principal, action: str) -> Verdict:
     return deny(f"{action} needs one of the roles: {needed}; this token has role {principal.role}")
 
 
+def may_listen(principal: Principal, *, auditors_may_listen: bool) -> Verdict:
+    """`recordings.play` by role, widened for auditors when the policy in force grants it
+    (`access.auditors_may_listen`): a review may need the audio, and the organisation says so
+    in writing. Downloading stays out of an auditor's reach either way."""
+    if principal.role is Role.AUDITOR:
+        if auditors_may_listen:
+            return allow("the policy lets auditors listen (access.auditors_may_listen)")
+        return deny(
+            "auditors see recording metadata only, not the audio (the policy's "
+            "access.auditors_may_listen is off)"
+        )
+    return may(principal, "recordings.play")
+
+
 def require(principal: Principal, action: str) -> None:
     """Raise Forbidden, with the reason, unless the principal's role may take `action`."""
     verdict = may(principal, action)

@@ -199,6 +199,18 @@ class ChecksHandling(Model):
     )
 
 
+class AccessHandling(Model):
+    """Who may do what beyond the roles' fixed rights (`access:` in the document). The roles
+    themselves are code (`identity/policies.py`); the policy only widens them where an
+    organisation decides so in writing."""
+
+    auditors_may_listen: bool = Field(
+        default=False,
+        description="Auditors may play (never download) recordings, giving a reason like any "
+        "listener, audited. Off: auditors see recordings' metadata only.",
+    )
+
+
 class LawOverride(Model):
     """The organisation's counsel's own reading of one jurisdiction's rule."""
 
@@ -232,3 +244,4 @@ class PolicyDocument(Model):
     law_overrides: list[LawOverride] = Field(default_factory=list)
     retention: RetentionHandling = Field(default_factory=RetentionHandling)
     checks: ChecksHandling = Field(default_factory=ChecksHandling)
+    access: AccessHandling = Field(default_factory=AccessHandling)

@@ -1,9 +1,11 @@
 """Who may see, play and download which recording: small policy functions with reasons.
 
 Listening is the sensitive act, so it is narrower than seeing metadata: auditors and
-administrators see what exists but do not listen; supervisors hear their own team; agents their
-own calls; QA reviewers what is assigned to them; compliance and legal everything — except that a
-recording flagged private is heard only by its participants and legal.
+administrators see what exists but do not listen (auditors may when the policy in force says
+so, `access.auditors_may_listen`; they never download); supervisors hear their own team;
+agents their own calls; QA reviewers what is assigned to them; compliance and legal
+everything — except that a recording flagged private is heard only by its participants and
+legal.
 
 Plain functions of a principal and a row, built on `identity.policies`; the same rules for a
 whole search are SQL, `repository.visible`.
@@ -11,7 +13,7 @@ whole search are SQL, `repository.visible`.
 
 from __future__ import annotations
 
-from callwarden.identity.policies import Verdict, allow, deny, may, reach
+from callwarden.identity.policies import Verdict, allow, deny, may, may_listen, reach
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.models import Recording
@@ -21,11 +23,11 @@ def _participant(principal: Principal, recording: Recording) -> bool:
     return principal.user_id is not None and recording.agent_user_id == principal.user_id
 
 
-def may_play(principal: Principal, recording: Recording, assigned: bool) -> Verdict:
-    verdict = may(principal, "recordings.play")
+def may_play(
+    principal: Principal, recording: Recording, assigned: bool, auditors_may_listen: bool = False
+) -> Verdict:
+    verdict = may_listen(principal, auditors_may_listen=auditors_may_listen)
     if not verdict:
-        if principal.role is Role.AUDITOR:
-            return deny("auditors see recording metadata only, not the audio")
         return verdict
     if recording.private:
         if principal.role is Role.LEGAL or _participant(principal, recording):
@@ -36,6 +38,8 @@ def may_play(principal: Principal, recording: Recording, assigned: bool) -> Verd
     role = principal.role
     if role in {Role.COMPLIANCE_OFFICER, Role.LEGAL}:
         return allow(f"{role} may play every recording")
+    if role is Role.AUDITOR:
+        return verdict  # the policy's grant covers every recording an auditor sees
     if role is Role.AGENT:
         return (
             allow("own call")

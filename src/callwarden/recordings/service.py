@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
 from callwarden.identity import service as identities
-from callwarden.identity.policies import Verdict, require
+from callwarden.identity.policies import Verdict, may_listen, require
 from callwarden.identity.principal import Principal
+from callwarden.identity.roles import Role
 from callwarden.kit import clock
 from callwarden.kit.errors import CallwardenError, Conflict, Forbidden, InvalidInput, NotFound
 from callwarden.kit.pagination import Slice
 from callwarden.models import Recording, RecordingAssignment
+from callwarden.policy import service as policies
 from callwarden.recordings import repository
 from callwarden.recordings.access import may_download, may_play, may_see
 from callwarden.recordings.playback import ByteRange, parse_range, stream
@@ -86,7 +88,7 @@ def authorise(
     verdict = (
         may_download(principal, recording)
         if export
-        else may_play(principal, recording, _assigned(session, principal, recording.id))
+        else play_verdict(session, principal, recording)
     )
     if not verdict:
         action = "export" if export else "play"
@@ -106,7 +108,25 @@ def authorise(
 def play_verdict(session: Session, principal: Principal, recording: Recording) -> Verdict:
     """Whether this principal may listen to a recording they see, and why (for a page that
     offers the player only to those who may use it, and says why not to the others)."""
-    return may_play(principal, recording, _assigned(session, principal, recording.id))
+    assigned = _assigned(session, principal, recording.id)
+    return may_play(principal, recording, assigned, auditors_may_listen(session, principal))
+
+
+def role_listens(session: Session, principal: Principal) -> Verdict:
+    """Whether this principal's role listens at all, the policy's grant to auditors included
+    (for a page that says so before any one recording's rules)."""
+    return may_listen(principal, auditors_may_listen=auditors_may_listen(session, principal))
+
+
+def auditors_may_listen(session: Session, principal: Principal) -> bool:
+    """Whether the policy in force lets auditors listen (read only for an auditor: nobody
+    else's right depends on it; no policy in force grants nothing)."""
+    if principal.role is not Role.AUDITOR:
+        return False
+    try:
+        return policies.active_compiled(session).document.access.auditors_may_listen
+    except NotFound:
+        return False
 
 
 @dataclass(frozen=True)

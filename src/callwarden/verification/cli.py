@@ -7,30 +7,22 @@ officer's move, so these commands act in that role, and the audit trail names th
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import typer
 
 from callwarden.cli_support import (
     CURSOR_OPTION,
     LIMIT_OPTION,
-    console,
     new_app,
     new_table,
     print_page,
     reading,
-    unit_of_work,
 )
-from callwarden.identity.principal import Principal, cli_principal
-from callwarden.identity.roles import Role
 from callwarden.kit.clock import as_utc
 from callwarden.verification import findings
+from callwarden.verification import working_cli as working
 
 app = new_app("Findings of the compliance checks: list them and work them.")
-
-
-def _officer() -> Principal:
-    return Principal(actor=cli_principal().actor, role=Role.COMPLIANCE_OFFICER)
 
 
 @app.command("list")
@@ -59,7 +51,7 @@ def list_findings(
         until=as_utc(until) if until else None,
     )
     with reading() as session:
-        found = findings.search(session, _officer(), where, cursor, limit)
+        found = findings.search(session, working.officer(), where, cursor, limit)
         rows = [findings.describe(row) for row in found.rows]
     table = new_table(
         "id", "recording", "kind", "severity", "status", "summary", keep_whole=("id", "recording")
@@ -76,47 +68,30 @@ def list_findings(
     print_page(rows, found.next_cursor, as_json, table)
 
 
-def _show(row: dict[str, Any]) -> None:
-    console.print(
-        f"finding {row['finding_id']} is now {row['status']}: {row['status_reason']}",
-        highlight=False,
-    )
-
-
 @app.command("ack")
 def acknowledge(
-    finding_id: int, reason: str = typer.Option(..., help="Why, e.g. who is looking at it.")
+    finding_id: str, reason: str | None = typer.Option(None, help="Why, e.g. who is looking at it.")
 ) -> None:
     """Acknowledge an open finding: someone is working on it."""
-    with unit_of_work() as session:
-        row = findings.describe(
-            findings.transition(session, _officer(), finding_id, "acknowledge", reason)
-        )
-    _show(row)
+    working.work(findings.transition, findings.describe, finding_id, "acknowledge", reason)
 
 
 @app.command("resolve")
 def resolve(
-    finding_id: int, reason: str = typer.Option(..., help="How it was dealt with.")
+    finding_id: str, reason: str | None = typer.Option(None, help="How it was dealt with.")
 ) -> None:
     """Resolve a finding."""
-    with unit_of_work() as session:
-        row = findings.describe(
-            findings.transition(session, _officer(), finding_id, "resolve", reason)
-        )
-    _show(row)
+    working.work(findings.transition, findings.describe, finding_id, "resolve", reason)
 
 
 @app.command("accept")
 def accept_risk(
-    finding_id: int,
-    reason: str = typer.Option(..., help="Why the risk is accepted."),
-    expires: datetime | None = typer.Option(None, help="ISO time when it needs a new look."),
+    finding_id: str,
+    reason: str | None = typer.Option(None, help="Why the risk is accepted."),
+    expires: str | None = typer.Option(
+        None, help="When it needs a new look: a day (2027-03-31) or an ISO time."
+    ),
 ) -> None:
     """Accept a finding as a risk, optionally until a date."""
-    until = as_utc(expires) if expires else None
-    with unit_of_work() as session:
-        row = findings.describe(
-            findings.transition(session, _officer(), finding_id, "accept_risk", reason, until)
-        )
-    _show(row)
+    until = working.expiry(expires)
+    working.work(findings.transition, findings.describe, finding_id, "accept_risk", reason, until)

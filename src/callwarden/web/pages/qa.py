@@ -159,7 +159,7 @@ def evaluation_page(
         "duration": recording.duration_s if recording else 0.0,
         "may_submit": row.state == "assigned" and bool(may(who, "qa.evaluate")),
         "may_acknowledge": row.state == "submitted" and row.agent_user_id == who.user_id,
-        "may_play": bool(may(who, "recordings.play")),
+        "may_play": bool(recordings.role_listens(session, who)),
         "player": {"grant": grant, "reason": reason} if reason else None,
         "grant_given": grant is not None,
         "back": "/qa/mine" if may(who, "qa.own") else "/qa",

@@ -141,7 +141,7 @@ def recording_page(
             finding_rows.describe(row) for row in verification.list_findings(session, recording.id)
         ]
         verdict = service.play_verdict(session, who, recording)
-        role_plays = may(who, "recordings.play")
+        role_plays = service.role_listens(session, who)
         log = None
         if may(who, "recordings.access_log"):
             log = listening.access_log(session, who, recording.id, log_cursor, LOG_PAGE_SIZE)
