@@ -16,14 +16,14 @@ from tests.recordings.test_access import play, two_recordings
 from tests.support.policies import EXAMPLE_TEXT
 
 __all__ = ["two_recordings"]
-LISTENING = EXAMPLE_TEXT + "\naccess:\n  auditors_may_listen: true\n"
+LISTENING = EXAMPLE_TEXT.replace("auditors_may_listen: false", "auditors_may_listen: true")
 
 
 def test_the_option_is_off_unless_written_and_a_misspelling_is_refused() -> None:
     assert parse_policy(EXAMPLE_TEXT).access.auditors_may_listen is False
     assert parse_policy(LISTENING).access.auditors_may_listen is True
     with pytest.raises(PolicyInvalid):
-        parse_policy(EXAMPLE_TEXT + "\naccess:\n  auditor_may_listen: true\n")
+        parse_policy(EXAMPLE_TEXT.replace("auditors_may_listen: false", "auditor_may_listen: true"))
 
 
 def test_an_auditor_listens_only_when_the_policy_grants_it(

@@ -286,6 +286,11 @@ def test_access_thresholds_are_access() -> None:
     assert [s.path for s in change.not_material] == [("checks", "kek_rotation_days")]
 
 
+def test_letting_auditors_listen_is_access() -> None:
+    change = changed("auditors_may_listen: false", "auditors_may_listen: true")
+    assert only(change, "access").startswith("Auditors may now listen to recordings")
+
+
 def test_every_setting_of_the_policy_has_a_place() -> None:
     """A field added to the policy must be placed in `material.PLACES` (else it is "other")."""
     unplaced = [path for path in all_settings(BASE) if place(path) == "other"]

@@ -38,7 +38,7 @@ from tests.web.test_csrf_routes import CHANGING
 from tests.web.test_navigation import shown
 
 OFFICER = Principal("user:cora", Role.COMPLIANCE_OFFICER)
-LISTENING = EXAMPLE_TEXT + "\naccess:\n  auditors_may_listen: true\n"
+LISTENING = EXAMPLE_TEXT.replace("auditors_may_listen: false", "auditors_may_listen: true")
 NAV = {"Home", "Calls", "Recordings", "Holds", "Disposals", "Subject requests", "Checks", "QA",
        "Audit trail", "Administration", "Policy", "Law", "Tokens", "Account"}  # fmt: skip
 # A person's own account: their password and their API tokens, which change nothing reviewed.

@@ -141,8 +141,16 @@ def retention_words(setting: Setting) -> str | None:
 
 
 def access_words(setting: Setting, before: PolicyDocument, after: PolicyDocument) -> str | None:
-    """When opening recordings is reported, tokens' lifetime, the number of administrators."""
+    """Whether auditors may listen; when opening recordings is reported, tokens' lifetime, the
+    number of administrators."""
     path, old, new = setting.path, setting.before, setting.after
+    if path[:2] == ("access", "auditors_may_listen"):
+        return (
+            "Auditors may now listen to recordings (never download them), giving a reason that "
+            "is kept."
+            if new
+            else "Auditors may no longer listen to recordings; they read everything else."
+        )
     if path[1] == "business_hours":
 
         def hours(document: PolicyDocument) -> str:

@@ -82,6 +82,7 @@ PLACES: tuple[tuple[Path_, Area | None], ...] = (
     (("checks", "max_token_days"), "access"),
     (("checks", "max_administrators"), "access"),
     (("checks",), None),
+    (("access", "auditors_may_listen"), "access"),
 )
 
 
