@@ -30,6 +30,7 @@ from callwarden.policy.schema import PolicyDocument
 from callwarden.policy.validate import check
 from callwarden.retention import rescheduling
 from callwarden.retention.schedule import terms
+from callwarden.training import assigning as training
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,9 @@ def apply(
     )
     if row.effective_from <= now:
         _reschedule(session, principal.actor, row, current, kb)
+    # Everyone acknowledges a first or materially changed version (training/assigning.py).
+    previous = repository.by_number(session, row.version - 1)
+    training.on_policy_applied(session, principal.actor, row, previous)
     return Applied(row, True, validated.warnings)
 
 

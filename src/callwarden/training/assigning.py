@@ -1,0 +1,76 @@
+"""Assignments made when something is published: a course version, or a policy version.
+
+Kept apart from `service` so the policy's own service can call it in the transaction that
+applies a version without importing the training service (which reads the policy in force
+through the policy's service: that way round would be a cycle).
+
+A policy version asks everyone to acknowledge it when it is the first, or when its change
+from the version before is material (`training.material`); a typo fixed in a description asks
+nobody, since asking too often teaches people to click through.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from callwarden.audit import service as audit
+from callwarden.kit import clock
+from callwarden.law.durations import Duration
+from callwarden.models import PolicyVersion
+from callwarden.policy.schema import PolicyDocument
+from callwarden.training import repository
+from callwarden.training.material import PolicyChange, compare
+
+POLICY_WINDOW = Duration(days=30)  # from the version taking effect to the acknowledgement due
+
+
+def course_subject(version_id: str) -> str:
+    return f"course:{version_id}"
+
+
+def policy_subject(version: int) -> str:
+    return f"policy:{version}"
+
+
+def policy_change(previous: PolicyVersion, row: PolicyVersion) -> PolicyChange:
+    return compare(
+        PolicyDocument.model_validate(previous.parsed), PolicyDocument.model_validate(row.parsed)
+    )
+
+
+def on_policy_applied(
+    session: Session, actor: str, row: PolicyVersion, previous: PolicyVersion | None
+) -> int:
+    """Assign the acknowledgement of `row` to every person, if it asks for one; how many.
+
+    Called by `policy.service.apply` in its transaction, so a version never exists without the
+    assignments it calls for. `previous` is the version in force before this one.
+    """
+    if previous is not None:
+        change = policy_change(previous, row)
+        if not change.material:
+            return 0
+        areas = list(change.areas)
+    else:
+        areas = []
+    now = clock.now()
+    starts = max(row.effective_from, now)
+    made = repository.assign(
+        session,
+        repository.audience_ids(session, (), ()),
+        repository.NewAssignments(
+            subject=policy_subject(row.version),
+            reason="published",
+            assigned_at=now,
+            due_at=POLICY_WINDOW.add_to(starts),
+            policy_version=row.version,
+        ),
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="training.policy_assigned",
+        target=f"policy:{row.version}",
+        data={"assigned": made, "first": previous is None, "areas": areas},
+    )
+    return made
