@@ -61,9 +61,9 @@ def test_the_first_version_asks_every_person_to_acknowledge_it(org: Org) -> None
     assert all(value == ["policy:1"] for value in subjects.values())
     with org.db.reading() as session:
         data = session.execute(
-            select(AuditEvent.data).where(AuditEvent.action == "training.policy_assigned")
+            select(AuditEvent.data).where(AuditEvent.action == "policy.applied")
         ).scalar_one()
-    assert data == {"assigned": 5, "first": True, "areas": []}
+    assert data["acknowledgements"] == {"assigned": 5, "material": True, "areas": []}
 
 
 def test_an_immaterial_change_asks_nobody_and_a_material_one_asks_everyone(org: Org) -> None:
@@ -74,13 +74,16 @@ def test_an_immaterial_change_asks_nobody_and_a_material_one_asks_everyone(org: 
         assert apply_policy(org.db, MATERIAL) == 3
     assert _assignments(org)["ada"] == ["policy:1", "policy:3"]
     with org.db.reading() as session:
-        areas = session.execute(
-            select(AuditEvent.data["areas"]).where(
-                AuditEvent.action == "training.policy_assigned",
-                AuditEvent.target == "policy:3",
+        audited = {
+            target: data["acknowledgements"]
+            for target, data in session.execute(
+                select(AuditEvent.target, AuditEvent.data).where(
+                    AuditEvent.action == "policy.applied"
+                )
             )
-        ).scalar_one()
-    assert areas == ["consent"]
+        }
+    assert audited["policy:2"] == {"assigned": 0, "material": False, "areas": []}
+    assert audited["policy:3"] == {"assigned": 5, "material": True, "areas": ["consent"]}
 
 
 def test_acknowledging_the_version_in_force_records_the_hash_and_completes(org: Org) -> None:

@@ -92,6 +92,9 @@ def apply(
     in_force.forget()
     for ending in ("after_commit", "after_rollback"):
         event.listen(session, ending, lambda _session: in_force.forget(), once=True)
+    # Everyone acknowledges a first or materially changed version (training/assigning.py).
+    previous = repository.by_number(session, row.version - 1)
+    acknowledgements = training.on_policy_applied(session, row, previous)
     audit.record(
         session,
         actor=principal.actor,
@@ -103,13 +106,11 @@ def apply(
             "effective_from": row.effective_from.isoformat(),
             "law_version": kb.version,
             "warnings": len(validated.warnings),
+            "acknowledgements": acknowledgements.as_data(),
         },
     )
     if row.effective_from <= now:
         _reschedule(session, principal.actor, row, current, kb)
-    # Everyone acknowledges a first or materially changed version (training/assigning.py).
-    previous = repository.by_number(session, row.version - 1)
-    training.on_policy_applied(session, principal.actor, row, previous)
     return Applied(row, True, validated.warnings)
 
 

@@ -11,9 +11,10 @@ nobody, since asking too often teaches people to click through.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
-from callwarden.audit import service as audit
 from callwarden.kit import clock
 from callwarden.law.durations import Duration
 from callwarden.models import PolicyVersion
@@ -38,21 +39,33 @@ def policy_change(previous: PolicyVersion, row: PolicyVersion) -> PolicyChange:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PolicyAssigned:
+    """What a policy version asked of staff: for the `policy.applied` audit event's data."""
+
+    assigned: int
+    material: bool
+    areas: list[str]
+
+    def as_data(self) -> dict[str, object]:
+        return {"assigned": self.assigned, "material": self.material, "areas": self.areas}
+
+
 def on_policy_applied(
-    session: Session, actor: str, row: PolicyVersion, previous: PolicyVersion | None
-) -> int:
-    """Assign the acknowledgement of `row` to every person, if it asks for one; how many.
+    session: Session, row: PolicyVersion, previous: PolicyVersion | None
+) -> PolicyAssigned:
+    """Assign the acknowledgement of `row` to every person, if it asks for one.
 
     Called by `policy.service.apply` in its transaction, so a version never exists without the
-    assignments it calls for. `previous` is the version in force before this one.
+    assignments it calls for; what it did goes into that call's `policy.applied` audit event
+    (one event per version, as before). `previous` is the version numbered before this one.
     """
+    areas: list[str] = []
     if previous is not None:
         change = policy_change(previous, row)
         if not change.material:
-            return 0
+            return PolicyAssigned(0, False, [])
         areas = list(change.areas)
-    else:
-        areas = []
     now = clock.now()
     starts = max(row.effective_from, now)
     made = repository.assign(
@@ -66,11 +79,4 @@ def on_policy_applied(
             policy_version=row.version,
         ),
     )
-    audit.record(
-        session,
-        actor=actor,
-        action="training.policy_assigned",
-        target=f"policy:{row.version}",
-        data={"assigned": made, "first": previous is None, "areas": areas},
-    )
-    return made
+    return PolicyAssigned(made, True, areas)
