@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, func, insert, select
+from sqlalchemy import ColumnElement, and_, insert, select
 from sqlalchemy.orm import Session
 
 from callwarden.identity.roles import Role
@@ -194,57 +194,3 @@ def acknowledgements_of(session: Session, user_id: str) -> list[PolicyAcknowledg
         .order_by(PolicyAcknowledgement.policy_version.desc())
     )
     return list(session.execute(query).scalars())
-
-
-@dataclass(frozen=True, slots=True)
-class Tally:
-    """One subject's assignments on one team (None: people on no team)."""
-
-    subject: str
-    team: str | None
-    assigned: int
-    completed: int
-    overdue: int
-    average_score: float | None  # of each assignment's best attempt; None: no attempt yet
-
-
-def tallies(session: Session, now: datetime, subject: str | None = None) -> list[Tally]:
-    """Per subject and team: how many were assigned, completed, overdue, and the mean score."""
-    best = (
-        select(
-            TrainingAttempt.assignment_id.label("assignment_id"),
-            func.max(TrainingAttempt.score).label("score"),
-        )
-        .group_by(TrainingAttempt.assignment_id)
-        .subquery()
-    )
-    done = TrainingAssignment.state == COMPLETED
-    late = and_(TrainingAssignment.state != COMPLETED, TrainingAssignment.due_at < now)
-    query = (
-        select(
-            TrainingAssignment.subject,
-            Team.name,
-            func.count(),
-            func.sum(case((done, 1), else_=0)),
-            func.sum(case((late, 1), else_=0)),
-            func.avg(best.c.score),
-        )
-        .join(User, User.id == TrainingAssignment.user_id)
-        .outerjoin(Team, Team.id == User.team_id)
-        .outerjoin(best, best.c.assignment_id == TrainingAssignment.id)
-        .group_by(TrainingAssignment.subject, Team.name)
-        .order_by(TrainingAssignment.subject, Team.name)
-    )
-    if subject is not None:
-        query = query.where(TrainingAssignment.subject == subject)
-    return [
-        Tally(
-            subject=row[0],
-            team=row[1],
-            assigned=int(row[2]),
-            completed=int(row[3] or 0),
-            overdue=int(row[4] or 0),
-            average_score=None if row[5] is None else round(float(row[5]), 2),
-        )
-        for row in session.execute(query)
-    ]
