@@ -76,7 +76,11 @@ def publish_course(
         published_by=principal.actor,
         published_at=now,
     )
-    repository.add(session, row)
+    try:
+        with session.begin_nested():
+            repository.add(session, row)
+    except IntegrityError:  # the same version published at the same moment by someone else
+        raise Conflict(f"course {course.id!r} version {course.version} is published") from None
     assigned = repository.assign(
         session,
         audience,
