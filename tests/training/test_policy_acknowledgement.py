@@ -126,3 +126,17 @@ def test_after_an_immaterial_change_the_new_text_completes_the_old_assignment(or
     assert version == 2
     _acknowledge(org, "ben", version, sha)
     assert _state(org, "ben", "policy:1") == "completed"
+
+
+def test_the_policy_to_acknowledge_says_what_changed_when_it_matters(org: Org) -> None:
+    apply_policy(org.db)
+    with org.db.reading() as session:
+        assert service.what_changed_in(session, policies.get_version(session)) is None
+    apply_policy(org.db, TYPO)
+    with org.db.reading() as session:
+        assert service.what_changed_in(session, policies.get_version(session)) is None
+    apply_policy(org.db, MATERIAL)
+    with org.db.reading() as session:
+        module = service.what_changed_in(session, policies.get_version(session))
+    assert module is not None and "version 3" in module.title
+    assert "## Consent" in module.content

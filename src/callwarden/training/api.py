@@ -112,12 +112,14 @@ def policy_to_acknowledge(
     session: Session = Depends(read_session),
 ) -> dict[str, Any]:
     """The policy in force as staff read it (Markdown), with the sha256 an acknowledgement
-    must name."""
+    must name, and what changed from the version before when the change is material."""
     row = policies.get_version(session)
+    changed = service.what_changed_in(session, row)
     return {
         "version": row.version,
         "text": service.staff_text(row),
         "text_sha256": service.staff_text_sha256(row),
+        "what_changed": changed.model_dump(mode="json") if changed is not None else None,
     }
 
 

@@ -104,6 +104,9 @@ class PolicyToAcknowledgeOut(BaseModel):
     version: int
     text: str
     text_sha256: str
+    what_changed: dict[str, Any] | None = Field(
+        description="The module telling staff, in plain words, what a material change means"
+    )
 
 
 class RecordOut(BaseModel):

@@ -31,8 +31,9 @@ from callwarden.policy import service as policies
 from callwarden.policy.render import render
 from callwarden.policy.schema import PolicyDocument
 from callwarden.training import repository
-from callwarden.training.assigning import course_subject
-from callwarden.training.course import CourseDocument, fingerprint, parse_course
+from callwarden.training.assigning import course_subject, policy_change
+from callwarden.training.course import CourseDocument, Module, fingerprint, parse_course
+from callwarden.training.material import what_changed
 from callwarden.training.quiz import Answers, AttemptResult, check_attempt_allowed, score
 
 
@@ -242,6 +243,15 @@ def staff_text(row: PolicyVersion) -> str:
 
 def staff_text_sha256(row: PolicyVersion) -> str:
     return hashlib.sha256(staff_text(row).encode()).hexdigest()
+
+
+def what_changed_in(session: Session, row: PolicyVersion) -> Module | None:
+    """The "what changed" module of a version against the one before (None for the first
+    version, or when the change is not material)."""
+    if row.version <= 1:
+        return None
+    previous = policies.get_version(session, row.version - 1)
+    return what_changed(policy_change(previous, row), row.version)
 
 
 def acknowledge_policy(
