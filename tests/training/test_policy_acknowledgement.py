@@ -12,7 +12,7 @@ from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput
 from callwarden.models import AuditEvent, PolicyAcknowledgement, TrainingAssignment
 from callwarden.policy import service as policies
-from callwarden.training import service
+from callwarden.training import acknowledging
 from tests.training.conftest import EXAMPLE_POLICY, START, Org, apply_policy
 
 TYPO = EXAMPLE_POLICY.replace(
@@ -35,12 +35,12 @@ def _assignments(org: Org) -> dict[str, list[str]]:
 def _shown(org: Org) -> tuple[int, str]:
     with org.db.reading() as session:
         row = policies.get_version(session)
-        return row.version, hashlib.sha256(service.staff_text(row).encode()).hexdigest()
+        return row.version, hashlib.sha256(acknowledging.staff_text(row).encode()).hexdigest()
 
 
 def _acknowledge(org: Org, username: str, version: int, sha: str) -> PolicyAcknowledgement:
     with org.db.unit_of_work() as session:
-        return service.acknowledge_policy(session, org.who(username), version, sha)
+        return acknowledging.acknowledge_policy(session, org.who(username), version, sha)
 
 
 def _state(org: Org, username: str, subject: str) -> str:
@@ -131,12 +131,12 @@ def test_after_an_immaterial_change_the_new_text_completes_the_old_assignment(or
 def test_the_policy_to_acknowledge_says_what_changed_when_it_matters(org: Org) -> None:
     apply_policy(org.db)
     with org.db.reading() as session:
-        assert service.what_changed_in(session, policies.get_version(session)) is None
+        assert acknowledging.what_changed_in(session, policies.get_version(session)) is None
     apply_policy(org.db, TYPO)
     with org.db.reading() as session:
-        assert service.what_changed_in(session, policies.get_version(session)) is None
+        assert acknowledging.what_changed_in(session, policies.get_version(session)) is None
     apply_policy(org.db, MATERIAL)
     with org.db.reading() as session:
-        module = service.what_changed_in(session, policies.get_version(session))
+        module = acknowledging.what_changed_in(session, policies.get_version(session))
     assert module is not None and "version 3" in module.title
     assert "## Consent" in module.content

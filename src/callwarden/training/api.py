@@ -12,7 +12,7 @@ from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.policy import service as policies
 from callwarden.server.deps import database, read_session, requires
-from callwarden.training import records, service
+from callwarden.training import acknowledging, records, service
 from callwarden.training.schemas import (
     AcknowledgeIn,
     AcknowledgementOut,
@@ -114,11 +114,11 @@ def policy_to_acknowledge(
     """The policy in force as staff read it (Markdown), with the sha256 an acknowledgement
     must name, and what changed from the version before when the change is material."""
     row = policies.get_version(session)
-    changed = service.what_changed_in(session, row)
+    changed = acknowledging.what_changed_in(session, row)
     return {
         "version": row.version,
-        "text": service.staff_text(row),
-        "text_sha256": service.staff_text_sha256(row),
+        "text": acknowledging.staff_text(row),
+        "text_sha256": acknowledging.staff_text_sha256(row),
         "what_changed": changed.model_dump(mode="json") if changed is not None else None,
     }
 
@@ -131,7 +131,7 @@ def acknowledge(
 ) -> dict[str, Any]:
     """Acknowledge the policy version in force, naming the sha256 of the text you were shown."""
     with db.unit_of_work() as session:
-        row = service.acknowledge_policy(session, who, body.version, body.text_sha256)
+        row = acknowledging.acknowledge_policy(session, who, body.version, body.text_sha256)
         return describe_acknowledgement(row)
 
 
