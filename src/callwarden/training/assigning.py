@@ -1,4 +1,5 @@
-"""Assignments made when something is published: a course version, or a policy version.
+"""Assignments made when something is published (a course version, a policy version) and
+when a course's recurrence comes due.
 
 Kept apart from `service` so the policy's own service can call it in the transaction that
 applies a version without importing the training service (which reads the policy in force
@@ -15,11 +16,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from callwarden.audit import service as audit
 from callwarden.kit import clock
 from callwarden.law.durations import Duration
 from callwarden.models import PolicyVersion
 from callwarden.policy.schema import PolicyDocument
 from callwarden.training import repository
+from callwarden.training.course import CourseDocument
 from callwarden.training.material import PolicyChange, compare
 
 POLICY_WINDOW = Duration(days=30)  # from the version taking effect to the acknowledgement due
@@ -80,3 +83,48 @@ def on_policy_applied(
         ),
     )
     return PolicyAssigned(made, True, areas)
+
+
+def assign_recurrences(session: Session, actor: str) -> int:
+    """Give a new round of each course with a recurrence to everyone whose last round of its
+    newest version was completed a recurrence ago or more and who is still in its audience;
+    how many were made. Idempotent: a round exists once per user (the periodic job's work)."""
+    now = clock.now()
+    made = 0
+    for version in repository.latest_course_versions(session):
+        course = CourseDocument.model_validate(version.document)
+        if course.recurrence is None:
+            continue
+        audience = set(
+            repository.audience_ids(session, course.audience.roles, course.audience.teams)
+        )
+        by_round: dict[int, list[str]] = {}
+        for row in repository.last_rounds(session, course_subject(version.id)):
+            if row.completed_at is None or row.user_id not in audience:
+                continue
+            if course.recurrence.add_to(row.completed_at) <= now:
+                by_round.setdefault(row.round + 1, []).append(row.user_id)
+        count = 0
+        for next_round, user_ids in sorted(by_round.items()):
+            count += repository.assign(
+                session,
+                user_ids,
+                repository.NewAssignments(
+                    subject=course_subject(version.id),
+                    reason="recurrence",
+                    assigned_at=now,
+                    due_at=course.completion_window.add_to(now),
+                    course_version_id=version.id,
+                    round=next_round,
+                ),
+            )
+        if count:
+            audit.record(
+                session,
+                actor=actor,
+                action="training.recurrence_assigned",
+                target=f"training_course:{version.id}",
+                data={"course": version.course, "version": version.version, "assigned": count},
+            )
+        made += count
+    return made

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, insert, select
+from sqlalchemy import ColumnElement, and_, func, insert, select
 from sqlalchemy.orm import Session
 
 from callwarden.identity.roles import Role
@@ -192,5 +192,41 @@ def acknowledgements_of(session: Session, user_id: str) -> list[PolicyAcknowledg
         select(PolicyAcknowledgement)
         .where(PolicyAcknowledgement.user_id == user_id)
         .order_by(PolicyAcknowledgement.policy_version.desc())
+    )
+    return list(session.execute(query).scalars())
+
+
+def latest_course_versions(session: Session) -> list[TrainingCourseVersion]:
+    """The newest published version of each course."""
+    newest = (
+        select(TrainingCourseVersion.course, func.max(TrainingCourseVersion.version).label("v"))
+        .group_by(TrainingCourseVersion.course)
+        .subquery()
+    )
+    query = select(TrainingCourseVersion).join(
+        newest,
+        and_(
+            newest.c.course == TrainingCourseVersion.course,
+            newest.c.v == TrainingCourseVersion.version,
+        ),
+    )
+    return list(session.execute(query.order_by(TrainingCourseVersion.course)).scalars())
+
+
+def last_rounds(session: Session, subject: str) -> list[TrainingAssignment]:
+    """Each user's latest round of `subject`."""
+    last = (
+        select(TrainingAssignment.user_id, func.max(TrainingAssignment.round).label("r"))
+        .where(TrainingAssignment.subject == subject)
+        .group_by(TrainingAssignment.user_id)
+        .subquery()
+    )
+    query = select(TrainingAssignment).join(
+        last,
+        and_(
+            last.c.user_id == TrainingAssignment.user_id,
+            last.c.r == TrainingAssignment.round,
+            TrainingAssignment.subject == subject,
+        ),
     )
     return list(session.execute(query).scalars())
