@@ -50,6 +50,7 @@ from callwarden.server.middleware import (
 from callwarden.server.openapi import install_openapi
 from callwarden.server.problems import install_problem_handlers
 from callwarden.subjects.api import router as subjects_router
+from callwarden.training.api import router as training_router
 from callwarden.tuning import limit_request_threads, settle_heap
 from callwarden.verification.api import router as verification_router
 from callwarden.web.console import install_console
@@ -189,6 +190,7 @@ def create_app(
     app.include_router(verification_router)
     app.include_router(checks_router)
     app.include_router(qa_router)
+    app.include_router(training_router)
     install_docs(app)
     install_console(app)
     install_openapi(app)

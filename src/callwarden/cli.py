@@ -71,6 +71,10 @@ class RootGroup(LazyGroup):
             "callwarden.qa.cli:app",
             "QA review: scorecards (YAML) and seeded, stratified sampling plans.",
         ),
+        "training": (
+            "callwarden.training.cli:app",
+            "Training: publish courses (YAML) and read the records; export them as CSV.",
+        ),
         "retention": (
             "callwarden.retention.cli:retention_app",
             "Retention: schedules previewed, disposal sweeps and their destruction certificates.",

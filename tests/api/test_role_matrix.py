@@ -26,6 +26,7 @@ from callwarden.identity.roles import Role
 from callwarden.policy import service as policies
 from callwarden.qa import service as qa
 from callwarden.signing import create_signing_key_file
+from callwarden.training import service as training
 from callwarden.vault.keyring import Keyring
 from tests.recordings.conftest import CALIFORNIA
 from tests.support.audio import wav
@@ -68,6 +69,8 @@ QA_PLANNERS = frozenset({Role.COMPLIANCE_OFFICER, Role.SUPERVISOR})
 QA_PLAN_READERS = frozenset(
     {Role.COMPLIANCE_OFFICER, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN, Role.LEGAL}
 )
+TRAINEES = frozenset(set(Role) - {Role.INTEGRATION})  # every person, for their own training
+TRAINING_RECORDS = frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -161,6 +164,16 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
         {Role.AGENT, Role.SUPERVISOR}
     ),
     ("GET", "/v1/calls/{call_id}/vcon"): CALL_READERS,
+    ("POST", "/v1/training/courses"): COMPLIANCE,
+    ("GET", "/v1/training/courses"): TRAINEES,
+    ("GET", "/v1/training/courses/{course_id}"): TRAINEES,
+    ("GET", "/v1/training/assignments"): TRAINEES,
+    ("POST", "/v1/training/assignments/{assignment_id}/attempts"): TRAINEES,
+    ("POST", "/v1/training/assignments/{assignment_id}/read"): TRAINEES,
+    ("GET", "/v1/training/policy"): TRAINEES,
+    ("POST", "/v1/training/acknowledgements"): TRAINEES,
+    ("GET", "/v1/training/records/{username}"): TRAINING_RECORDS,
+    ("GET", "/v1/training/rates"): TRAINING_RECORDS,
 }
 PUBLIC = {
     ("GET", "/"),
@@ -192,6 +205,8 @@ MADE_UP = "does-not-exist"
 PASSWORD = "the role's own pass phrase"
 CALL = {**CALIFORNIA, "started_at": "2026-11-30T10:00:00+00:00"}
 QA_EXAMPLE = resources.files("callwarden.qa").joinpath("examples/inbound.yaml").read_text()
+COURSE = resources.files("callwarden.training").joinpath("examples/recording-basics.yaml")
+COURSE_EXAMPLE = COURSE.read_text()
 DECISION = {k: v for k, v in CALIFORNIA.items() if k != "agent_team"}
 
 
@@ -315,6 +330,20 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/v1/qa/evaluations/{evaluation_id}/acknowledge"): Call(
         f"/v1/qa/evaluations/{MADE_UP}/acknowledge", {}
     ),
+    # Version 1 is published in the setup; the officer publishes the next.
+    ("POST", "/v1/training/courses"): Call(
+        "/v1/training/courses", {"document": COURSE_EXAMPLE.replace("version: 1", "version: 2", 1)}
+    ),
+    ("GET", "/v1/training/courses/{course_id}"): Call("/v1/training/courses/recording-basics"),
+    ("POST", "/v1/training/assignments/{assignment_id}/attempts"): Call(
+        f"/v1/training/assignments/{MADE_UP}/attempts", {"answers": {}}
+    ),
+    # Past the role check, a hash of a text the server did not render is refused (see
+    # assert_allowed); tests/training/test_api.py acknowledges with the right one.
+    ("POST", "/v1/training/acknowledgements"): Call(
+        "/v1/training/acknowledgements", {"version": 1, "text_sha256": "0" * 64}
+    ),
+    ("GET", "/v1/training/records/{username}"): Call("/v1/training/records/target"),
 }
 NOT_FOUND_ONLY = {
     ("DELETE", "/v1/tokens/{token_id}"),
@@ -353,6 +382,8 @@ NOT_FOUND_ONLY = {
     ("GET", "/v1/qa/evaluations/{evaluation_id}"),
     ("POST", "/v1/qa/evaluations/{evaluation_id}/submit"),
     ("POST", "/v1/qa/evaluations/{evaluation_id}/acknowledge"),
+    ("POST", "/v1/training/assignments/{assignment_id}/attempts"),
+    ("POST", "/v1/training/assignments/{assignment_id}/read"),
 }
 
 
@@ -383,6 +414,9 @@ def assert_allowed(method: str, path: str, role: Role, response: httpx.Response)
     elif (method, path) == ("POST", "/v1/qa/plans"):
         assert response.status_code == 422, where
         assert response.json()["code"] == "plan_too_large", where
+    elif (method, path) == ("POST", "/v1/training/acknowledgements"):
+        assert response.status_code == 422, where
+        assert "not the policy as the server renders it" in response.text, where
     elif (method, path) in NOT_FOUND_ONLY:
         assert response.status_code == 404, where
         assert response.json()["code"] == "not_found", where
@@ -425,6 +459,9 @@ def test_role_matrix(vault_client: TestClient, db: Database, role: Role) -> None
         qa.add_scorecard(session, Principal("setup", Role.COMPLIANCE_OFFICER), QA_EXAMPLE)
     make_team(db, "East")
     make_user(db, "agent", "target")
+    with db.unit_of_work() as session:
+        officer = Principal("setup", Role.COMPLIANCE_OFFICER)
+        training.publish_course(session, officer, COURSE_EXAMPLE)
     token = token_for_role(db, role)
     for (method, path), allowed in MATRIX.items():
         call = request_for(method, path)
@@ -448,6 +485,11 @@ AUDITOR_OWN_ACCOUNT = {
     ("POST", "/v1/me/password"),
     ("POST", "/v1/tokens"),
     ("DELETE", "/v1/tokens/{token_id}"),
+    # An auditor is also a member of staff: their own training and their own acknowledgement
+    # of the policy are their record, as their password is, and change nothing they review.
+    ("POST", "/v1/training/acknowledgements"),
+    ("POST", "/v1/training/assignments/{assignment_id}/attempts"),
+    ("POST", "/v1/training/assignments/{assignment_id}/read"),
 }
 
 

@@ -124,6 +124,32 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
             Role.LEGAL,
         }
     ),
+    # Training: a compliance officer publishes courses; every person reads and takes their own
+    # (integrations are not people); the oversight roles read everyone's records.
+    "training.courses.publish": frozenset({Role.COMPLIANCE_OFFICER}),
+    "training.read_own": frozenset(
+        {
+            Role.ADMIN,
+            Role.COMPLIANCE_OFFICER,
+            Role.SUPERVISOR,
+            Role.QA_REVIEWER,
+            Role.AGENT,
+            Role.LEGAL,
+            Role.AUDITOR,
+        }
+    ),
+    "training.take": frozenset(
+        {
+            Role.ADMIN,
+            Role.COMPLIANCE_OFFICER,
+            Role.SUPERVISOR,
+            Role.QA_REVIEWER,
+            Role.AGENT,
+            Role.LEGAL,
+            Role.AUDITOR,
+        }
+    ),
+    "training.records.read": frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN}),
     "calls.read": frozenset(
         {
             Role.ADMIN,

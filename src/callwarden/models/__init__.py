@@ -15,6 +15,12 @@ from callwarden.models.qa import QaEvaluation, QaPlan, QaScorecard
 from callwarden.models.recordings import DataKey, Recording, RecordingAssignment, RecordingParty
 from callwarden.models.retention import LegalHold
 from callwarden.models.subjects import SubjectRequest
+from callwarden.models.training import (
+    PolicyAcknowledgement,
+    TrainingAssignment,
+    TrainingAttempt,
+    TrainingCourseVersion,
+)
 
 __all__ = [
     "ApiToken",
@@ -33,6 +39,7 @@ __all__ = [
     "Disposal",
     "Finding",
     "LegalHold",
+    "PolicyAcknowledgement",
     "PolicyVersion",
     "ProviderRecording",
     "QaEvaluation",
@@ -45,5 +52,8 @@ __all__ = [
     "ScriptAudio",
     "SubjectRequest",
     "Team",
+    "TrainingAssignment",
+    "TrainingAttempt",
+    "TrainingCourseVersion",
     "User",
 ]

@@ -30,6 +30,7 @@ from callwarden.policy.schema import PolicyDocument
 from callwarden.policy.validate import check
 from callwarden.retention import rescheduling
 from callwarden.retention.schedule import terms
+from callwarden.training import assigning as training
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,9 @@ def apply(
     in_force.forget()
     for ending in ("after_commit", "after_rollback"):
         event.listen(session, ending, lambda _session: in_force.forget(), once=True)
+    # Everyone acknowledges a first or materially changed version (training/assigning.py).
+    previous = repository.by_number(session, row.version - 1)
+    acknowledgements = training.on_policy_applied(session, row, previous)
     audit.record(
         session,
         actor=principal.actor,
@@ -102,6 +106,7 @@ def apply(
             "effective_from": row.effective_from.isoformat(),
             "law_version": kb.version,
             "warnings": len(validated.warnings),
+            "acknowledgements": acknowledgements.as_data(),
         },
     )
     if row.effective_from <= now:

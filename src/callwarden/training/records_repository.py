@@ -1,0 +1,149 @@
+"""The SQL of the training records: tallies per subject and team, and the rows of the export.
+
+Apart from `repository` only to keep each file short; the same rules hold (set-based, one
+query per answer, never a query per person).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from callwarden.models import (
+    PolicyAcknowledgement,
+    Team,
+    TrainingAssignment,
+    TrainingAttempt,
+    TrainingCourseVersion,
+    User,
+)
+from callwarden.training.repository import COMPLETED
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """One subject's assignments on one team (None: people on no team)."""
+
+    subject: str
+    team: str | None
+    assigned: int
+    completed: int
+    overdue: int
+    average_score: float | None  # of each assignment's best attempt; None: no attempt yet
+
+
+def tallies(session: Session, now: datetime, subject: str | None = None) -> list[Tally]:
+    """Per subject and team: how many were assigned, completed, overdue, and the mean score."""
+    best = (
+        select(
+            TrainingAttempt.assignment_id.label("assignment_id"),
+            func.max(TrainingAttempt.score).label("score"),
+        )
+        .group_by(TrainingAttempt.assignment_id)
+        .subquery()
+    )
+    done = TrainingAssignment.state == COMPLETED
+    late = and_(TrainingAssignment.state != COMPLETED, TrainingAssignment.due_at < now)
+    query = (
+        select(
+            TrainingAssignment.subject,
+            Team.name,
+            func.count(),
+            func.sum(case((done, 1), else_=0)),
+            func.sum(case((late, 1), else_=0)),
+            func.avg(best.c.score),
+        )
+        .join(User, User.id == TrainingAssignment.user_id)
+        .outerjoin(Team, Team.id == User.team_id)
+        .outerjoin(best, best.c.assignment_id == TrainingAssignment.id)
+        .group_by(TrainingAssignment.subject, Team.name)
+        .order_by(TrainingAssignment.subject, Team.name)
+    )
+    if subject is not None:
+        query = query.where(TrainingAssignment.subject == subject)
+    return [
+        Tally(
+            subject=row[0],
+            team=row[1],
+            assigned=int(row[2]),
+            completed=int(row[3] or 0),
+            overdue=int(row[4] or 0),
+            average_score=None if row[5] is None else round(float(row[5]), 2),
+        )
+        for row in session.execute(query)
+    ]
+
+
+def record_rows(session: Session, subject: str | None) -> list[dict[str, object]]:
+    """One row per assignment, for export: who, which version (and the hash of what was shown),
+    its state and dates, attempts and best score, and the acknowledgement's hash."""
+    tried = (
+        select(
+            TrainingAttempt.assignment_id.label("assignment_id"),
+            func.count().label("attempts"),
+            func.max(TrainingAttempt.score).label("best"),
+        )
+        .group_by(TrainingAttempt.assignment_id)
+        .subquery()
+    )
+    query = (
+        select(
+            User.username,
+            Team.name,
+            TrainingAssignment.subject,
+            TrainingCourseVersion.course,
+            TrainingCourseVersion.version,
+            TrainingCourseVersion.fingerprint,
+            TrainingAssignment.policy_version,
+            TrainingAssignment.round,
+            TrainingAssignment.reason,
+            TrainingAssignment.state,
+            TrainingAssignment.assigned_at,
+            TrainingAssignment.due_at,
+            TrainingAssignment.completed_at,
+            tried.c.attempts,
+            tried.c.best,
+            PolicyAcknowledgement.text_sha256,
+            PolicyAcknowledgement.at,
+        )
+        .join(User, User.id == TrainingAssignment.user_id)
+        .outerjoin(Team, Team.id == User.team_id)
+        .outerjoin(
+            TrainingCourseVersion,
+            TrainingCourseVersion.id == TrainingAssignment.course_version_id,
+        )
+        .outerjoin(tried, tried.c.assignment_id == TrainingAssignment.id)
+        .outerjoin(
+            PolicyAcknowledgement,
+            and_(
+                PolicyAcknowledgement.user_id == TrainingAssignment.user_id,
+                PolicyAcknowledgement.policy_version == TrainingAssignment.policy_version,
+            ),
+        )
+        .order_by(TrainingAssignment.subject, User.username, TrainingAssignment.round)
+    )
+    if subject is not None:
+        query = query.where(TrainingAssignment.subject == subject)
+    names = [
+        "username",
+        "team",
+        "subject",
+        "course",
+        "course_version",
+        "fingerprint",
+        "policy_version",
+        "round",
+        "reason",
+        "state",
+        "assigned_at",
+        "due_at",
+        "completed_at",
+        "attempts",
+        "best_score",
+        "acknowledged_sha256",
+        "acknowledged_at",
+    ]
+    return [dict(zip(names, row, strict=True)) for row in session.execute(query)]
