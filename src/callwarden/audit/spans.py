@@ -11,18 +11,20 @@ the newest checkpoint are covered by the chain alone until the next one is signe
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from callwarden.audit import repository
-from callwarden.audit.chain import GENESIS_HASH, entry_hash
+from callwarden.audit.chain import GENESIS_HASH, MOMENT_FORMAT, content_at, link_hash
 from callwarden.audit.checkpoint_logs import open_checkpoint_log
 from callwarden.audit.checkpointing import public_key_for
 from callwarden.audit.checkpoints import Checkpoint, parse_checkpoint, signed_by
-from callwarden.audit.service import as_entry
 from callwarden.config import Settings
 from callwarden.models import AuditEvent
 
@@ -117,25 +119,66 @@ def _walk(session: Session, first: int, through: int, signed: dict[int, Checkpoi
     if problem is not None:
         return problem
     expected_seq = first
-    for row in repository.iterate_all(session, batch=BATCH, after=first - 1, up_to=through):
-        entry = as_entry(row)
-        if entry.seq != expected_seq:
-            return f"event {expected_seq} is missing (deleted?); found event {entry.seq}"
-        if entry.prev_hash != expected_prev:
+    for seq, moment, actor, action, target, reason, data, prev_hash, hash_ in _events(
+        session, first, through
+    ):
+        if seq != expected_seq:
+            return f"event {expected_seq} is missing (deleted?); found event {seq}"
+        if prev_hash != expected_prev:
             return (
-                f"event {entry.seq} does not follow event {entry.seq - 1} "
+                f"event {seq} does not follow event {seq - 1} "
                 "(its prev_hash does not match: reordered or replaced)"
             )
-        if entry_hash(entry) != entry.hash:
-            return f"event {entry.seq} content does not match its hash (edited)"
-        checkpoint = signed.get(entry.seq)
-        if checkpoint is not None and checkpoint.head_hash != entry.hash:
+        content = content_at(seq, moment, actor, action, target, reason, data)
+        if link_hash(prev_hash, content) != hash_:
+            return f"event {seq} content does not match its hash (edited)"
+        checkpoint = signed.get(seq)
+        if checkpoint is not None and checkpoint.head_hash != hash_:
             return (
-                f"rewritten: event {entry.seq} no longer has the hash signed in its checkpoint "
+                f"rewritten: event {seq} no longer has the hash signed in its checkpoint "
                 f"of {checkpoint.signed_at}"
             )
         expected_seq += 1
-        expected_prev = entry.hash
+        expected_prev = hash_
     if expected_seq <= through:
         return f"the trail ends at event {expected_seq - 1}, before event {through}"
     return None
+
+
+# Plain SQL, read without SQLAlchemy's result processing: a quarter's trail is hundreds of
+# thousands of events, and parsing each stored moment into a datetime only to write it back
+# as text cost more than hashing the event (SQLite keeps the UTC moment as text already).
+_EVENTS = text(
+    "SELECT seq, occurred_at, actor, action, target, reason, data, prev_hash, hash "
+    "FROM audit_events WHERE seq > :after AND seq <= :through ORDER BY seq LIMIT :batch"
+)
+Event = tuple[int, str, str, str, str, str | None, dict[str, Any], str, str]
+
+
+def _moment(value: Any) -> str:
+    """The stored moment as the hashed content spells it."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime(MOMENT_FORMAT)
+    stored = str(value)  # SQLite: "YYYY-MM-DD HH:MM:SS.ffffff", UTC (models.base.UtcDateTime)
+    if len(stored) == 26 and stored[10] == " ":
+        return f"{stored[:10]}T{stored[11:]}Z"
+    moment = datetime.fromisoformat(stored)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).strftime(MOMENT_FORMAT)
+
+
+def _events(session: Session, first: int, through: int) -> Iterator[Event]:
+    connection = session.connection()
+    after = first - 1
+    while after < through:
+        rows = connection.execute(
+            _EVENTS, {"after": after, "through": through, "batch": BATCH}
+        ).all()
+        if not rows:
+            return
+        for seq, moment, actor, action, target, reason, data, prev_hash, hash_ in rows:
+            payload = json.loads(data) if isinstance(data, str | bytes) else data
+            yield (
+                int(seq), _moment(moment), actor, action, target, reason, payload,
+                prev_hash, hash_,
+            )  # fmt: skip
+        after = int(rows[-1][0])
