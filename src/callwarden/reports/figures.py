@@ -139,7 +139,9 @@ def consent_before_recording(session: Session, period: Period, tolerance_s: int)
     in_time = and_(
         CallParty.consent_status.in_(CONSENTED),
         CallParty.consent_at.is_not(None),
-        or_(
+        or_(  # the plain comparisons first: most consents came before, and need no arithmetic
+            CallParty.consent_at <= began.c.began,
+            CallParty.consent_at <= CallParty.joined_at,
             consented_at <= epoch_seconds(began.c.began),
             consented_at <= epoch_seconds(CallParty.joined_at),
         ),
