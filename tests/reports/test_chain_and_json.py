@@ -12,6 +12,7 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.models import AuditEvent
 from callwarden.reports.json_form import as_json
+from callwarden.reports.schemas import ComplianceReportOut
 from callwarden.signing import create_signing_key_file
 from tests.reports.conftest import PERIOD, Scenario
 from tests.reports.test_gather import report
@@ -82,5 +83,7 @@ def test_the_json_form_is_stable_iso_and_carries_each_interval(
     assert document["findings_weekly"][1]["opened"]["critical"] == 1
     assert document["teams"][0]["qa_pass"]["text"].startswith("50.0% (95% CI")
     assert document["check_runs"] == [scenario.run_id]
+    assert list(ComplianceReportOut.model_fields) == list(document)  # the documented shape
+    ComplianceReportOut.model_validate(document)
     # the same data, the same text (the clock is frozen, so even generated_at agrees)
     assert json.dumps(as_json(report(db, settings))) == json.dumps(document)

@@ -7,9 +7,10 @@ one read-only transaction: on PostgreSQL one snapshot, so its counts agree with 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from callwarden.config import Settings
@@ -17,6 +18,7 @@ from callwarden.identity.principal import Principal
 from callwarden.reports.gather import build
 from callwarden.reports.json_form import as_json
 from callwarden.reports.periods import of_days
+from callwarden.reports.schemas import ComplianceReportOut
 from callwarden.server.deps import read_session, requires, settings
 
 router = APIRouter(tags=["reports"])
@@ -24,7 +26,11 @@ router = APIRouter(tags=["reports"])
 DAY_PATTERN = r"^(19[7-9][0-9]|2[01][0-9]{2})-[0-9]{2}-[0-9]{2}$"
 
 
-@router.get("/v1/reports/compliance", response_model=dict[str, Any])
+@router.get(
+    "/v1/reports/compliance",
+    response_class=JSONResponse,
+    responses={200: {"model": ComplianceReportOut, "description": "The report, as JSON."}},
+)
 def compliance_report(
     since: Annotated[
         str,
@@ -39,9 +45,10 @@ def compliance_report(
     who: Principal = Depends(requires("reports.read")),
     session: Session = Depends(read_session),
     config: Settings = Depends(settings),
-) -> dict[str, Any]:
+) -> JSONResponse:
     """The compliance report of a period (at most 366 days): summary rates with their weekly
     trend, findings by check and severity, per-team figures, QA results with their Wilson
     intervals, the audit chain's status and a methods section saying what each figure counts.
     A period with no calls answers an empty report that says so."""
-    return as_json(build(session, who, of_days(since, until), config))
+    report = build(session, who, of_days(since, until), config)
+    return JSONResponse(as_json(report), headers={"Cache-Control": "no-store"})
