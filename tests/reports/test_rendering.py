@@ -7,6 +7,7 @@ from dataclasses import replace
 from html.parser import HTMLParser
 
 from callwarden.reports import rendering
+from callwarden.reports.model import Method
 from tests.support.reports import empty_report, sample_report
 
 
@@ -160,3 +161,12 @@ def test_the_console_fragment_has_no_style_for_the_csp_to_block() -> None:
     assert not page.tags("style") and not page.tags("h1")
     assert not [attrs for _, attrs in page.elements if "style" in attrs]
     assert len(page.tags("svg")) == 6
+
+
+def test_each_figure_is_described_once_in_the_methods() -> None:
+    report = sample_report()
+    described = Method(report.indicators[0].title, "as the gathering words it")
+    html = rendering.html_document(replace(report, methods=(described, *report.methods)))
+    assert html.count(f"<dt>{report.indicators[0].title}</dt>") == 1
+    assert "<dd>as the gathering words it</dd>" in html
+    assert f"<dt>{report.indicators[1].title}</dt><dd>{report.indicators[1].counts}</dd>" in html

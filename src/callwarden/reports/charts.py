@@ -105,7 +105,8 @@ def _indicator_trend(indicator: Indicator) -> Chart:
         axes.axhline(
             indicator.target * 100, color=TARGET, linestyle="--", linewidth=1, label="target"
         )
-    axes.set_ylim(0, 100)
+    axes.set_ylim(0, 104)  # room above 100% for the line and its markers, not clipped
+    axes.set_yticks(range(0, 101, 20))
     axes.set_ylabel("% of the week")
     axes.yaxis.set_major_formatter("{x:.0f}%")
     _week_axis(axes, labels)

@@ -1,5 +1,5 @@
-"""`callwarden report compliance --from --to --format json -o FILE`: a period's compliance
-report, written as a file.
+"""`callwarden report compliance --from --to --format json|html|pdf -o FILE`: a period's
+compliance report, written as a file.
 
 The shell is trusted as for every other command (its principal is named by the OS user). The
 file is written whole or not at all: a failure leaves the previous file, if any, as it was.
@@ -20,7 +20,9 @@ app = new_app("Reports: the compliance report of a period, as a file.")
 def compliance_command(
     since: str = typer.Option(..., "--from", help="First day (UTC, YYYY-MM-DD), inclusive."),
     until: str = typer.Option(..., "--to", help="Last day (UTC, YYYY-MM-DD), inclusive."),
-    form_name: str = typer.Option("json", "--format", help="The file's format: json."),
+    form_name: str = typer.Option(
+        "json", "--format", help="The file's format: json, html (one file to read) or pdf."
+    ),
     output: Path = typer.Option(..., "--output", "-o", help="The file to write."),
 ) -> None:
     """The compliance report of a period (at most 366 days): rates and their weekly trend,

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from callwarden.reports import charts, wording
 from callwarden.reports.charts import Chart
-from callwarden.reports.model import ComplianceReport
+from callwarden.reports.model import ComplianceReport, Method
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -83,9 +83,22 @@ def _context(report: ComplianceReport) -> dict[str, Any]:
         "severities": severities,
         "statuses": _statuses(report),
         "chain": wording.chain(report.chain),
-        "methods": [*report.methods, *(m for s in report.sections for m in s.methods)],
+        "methods": _methods(report),
         "wording": wording,
     }
+
+
+def _methods(report: ComplianceReport) -> list[Method]:
+    """What each figure counts: the report's methods and its sections', and before them each
+    indicator's `counts` that the methods do not already describe under its title."""
+    given = [*report.methods, *(m for section in report.sections for m in section.methods)]
+    described = {method.figure for method in given}
+    own = [
+        Method(indicator.title, indicator.counts)
+        for indicator in report.indicators
+        if indicator.title not in described
+    ]
+    return own + given
 
 
 def _statuses(report: ComplianceReport) -> list[str]:

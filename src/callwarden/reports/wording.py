@@ -29,7 +29,7 @@ def moment(value: datetime | None) -> str:
     return utc.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _days(report: ComplianceReport) -> tuple[date, date]:
+def days(report: ComplianceReport) -> tuple[date, date]:
     """The period's first and last days (its end is exclusive)."""
     first = report.period_start.astimezone(UTC).date()
     last = (report.period_end.astimezone(UTC) - timedelta(microseconds=1)).date()
@@ -42,13 +42,13 @@ def _first(first: date, last: date) -> str:
 
 def period(report: ComplianceReport) -> str:
     """The period as a heading: "1 July – 30 September 2026" (a year named once if one)."""
-    first, last = _days(report)
+    first, last = days(report)
     return day(first) if first == last else f"{_first(first, last)} – {day(last)}"
 
 
 def period_in_words(report: ComplianceReport) -> str:
     """The period inside a sentence: "from 1 July to 30 September 2026"."""
-    first, last = _days(report)
+    first, last = days(report)
     return f"on {day(first)}" if first == last else f"from {_first(first, last)} to {day(last)}"
 
 
