@@ -149,12 +149,9 @@ def build(
     weeks = week_dates(period)
     clause = partial_weeks(period)
     tallies = {
-        "calls": figures.calls(session, period),
-        "recordings": figures.recordings(session, period),
-        "recorded_as_decided": figures.recorded_as_decided(session, period, settled),
-        "notice_verified": figures.notice_verified_share(session, period),
+        **figures.call_figures(session, period, settled),
+        **figures.recording_figures(session, period),
         "consent_before_recording": figures.consent_before_recording(session, period, tolerance_s),
-        "secure_pause_used": figures.secure_pause_used(session, period),
     }
     qa = gather_qa(session, period)
     calls = tallies["calls"].total()[1]
