@@ -166,9 +166,9 @@ def build(
         )
     chain = _chain(session, settings, period)
     policy_versions, law_versions = figures.versions(session, period)
-    notes = [NO_CALLS.format(start=f"{period.start:%Y-%m-%d}", end=_last_day(period))]
-    if not empty:
-        notes.clear()
+    notes = []
+    if empty:
+        notes.append(NO_CALLS.format(start=f"{period.start:%Y-%m-%d}", end=_last_day(period)))
     covered = chain.checkpoint_seq is not None and chain.checkpoint_seq >= (chain.last_seq or 0)
     if chain.events and not covered:
         notes.append(NOT_COVERED)
