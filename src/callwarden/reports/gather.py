@@ -143,6 +143,7 @@ def build(
     (the oversight roles: `reports.read`)."""
     require(principal, "reports.read")
     period = checked(period)
+    figures.without_jit(session)
     now = clock.now()
     settled = now - timedelta(minutes=thresholds(session).recording_grace_minutes)
     _, tolerance_s = timing(session)
