@@ -148,9 +148,13 @@ def _walk(session: Session, first: int, through: int, signed: dict[int, Checkpoi
 # Plain SQL, read without SQLAlchemy's result processing: a quarter's trail is hundreds of
 # thousands of events, and parsing each stored moment into a datetime only to write it back
 # as text cost more than hashing the event (SQLite keeps the UTC moment as text already).
-_EVENTS = text(
-    "SELECT seq, occurred_at, actor, action, target, reason, data, prev_hash, hash "
-    "FROM audit_events WHERE seq > :after AND seq <= :through ORDER BY seq LIMIT :batch"
+_COLUMNS = "actor, action, target, reason, data, prev_hash, hash FROM audit_events "
+_RANGE = "WHERE seq > :after AND seq <= :through ORDER BY seq LIMIT :batch"
+_EVENTS = text(f"SELECT seq, occurred_at, {_COLUMNS}{_RANGE}")
+# PostgreSQL writes the moment as the content spells it, so no datetime is made per event.
+_EVENTS_POSTGRESQL = text(
+    "SELECT seq, to_char(occurred_at AT TIME ZONE 'UTC', "
+    f'\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\'), {_COLUMNS}{_RANGE}'
 )
 Event = tuple[int, str, str, str, str, str | None, dict[str, Any], str, str]
 
@@ -162,16 +166,19 @@ def _moment(value: Any) -> str:
     stored = str(value)  # SQLite: "YYYY-MM-DD HH:MM:SS.ffffff", UTC (models.base.UtcDateTime)
     if len(stored) == 26 and stored[10] == " ":
         return f"{stored[:10]}T{stored[11:]}Z"
+    if len(stored) == 27 and stored[10] == "T" and stored[-1] == "Z":  # PostgreSQL's to_char
+        return stored
     moment = datetime.fromisoformat(stored)
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).strftime(MOMENT_FORMAT)
 
 
 def _events(session: Session, first: int, through: int) -> Iterator[Event]:
     connection = session.connection()
+    statement = _EVENTS_POSTGRESQL if connection.dialect.name == "postgresql" else _EVENTS
     after = first - 1
     while after < through:
         rows = connection.execute(
-            _EVENTS, {"after": after, "through": through, "batch": BATCH}
+            statement, {"after": after, "through": through, "batch": BATCH}
         ).all()
         if not rows:
             return

@@ -143,18 +143,16 @@ def build(
     (the oversight roles: `reports.read`)."""
     require(principal, "reports.read")
     period = checked(period)
+    figures.without_jit(session)
     now = clock.now()
     settled = now - timedelta(minutes=thresholds(session).recording_grace_minutes)
     _, tolerance_s = timing(session)
     weeks = week_dates(period)
     clause = partial_weeks(period)
     tallies = {
-        "calls": figures.calls(session, period),
-        "recordings": figures.recordings(session, period),
-        "recorded_as_decided": figures.recorded_as_decided(session, period, settled),
-        "notice_verified": figures.notice_verified_share(session, period),
+        **figures.call_figures(session, period, settled),
+        **figures.recording_figures(session, period),
         "consent_before_recording": figures.consent_before_recording(session, period, tolerance_s),
-        "secure_pause_used": figures.secure_pause_used(session, period),
     }
     qa = gather_qa(session, period)
     calls = tallies["calls"].total()[1]
@@ -169,9 +167,9 @@ def build(
         )
     chain = _chain(session, settings, period)
     policy_versions, law_versions = figures.versions(session, period)
-    notes = [NO_CALLS.format(start=f"{period.start:%Y-%m-%d}", end=_last_day(period))]
-    if not empty:
-        notes.clear()
+    notes = []
+    if empty:
+        notes.append(NO_CALLS.format(start=f"{period.start:%Y-%m-%d}", end=_last_day(period)))
     covered = chain.checkpoint_seq is not None and chain.checkpoint_seq >= (chain.last_seq or 0)
     if chain.events and not covered:
         notes.append(NOT_COVERED)
