@@ -134,3 +134,6 @@ class ComplianceReportOut(BaseModel):
     notes: list[str]
     disclaimer: str
     check_runs: list[str]
+    organisation: str | None = Field(
+        default=None, description="The policy document's organisation, when the report names it."
+    )
