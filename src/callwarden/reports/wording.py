@@ -115,13 +115,17 @@ def chain(status: ChainStatus) -> str:
     return text
 
 
-def summary(report: ComplianceReport) -> list[str]:
-    """The report's opening paragraph, a sentence at a time."""
+def summary(report: ComplianceReport) -> list[list[str]]:
+    """The report's opening in paragraphs of sentences: the calls and the rates; the findings,
+    the QA sample and the audit trail; then the report's notes."""
     when = period_in_words(report)
     if report.empty:  # `gather` says so in its notes; a report made otherwise still says it
-        return list(report.notes) or [
-            f"No calls were made {when}, so this report shows no rates: there was nothing to "
-            "measure."
+        return [
+            list(report.notes)
+            or [
+                f"No calls were made {when}, so this report shows no rates: there was nothing "
+                "to measure."
+            ]
         ]
     sentences = [
         f"{when[0].upper()}{when[1:]}, {report.calls:,} calls were handled and "
@@ -143,18 +147,18 @@ def summary(report: ComplianceReport) -> list[str]:
         check.by_severity.get("critical", 0) + check.by_severity.get("high", 0)
         for check in report.findings
     )
-    sentences.append(
+    then = [
         f"The checks opened {opened:,} findings in the period ({serious:,} high or critical "
         f"among all the period's findings); {still_open:,} are still open or acknowledged."
-    )
+    ]
     if report.qa.evaluations:
-        sentences.append(
+        then.append(
             f"QA reviewers evaluated {report.qa.evaluations:,} sampled calls; "
             f"{report.qa.pass_rate.describe()} passed."
         )
-    sentences.append(
+    then.append(
         "The audit trail verifies."
         if report.chain.verified
         else "The audit trail does NOT verify — see below."
     )
-    return [*sentences, *report.notes]
+    return [sentences, then] + ([list(report.notes)] if report.notes else [])
