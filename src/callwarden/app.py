@@ -35,6 +35,7 @@ from callwarden.policy.api import router as policy_router
 from callwarden.policy.service import active_compiled
 from callwarden.qa.api import router as qa_router
 from callwarden.recordings.api import router as recordings_router
+from callwarden.reports.api import router as reports_router
 from callwarden.retention.api import router as holds_router
 from callwarden.retention.certificate_api import router as certificate_router
 from callwarden.retention.sweep_api import router as sweeps_router
@@ -191,6 +192,7 @@ def create_app(
     app.include_router(checks_router)
     app.include_router(qa_router)
     app.include_router(training_router)
+    app.include_router(reports_router)
     install_docs(app)
     install_console(app)
     install_openapi(app)

@@ -95,6 +95,10 @@ class RootGroup(LazyGroup):
             "callwarden.checks.cli:app",
             "Compliance checks: run them, list them, and read their findings.",
         ),
+        "report": (
+            "callwarden.reports.cli:app",
+            "Reports: the compliance report of a period, as a file.",
+        ),
         "analyze": (
             "callwarden.analysis.cli:app",
             "Verify recordings from their audio: announcement, keypresses, speech, redaction.",

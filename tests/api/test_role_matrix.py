@@ -66,6 +66,7 @@ CHECK_RUNNERS = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN})
 CHECK_READERS = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL})
 QA_READERS = frozenset(set(Role) - {Role.INTEGRATION})  # each sees what concerns them
 QA_PLANNERS = frozenset({Role.COMPLIANCE_OFFICER, Role.SUPERVISOR})
+REPORT_READERS = frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN, Role.LEGAL})
 QA_PLAN_READERS = frozenset(
     {Role.COMPLIANCE_OFFICER, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN, Role.LEGAL}
 )
@@ -174,6 +175,7 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/v1/training/acknowledgements"): TRAINEES,
     ("GET", "/v1/training/records/{username}"): TRAINING_RECORDS,
     ("GET", "/v1/training/rates"): TRAINING_RECORDS,
+    ("GET", "/v1/reports/compliance"): REPORT_READERS,
 }
 PUBLIC = {
     ("GET", "/"),
@@ -245,6 +247,9 @@ CALLS: dict[tuple[str, str], Call] = {
     ("GET", "/v1/policy/versions/{version}"): Call("/v1/policy/versions/1", None),
     ("GET", "/v1/audit/package"): Call(
         "/v1/audit/package", params={"from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z"}
+    ),
+    ("GET", "/v1/reports/compliance"): Call(
+        "/v1/reports/compliance", params={"from": "2026-11-01", "to": "2026-11-30"}
     ),
     ("POST", "/v1/policy/validate"): Call("/v1/policy/validate", {"document": EXAMPLE_TEXT}),
     ("POST", "/v1/policy/versions"): Call(

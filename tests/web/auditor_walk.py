@@ -11,6 +11,8 @@ from urllib.parse import urldefrag, urlsplit
 from fastapi.testclient import TestClient
 
 LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"', re.S)
+# A recording's sound: played or downloaded (a report's download is a document, not audio).
+AUDIO = re.compile(r"/recordings/[^?\s]*/(audio|download)\b")
 FORM = re.compile(r"<form\b([^>]*)>", re.S)
 ATTRIBUTE = re.compile(r'\b(method|action)="([^"]*)"', re.S)
 NOT_PAGES = ("/static/", "/sign-out", "/sign-in")
@@ -49,7 +51,7 @@ def walk(browser: TestClient, start: list[str]) -> Walked:
         walked.posts[url] = post_actions(html)
         if "<audio" in html:
             walked.players.append(url)
-        audio = [href for href in LINK.findall(html) if re.search(r"/(audio|download)\b", href)]
+        audio = [href for href in LINK.findall(html) if AUDIO.search(href)]
         if audio:
             walked.audio_links[url] = audio
         for href in LINK.findall(html):

@@ -40,7 +40,7 @@ from tests.web.test_navigation import shown
 OFFICER = Principal("user:cora", Role.COMPLIANCE_OFFICER)
 LISTENING = EXAMPLE_TEXT.replace("auditors_may_listen: false", "auditors_may_listen: true")
 NAV = {"Home", "Calls", "Recordings", "Holds", "Disposals", "Subject requests", "Checks", "QA",
-       "Audit trail", "Administration", "Policy", "Law", "Tokens", "Account"}  # fmt: skip
+       "Reports", "Audit trail", "Administration", "Policy", "Law", "Tokens", "Account"}  # fmt: skip
 # A person's own account: their password and their API tokens, which change nothing reviewed.
 OWN_ACCOUNT = {"/sign-out", "/account/password", "/account/tokens"}
 # Forms that only read: checking a pasted destruction certificate writes nothing.
@@ -99,7 +99,8 @@ def test_an_auditor_sees_every_page_and_can_change_nothing(
     walked = walk(audra, nav_links(home))
     pages = set(walked.statuses)
     for expected in ("/checks/findings/", "/checks/runs/", "/qa/plans/", "/qa/evaluations/",
-                     "/recordings/rec", "/calls/", "/holds/", "/disposals/", "/subjects/"):  # fmt: skip
+                     "/recordings/rec", "/calls/", "/holds/", "/disposals/", "/subjects/",
+                     "/reports/compliance"):  # fmt: skip
         assert any(expected in page for page in pages), (expected, sorted(pages))
     broken = {page: status for page, status in walked.statuses.items() if status != 200}
     assert not broken, broken

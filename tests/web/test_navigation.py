@@ -18,7 +18,16 @@ EVERYONE = {"Home", "Tokens", "Account", "Policy", "Law"}
 # The specification, written out per role (not derived from the permission table it checks).
 NAVIGATION = {
     "admin": EVERYONE
-    | {"Calls", "Recordings", "Holds", "Disposals", "Checks", "Audit trail", "Administration"},
+    | {
+        "Calls",
+        "Recordings",
+        "Holds",
+        "Disposals",
+        "Checks",
+        "Reports",
+        "Audit trail",
+        "Administration",
+    },
     "compliance_officer": EVERYONE
     | {
         "QA",
@@ -27,6 +36,7 @@ NAVIGATION = {
         "Holds",
         "Disposals",
         "Checks",
+        "Reports",
         "Subject requests",
         "Audit trail",
         "Administration",
@@ -39,11 +49,13 @@ NAVIGATION = {
         "Holds",
         "Disposals",
         "Checks",
+        "Reports",
         "Subject requests",
         "Audit trail",
         "Administration",
     },
-    "legal": EVERYONE | {"Calls", "Recordings", "Holds", "Disposals", "Checks", "Subject requests"},
+    "legal": EVERYONE
+    | {"Calls", "Recordings", "Holds", "Disposals", "Checks", "Reports", "Subject requests"},
     "supervisor": EVERYONE | {"Calls", "Recordings", "QA"},
     "agent": EVERYONE | {"Calls", "Recordings", "My evaluations"},
     "qa_reviewer": EVERYONE | {"Recordings", "QA"},
@@ -55,6 +67,7 @@ PAGES = {
     "Disposals": "/disposals",
     "Subject requests": "/subjects",
     "Checks": "/checks",
+    "Reports": "/reports/compliance",
     "Audit trail": "/audit",
     "Administration": "/admin",
     "QA": "/qa",

@@ -232,3 +232,9 @@ def _no_checkpoint(base: TrailReport, seq: int, every: int) -> TrailReport:
         f"missing checkpoint: none for event {seq} (one is signed every {every} events; the "
         f"trail has {base.last_seq}): checkpoints were deleted or never written",
     )
+
+
+def signed_by(checkpoint: Checkpoint, public: Ed25519PublicKey) -> bool:
+    """Whether `public` signed this checkpoint (for checking a stretch of the chain on its
+    own, as the compliance report does for its period)."""
+    return _signed_by(checkpoint, public)

@@ -98,6 +98,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "checks.run": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN}),
     "checks.read": frozenset({Role.COMPLIANCE_OFFICER, Role.ADMIN, Role.AUDITOR, Role.LEGAL}),
     "checks.work": frozenset({Role.COMPLIANCE_OFFICER}),
+    # The compliance report: the oversight roles read it (it names findings and teams).
+    "reports.read": frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN, Role.LEGAL}),
     # QA review: a compliance officer keeps the scorecards; a QA lead (compliance officer, or a
     # supervisor for their own team) plans samples; reviewers evaluate; everyone involved reads
     # what concerns them (qa/access.py narrows each list); agents acknowledge their own.

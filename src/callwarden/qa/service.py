@@ -354,14 +354,20 @@ def compliance_rates(session: Session, principal: Principal, plan_id: str) -> li
         for row in repository.evaluations(session, visible(principal), plan.id, None)
         if row.state != "assigned" and row.answers
     ]
+    return item_rates(card, [row.answers or [] for row in done])
+
+
+def item_rates(card: ScorecardDocument, answered: list[list[dict[str, Any]]]) -> list[ItemRate]:
+    """Each compliance item of `card` over these evaluations' stored answers: "yes" of the
+    answers other than "n/a" (the compliance report counts its QA figures with this too)."""
     rates: list[ItemRate] = []
     for question in card.questions():
         if not question.compliance:
             continue
         given = [
             item["answer"]
-            for row in done
-            for item in row.answers or []
+            for answers in answered
+            for item in answers
             if item["question"] == question.id and item["answer"] != "na"
         ]
         passes = sum(1 for answer in given if answer == "yes")

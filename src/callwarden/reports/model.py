@@ -169,3 +169,4 @@ class ComplianceReport:
     notes: tuple[str, ...] = ()
     disclaimer: str = NOT_LEGAL_ADVICE
     check_runs: tuple[str, ...] = field(default=())  # the runs whose findings are counted
+    organisation: str | None = None  # the policy document's `organisation`, for the title

@@ -51,13 +51,34 @@ UNKNOWN = Rule(
 )
 
 
-def _missing(session: Session, period: Period, settled: datetime) -> Iterator[Found]:
-    has_recording = exists().where(Recording.call_id == Call.id)
+def has_recording() -> ColumnElement[bool]:
+    """The call has a recording (stored, or stored once and since disposed of)."""
+    return exists().where(Recording.call_id == Call.id)
+
+
+def owes_recording(period: Period, settled: datetime) -> ColumnElement[bool]:
+    """The calls of the period that must have a recording by now: the decision said record
+    (or record after consent, and the ledger shows recording began), the call ended before
+    `settled` (the upload's grace period) and was not halted. The compliance report's
+    `recorded_as_decided` counts these too, so the rate and the findings agree."""
     started = exists().where(
         CallEvent.call_id == Call.id,
         CallEvent.kind == "recording_started",
         CallEvent.accepted.is_(True),
     )
+    return and_(
+        Call.started_at >= period.start,
+        Call.started_at < period.end,
+        Call.record_decision.in_(RECORDED),
+        Call.state == "ended",
+        Call.ended_at <= settled,
+        Call.halted.is_(None),
+        # "after consent": owed only when the ledger shows recording began
+        (Call.record_decision == "yes") | started,
+    )
+
+
+def _missing(session: Session, period: Period, settled: datetime) -> Iterator[Found]:
     provider = (
         select(
             ProviderRecording.call_id,
@@ -77,17 +98,7 @@ def _missing(session: Session, period: Period, settled: datetime) -> Iterator[Fo
             provider.c.error,
         )
         .outerjoin(provider, provider.c.call_id == Call.id)
-        .where(
-            Call.started_at >= period.start,
-            Call.started_at < period.end,
-            Call.record_decision.in_(RECORDED),
-            Call.state == "ended",
-            Call.ended_at <= settled,
-            Call.halted.is_(None),
-            ~has_recording,
-            # "after consent": missing only when the ledger shows recording began
-            (Call.record_decision == "yes") | started,
-        )
+        .where(owes_recording(period, settled), ~has_recording())
         .order_by(Call.id)
         .execution_options(yield_per=5000)
     )

@@ -37,8 +37,9 @@ STRICTNESS = {"one-party": 0, "one_party": 0, "notice": 1, "unclear": 2, "all-pa
 CONSENTED = {"given", "implied"}
 
 
-def _settings(session: Session) -> tuple[int, int]:
-    """The policy's notice window and clock tolerance, in seconds."""
+def timing(session: Session) -> tuple[int, int]:
+    """The policy's notice window and clock tolerance, in seconds (the compliance report's
+    consent indicator judges with the same tolerance)."""
     try:
         document = policies.active_compiled(session).document
     except NotFound:
@@ -57,7 +58,7 @@ def _settings(session: Session) -> tuple[int, int]:
     "transfer that brought in a stricter jurisdiction.",
 )
 def consent(session: Session, period: Period, context: Context) -> Iterator[Found]:
-    window_s, tolerance_s = _settings(session)
+    window_s, tolerance_s = timing(session)
     tolerance = timedelta(seconds=tolerance_s)
     window = timedelta(seconds=window_s)
     began = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from callwarden.checks.catalogue._law import policy
@@ -17,6 +17,25 @@ RULE = policy(
 )
 
 
+def recorded_in(period: Period) -> ColumnElement[bool]:
+    """The period's recordings, by the moment each began."""
+    return (Recording.started_at >= period.start) & (Recording.started_at < period.end)
+
+
+def analysed() -> ColumnElement[bool]:
+    """The recording's audio has been checked (the share's denominator)."""
+    return Recording.analysed_at.is_not(None)
+
+
+def notice_verified() -> ColumnElement[bool]:
+    """The audio check verified the recording's notice (the share's numerator)."""
+    return (
+        select(Finding.id)
+        .where(Finding.recording_id == Recording.id, Finding.kind == "notice_verified")
+        .exists()
+    )
+
+
 @check(
     "notice_audio",
     "Notice heard in the audio",
@@ -25,30 +44,22 @@ RULE = policy(
     "reports each open `notice_missing` finding on a recording of the period.",
 )
 def notice_audio(session: Session, period: Period, context: Context) -> Iterator[Found]:
-    in_period = (Recording.started_at >= period.start) & (Recording.started_at < period.end)
-    analysed = (
-        session.scalar(
-            select(func.count())
-            .select_from(Recording)
-            .where(in_period, Recording.analysed_at.is_not(None))
-        )
-        or 0
-    )
-    verified = (
-        session.scalar(
-            select(func.count(func.distinct(Finding.recording_id)))
-            .join(Recording, Recording.id == Finding.recording_id)
-            .where(in_period, Finding.kind == "notice_verified")
-        )
-        or 0
-    )
-    share = round(verified / analysed, 4) if analysed else 0.0
+    in_period = recorded_in(period)
+    counted = session.execute(
+        select(func.count(), func.count().filter(notice_verified()))
+        .select_from(Recording)
+        .where(in_period, analysed())
+    ).one()
+    analysed_count, verified = int(counted[0]), int(counted[1])
+    share = round(verified / analysed_count, 4) if analysed_count else 0.0
     yield Found(
         key=f"share:{period.start.isoformat()}/{period.end.isoformat()}",
         severity="info",
-        summary=f"{verified} of {analysed} analysed recordings had their notice verified "
+        summary=f"{verified} of {analysed_count} analysed recordings had their notice verified "
         "from the audio",
-        evidence=Evidence(figures={"analysed": analysed, "verified": verified, "share": share}),
+        evidence=Evidence(
+            figures={"analysed": analysed_count, "verified": verified, "share": share}
+        ),
         rule=RULE,
     )
     missing = session.execute(

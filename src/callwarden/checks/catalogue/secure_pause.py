@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from callwarden.checks.catalogue._law import policy
@@ -23,6 +23,18 @@ MAX_PAUSE = policy(
 )
 
 
+def payment_call() -> ColumnElement[bool]:
+    """A call whose decision required a secure pause (a scope rule with secure_pause) and that
+    was recorded: the calls that must show a pause."""
+    recorded = select(Recording.id).where(Recording.call_id == Call.id).exists()
+    return Call.secure_pause.is_(True) & recorded
+
+
+def paused() -> ColumnElement[bool]:
+    """The call has at least one pause in its ledger."""
+    return select(CallPause.call_id).where(CallPause.call_id == Call.id).exists()
+
+
 @check(
     "secure_pause",
     "Secure pause on payment calls",
@@ -33,12 +45,8 @@ MAX_PAUSE = policy(
 )
 def secure_pause(session: Session, period: Period, context: Context) -> Iterator[Found]:
     in_period = (Call.started_at >= period.start) & (Call.started_at < period.end)
-    paused = select(CallPause.call_id).where(CallPause.call_id == Call.id).exists()
-    recorded = select(Recording.id).where(Recording.call_id == Call.id).exists()
     unpaused = session.execute(
-        select(Call.id)
-        .where(in_period, Call.secure_pause.is_(True), recorded, ~paused)
-        .order_by(Call.id)
+        select(Call.id).where(in_period, payment_call(), ~paused()).order_by(Call.id)
     )
     for (call_id,) in unpaused:
         yield Found(

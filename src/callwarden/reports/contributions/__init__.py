@@ -1,0 +1,1 @@
+"""The report's added sections, one module each (`reports.sections.section` registers them)."""
