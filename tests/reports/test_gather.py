@@ -18,6 +18,7 @@ from callwarden.kit.errors import Forbidden, InvalidInput
 from callwarden.qa.rates import wilson
 from callwarden.reports.gather import build
 from callwarden.reports.model import ComplianceReport, Indicator
+from tests.checks.support import apply_policy_with
 from tests.reports.conftest import AUDITOR, NOW, PERIOD, Scenario
 
 WEEKS = (date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16))
@@ -140,6 +141,15 @@ def test_the_methods_say_what_each_figure_counts(
     assert "Recorded as decided" in figures and "Check: Completeness of recording" in figures
     assert "Confidence intervals" in figures and "Counts over every call" in figures
     assert made.generated_by == AUDITOR.actor and made.generated_at == NOW
+    assert made.organisation is None  # no policy in force: the title names no one
+
+
+def test_the_title_names_the_organisation_of_the_policy_in_force(
+    db: Database, settings: Settings, scenario: Scenario
+) -> None:
+    with clock.frozen_at(NOW - timedelta(days=1)):
+        apply_policy_with(db, "  max_administrators: 3\n")
+    assert report(db, settings).organisation == "Northwind Mutual (example)"
 
 
 def test_a_period_with_no_calls_says_so(

@@ -22,6 +22,8 @@ from callwarden.config import Settings
 from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
+from callwarden.kit.errors import NotFound
+from callwarden.policy import service as policies
 from callwarden.qa.rates import wilson
 from callwarden.reports import figures, methods
 from callwarden.reports import findings as found
@@ -136,6 +138,14 @@ def _chain(session: Session, settings: Settings, period: Period) -> ChainStatus:
     )
 
 
+def _organisation(session: Session) -> str | None:
+    """The name the policy in force gives the organisation, for the report's title."""
+    try:
+        return policies.active_compiled(session).document.organisation
+    except NotFound:
+        return None
+
+
 def build(
     session: Session, principal: Principal, period: Period, settings: Settings
 ) -> ComplianceReport:
@@ -199,6 +209,7 @@ def build(
         sections=gather_sections(session, period, SectionContext(now, settings)),
         notes=tuple(notes),
         check_runs=found.run_ids(session, period),
+        organisation=_organisation(session),
     )
 
 
