@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select, update
 
 from callwarden.checks.registry import Period
 from callwarden.config import Settings
@@ -15,11 +16,13 @@ from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.kit import clock
 from callwarden.kit.errors import Forbidden, InvalidInput
+from callwarden.kit.ids import new_id
+from callwarden.models import CallEvent, CallParty
 from callwarden.qa.rates import wilson
 from callwarden.reports.gather import build
 from callwarden.reports.model import ComplianceReport, Indicator
 from tests.checks.support import apply_policy_with
-from tests.reports.conftest import AUDITOR, NOW, PERIOD, Scenario
+from tests.reports.conftest import AUDITOR, NOW, PERIOD, Scenario, at
 
 WEEKS = (date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16))
 
@@ -177,3 +180,33 @@ def test_bad_periods_and_roles_are_refused(
     for role in (Role.AGENT, Role.SUPERVISOR, Role.QA_REVIEWER, Role.INTEGRATION):
         with db.reading() as session, pytest.raises(Forbidden, match=r"reports\.read"):
             build(session, Principal("user:someone", role), PERIOD, settings)
+
+
+def _withdraw(db: Database, call_id: str, given_at: object | None) -> None:
+    """The party withdraws after the recording began; the ledger keeps when it consented."""
+    with db.unit_of_work() as session:
+        session.execute(
+            update(CallParty)
+            .where(CallParty.call_id == call_id)
+            .values(consent_status="withdrawn", consent_at=at(2, 200), notice_at=None)
+        )
+        if given_at is not None:
+            session.add(
+                CallEvent(call_id=call_id, client_event_id=new_id("ev"), kind="consent_given",
+                          occurred_at=given_at, received_at=given_at, party_key=_key(db, call_id),
+                          body={}, accepted=True, reported_by="pbx")
+            )  # fmt: skip
+
+
+def _key(db: Database, call_id: str) -> str:
+    with db.reading() as session:
+        return str(session.scalar(select(CallParty.key).where(CallParty.call_id == call_id)))
+
+
+@pytest.mark.parametrize(("ledger", "consented"), [("given first", 2), ("nothing", 1)])
+def test_a_withdrawn_party_counts_by_the_consent_the_ledger_shows(
+    db: Database, settings: Settings, scenario: Scenario, ledger: str, consented: int
+) -> None:
+    _withdraw(db, scenario.calls[2], at(2, -10) if ledger == "given first" else None)
+    consent = indicator(report(db, settings), "consent_before_recording")
+    assert (consent.rate.successes, consent.rate.n) == (consented, 3)

@@ -33,7 +33,7 @@ from callwarden.checks.catalogue.consent import CONSENTED
 from callwarden.checks.catalogue.notice_audio import analysed, notice_verified, recorded_in
 from callwarden.checks.catalogue.secure_pause import paused, payment_call
 from callwarden.checks.registry import Period
-from callwarden.models import Call, CallParty, DecisionRecord, Recording, Team
+from callwarden.models import Call, CallEvent, CallParty, DecisionRecord, Recording, Team
 from callwarden.reports.epoch import epoch_seconds
 from callwarden.reports.weeks import week_of
 
@@ -167,6 +167,18 @@ def recording_figures(session: Session, period: Period) -> dict[str, Tally]:
     )
 
 
+def _no_later(moment: Any, due: tuple[Any, Any], tolerance_s: int) -> ColumnElement[bool]:
+    """`moment` no later than either due moment, with the policy's clock tolerance (the plain
+    comparisons first: most consents came before, and need no arithmetic)."""
+    allowed = epoch_seconds(moment) - tolerance_s
+    return or_(
+        moment <= due[0],
+        moment <= due[1],
+        allowed <= epoch_seconds(due[0]),
+        allowed <= epoch_seconds(due[1]),
+    )
+
+
 def consent_before_recording(session: Session, period: Period, tolerance_s: int) -> Tally:
     """Of the recorded all-party calls with a party needing consent (by the first recording
     that began in the period), those where every such party consented in time, as the
@@ -178,15 +190,32 @@ def consent_before_recording(session: Session, period: Period, tolerance_s: int)
         .group_by(Recording.call_id)
         .subquery()
     )
-    consented_at = epoch_seconds(CallParty.consent_at) - tolerance_s
-    in_time = and_(
-        CallParty.consent_status.in_(CONSENTED),
-        CallParty.consent_at.is_not(None),
-        or_(  # the plain comparisons first: most consents came before, and need no arithmetic
-            CallParty.consent_at <= began.c.began,
-            CallParty.consent_at <= CallParty.joined_at,
-            consented_at <= epoch_seconds(began.c.began),
-            consented_at <= epoch_seconds(CallParty.joined_at),
+    due = (began.c.began, CallParty.joined_at)
+    given = exists().where(
+        CallEvent.call_id == CallParty.call_id,
+        CallEvent.party_key == CallParty.key,
+        CallEvent.kind == "consent_given",
+        CallEvent.accepted.is_(True),
+    )
+    given_in_time = given.where(_no_later(CallEvent.occurred_at, due, tolerance_s))
+    in_time = or_(
+        and_(
+            CallParty.consent_status.in_(CONSENTED),
+            CallParty.consent_at.is_not(None),
+            _no_later(CallParty.consent_at, due, tolerance_s),
+        ),
+        # A party who withdrew consented first: the ledger's first `consent_given` says when
+        # (the party's row now holds the withdrawal), or, with none, the notice that implied it.
+        and_(
+            CallParty.consent_status == "withdrawn",
+            or_(
+                given_in_time,
+                and_(
+                    ~given,
+                    CallParty.notice_at.is_not(None),
+                    _no_later(CallParty.notice_at, due, tolerance_s),
+                ),
+            ),
         ),
     )
     needing = and_(CallParty.call_id == Call.id, CallParty.needs_consent.is_(True))
