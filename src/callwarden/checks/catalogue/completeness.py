@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from callwarden.checks.cdr_matching import unmatched
 from callwarden.checks.registry import Context, Evidence, Found, Period, Rule, check
+from callwarden.checks.sql import seconds_between
 from callwarden.checks.thresholds import thresholds
 from callwarden.models import (
     Call,
@@ -196,6 +197,12 @@ def _short(session: Session, period: Period, ratio: float) -> Iterator[Found]:
         .join(Recording, Recording.call_id == Call.id)
         .where(in_period, Recording.state == "stored")
         .group_by(Call.id, Call.started_at, Call.ended_at)
+        # Only calls whose recordings are short of the whole call (pauses only make the
+        # expected length shorter), with a second's margin: the loop decides each one.
+        .having(
+            func.sum(Recording.duration_s)
+            < ratio * seconds_between(session, Call.started_at, Call.ended_at) + 1
+        )
         .order_by(Call.id)
     ).all()  # fmt: skip
     paused = _paused_seconds(session, in_period)
