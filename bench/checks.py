@@ -60,9 +60,13 @@ def measure(label: str, db: Database, data_dir: Path, calls: int, days: int) -> 
         f"[bold]{label}[/] loading", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
     ) as bar:
         task = bar.add_task("calls", total=calls)
-        loaded = load(
-            db, settings, calls, days, progress=lambda done: bar.update(task, completed=done)
-        )
+
+        def loading(done: int) -> None:
+            bar.update(task, completed=done)
+            if not bar.console.is_terminal and (done % 100_000 == 0 or done == calls):
+                print(f"{label}: {done:,} calls loaded, {time.perf_counter() - began:.0f} s")
+
+        loaded = load(db, settings, calls, days, progress=loading)
     figures = Figures(label, calls, time.perf_counter() - began, rows=loaded.rows)
     rows = ", ".join(f"{n:,} {table}" for table, n in loaded.rows.items())
     print(f"{label}: loaded in {figures.load_s:.0f} s: {rows}", flush=True)

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from callwarden.checks.catalogue._law import law
@@ -64,18 +64,19 @@ def consent(session: Session, period: Period, context: Context) -> Iterator[Foun
     window_s, tolerance_s = _settings(session)
     tolerance = timedelta(seconds=tolerance_s)
     window = timedelta(seconds=window_s)
+    in_period = (Recording.started_at >= period.start) & (Recording.started_at < period.end)
     began = (
         select(Recording.call_id, func.min(Recording.started_at).label("began"))
-        .where(Recording.started_at >= period.start, Recording.started_at < period.end)
+        .where(in_period)
         .group_by(Recording.call_id)
         .subquery()
     )
     # The recorded calls of the period with a transfer: only their notices and parties are
     # needed again after the first pass (a million calls' parties are not held in memory).
-    transferred = (
-        select(CallEvent.call_id)
-        .join(began, began.c.call_id == CallEvent.call_id)
-        .where(CallEvent.kind == "transferred", CallEvent.accepted.is_(True))
+    transferred = select(CallEvent.call_id).where(
+        CallEvent.kind == "transferred",
+        CallEvent.accepted.is_(True),
+        exists().where(Recording.call_id == CallEvent.call_id, in_period),
     )
     # Plain columns, not ORM objects, and only the parties a finding can be about (a notice or
     # a consent that may be missing or late) or whose call was transferred (every party
