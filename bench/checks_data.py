@@ -81,7 +81,7 @@ class Mix:
     cdr_unanswered: float = 0.03  # extra records of calls that never connected
     cdr_unknown: float = 0.001  # extra connected records callwarden never heard of
     out_of_hours: float = 0.01  # of plays
-    exported: float = 0.001  # of plays
+    exported: float = 0.01  # of played recordings: the listener exports it too
 
 
 @dataclass

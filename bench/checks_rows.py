@@ -244,7 +244,7 @@ def _plays(rng: random.Random, s: Setting, chain: Chain, recording_id: str, ende
                   f"recording:{recording_id}", "quality review",
                   {"range": [start, end], "bytes": end - start + 1, "whole": False,
                    "role": role, "basis": "scope", "verified_before_sending": True})  # fmt: skip
-    if rng.random() < s.mix.exported * 10:
+    if rng.random() < s.mix.exported:
         chain.add(at + 90 * S, f"user:{username}", "recording.exported",
                   f"recording:{recording_id}", "complaint file",
                   {"range": [0, size - 1], "bytes": size, "whole": True, "role": role,

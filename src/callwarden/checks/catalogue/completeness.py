@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, union_all
 from sqlalchemy.orm import Session
 
 from callwarden.checks.cdr_matching import unmatched
@@ -68,30 +69,34 @@ def _missing(session: Session, period: Period, settled: datetime) -> Iterator[Fo
         .group_by(ProviderRecording.call_id)
         .subquery()
     )
-    rows = session.execute(
-        select(
-            Call.id,
-            Call.record_decision,
-            Call.decision_id,
-            Call.ended_at,
-            provider.c.reported,
-            provider.c.error,
+
+    def unrecorded(decision: str, *more: ColumnElement[bool]) -> Select[Any]:
+        return (
+            select(
+                Call.id,
+                Call.record_decision,
+                Call.decision_id,
+                Call.ended_at,
+                provider.c.reported,
+                provider.c.error,
+            )
+            .outerjoin(provider, provider.c.call_id == Call.id)
+            .where(
+                Call.started_at >= period.start,
+                Call.started_at < period.end,
+                Call.record_decision == decision,
+                Call.state == "ended",
+                Call.ended_at <= settled,
+                Call.halted.is_(None),
+                ~has_recording,
+                *more,
+            )
         )
-        .outerjoin(provider, provider.c.call_id == Call.id)
-        .where(
-            Call.started_at >= period.start,
-            Call.started_at < period.end,
-            Call.record_decision.in_(RECORDED),
-            Call.state == "ended",
-            Call.ended_at <= settled,
-            Call.halted.is_(None),
-            ~has_recording,
-            # "after consent": missing only when the ledger shows recording began
-            (Call.record_decision == "yes") | started,
-        )
-        .order_by(Call.id)
-        .execution_options(yield_per=5000)
-    )
+
+    # "After consent": missing only when the ledger shows recording began. Two queries, not
+    # one with an OR: the OR made PostgreSQL test the ledger for every call of the period.
+    both = union_all(unrecorded("yes"), unrecorded("after_consent", started)).subquery()
+    rows = session.execute(select(both).order_by(both.c.id))
     for call_id, decision, decision_id, ended_at, reported, error in rows:
         detail = (
             f"The phone system reported {reported} recording(s) that never arrived"
