@@ -10,20 +10,22 @@ per batch for the calls that started near each of its records and one for their 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import islice
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Integer, String, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from callwarden.checks.sql import within
+from callwarden.checks.sql import one_of, within
 from callwarden.models import Call, CallParty, CdrRecord
 
 # A call-detail record of a call that never connected needs no recording (Twilio's statuses).
 NOT_CONNECTED = frozenset({"busy", "failed", "no-answer", "canceled", "queued", "ringing"})
 BATCH = 500
+_NOT_DIGITS = re.compile("[^0-9]")  # for ASCII, exactly what str.isdigit keeps
 PARAMETERS = 5000  # bound values per IN list, well inside both databases' limits
 
 
@@ -61,7 +63,9 @@ def unmatched(
 
 
 def _digits(number: str | None) -> str:
-    return "".join(ch for ch in number or "" if ch.isdigit())
+    if number is None or number.isascii():  # the common case, a regex for the loop below
+        return _NOT_DIGITS.sub("", number or "")
+    return "".join(ch for ch in number if ch.isdigit())
 
 
 def _numbers_near(
@@ -74,14 +78,14 @@ def _numbers_near(
     pairs = session.execute(
         select(CdrRecord.id, Call.id, Call.started_at)
         .join(Call, within(session, Call.started_at, CdrRecord.started_at, seconds))
-        .where(CdrRecord.id.in_([record.id for record in records]))
+        .where(one_of(session, CdrRecord.id, [record.id for record in records], Integer))
     ).all()
     numbers: dict[str, set[str]] = defaultdict(set)
     call_ids = sorted({call_id for _, call_id, _ in pairs})
     for chunk in range(0, len(call_ids), PARAMETERS):
         parties = session.execute(
             select(CallParty.call_id, CallParty.number).where(
-                CallParty.call_id.in_(call_ids[chunk : chunk + PARAMETERS]),
+                one_of(session, CallParty.call_id, call_ids[chunk : chunk + PARAMETERS], String),
                 CallParty.number.is_not(None),
             )
         )
