@@ -4,6 +4,13 @@ A key-encryption key past its rotation period, API tokens that live (almost) for
 administrators or only one, key files that group or others may read, and an audit chain that no
 longer verifies. Each is one finding with a stable key (the same old key, token or file is the
 same finding tomorrow), measured against the policy's `checks:` settings.
+
+The chain is checked incrementally: held to its signed checkpoints (the trail is append-only
+and each checkpoint is signed with a key the database never holds, so any rewrite that keeps
+the chain consistent shows at the newest one) and walked only from the newest checkpoint to the
+head. Over a million calls the trail is millions of events, and re-hashing them all took
+minutes; `callwarden audit verify` still walks it from the first event (`_chain` says what
+only that full walk sees).
 """
 
 from __future__ import annotations
