@@ -11,6 +11,7 @@ In one run:
 Target: the whole run < 60 s on PostgreSQL. Loading takes minutes and is timed separately.
 
     .venv/bin/python bench/checks.py [--calls N] [--days 90] [--sqlite-calls N] [--skip-sqlite]
+                                     [--skip-postgres]
 """
 
 from __future__ import annotations
@@ -138,12 +139,14 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--sqlite-calls", type=int, default=None)
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)
-        with postgres("cw_checks") as db:
-            results.append(measure("PostgreSQL", db, root / "pg", args.calls, args.days))
+        if not args.skip_postgres:
+            with postgres("cw_checks") as db:
+                results.append(measure("PostgreSQL", db, root / "pg", args.calls, args.days))
         if not args.skip_sqlite:
             (root / "sqlite").mkdir()
             db = Database(f"sqlite:///{root / 'sqlite' / 'callwarden.db'}")
