@@ -114,14 +114,19 @@ class ChainReport:
 
 
 def walk(
-    entries: Iterable[ChainEntry], head_seq: int | None = None, head_hash: str | None = None
+    entries: Iterable[ChainEntry],
+    head_seq: int | None = None,
+    head_hash: str | None = None,
+    after: tuple[int, str] = (0, GENESIS_HASH),
 ) -> ChainReport:
     """Verify entries in `seq` order; stop at the first that does not verify.
 
     `head_seq`/`head_hash` (the stored chain head) let the walk notice events deleted from the end.
+    `after` is the (seq, hash) the entries follow: the genesis, or a trusted point part-way
+    (a signed checkpoint) when only the events since it are walked.
     """
-    expected_seq = 1
-    expected_prev = GENESIS_HASH
+    expected_seq = after[0] + 1
+    expected_prev = after[1]
     checked = 0
     for entry in entries:
         if entry.seq != expected_seq:

@@ -150,6 +150,49 @@ def verify_stored(
     return check_against_checkpoints(chain, hashes, stored, key, settings.audit_checkpoint_every)
 
 
+def verify_since_checkpoint(
+    session: Session, settings: Settings, public: Ed25519PublicKey | None = None
+) -> TrailReport | None:
+    """The chain held to its signed checkpoints, walking only the events after the newest one;
+    None where there is nothing to start from (no key to check signatures with, or no
+    checkpoint the trail reaches), and the caller walks from the genesis instead.
+
+    A daily check cannot re-hash millions of events. This one checks the newest checkpoint's
+    signature (and those of any beyond the head) and compares the stored hash at every
+    checkpointed event with the signed one: a rewrite anywhere that keeps the chain consistent
+    (an event changed and every later hash recomputed) changes the newest checkpointed hash, so
+    it is found, as are a truncation and a missing checkpoint; it counts the events up to the newest
+    checkpoint (one deleted or slipped in there changes the count: then the full walk runs and
+    says where); then it walks the events since, the stretch no signature covers yet. What only
+    a walk from the genesis sees, an old event's content edited in place with its hash left as
+    it was, or a forged older checkpoint, `callwarden audit verify` (and the auditors'
+    package) still catch.
+    """
+    key = public or public_key_for(settings)
+    stored = open_checkpoint_log(settings).read()
+    head = repository.read_head(session)
+    if key is None or not stored or head is None:
+        return None
+    seqs = _seqs(stored)
+    reached = [seq for seq in seqs if seq <= head.seq]
+    if not reached:
+        return None
+    anchor = max(reached)
+    if repository.count_up_to(session, anchor) != anchor:
+        return None  # events deleted (or added) in the signed stretch: the full walk says where
+    hashes = _hashes(session, sorted(seqs))
+    if anchor not in hashes:
+        return None
+    tail = walk(
+        (as_entry(row) for row in repository.iterate_all(session, after=anchor)),
+        head_seq=head.seq,
+        head_hash=head.hash,
+        after=(anchor, hashes[anchor]),
+    )
+    every = settings.audit_checkpoint_every
+    return check_against_checkpoints(tail, hashes, stored, key, every, signatures_from=anchor)
+
+
 def verify_exported(
     events: Iterable[ChainEntry],
     stored: list[StoredCheckpoint],

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy import Row, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from callwarden.kit.pagination import Keyset, Slice
@@ -105,6 +105,13 @@ def find_events(
     order = NEWEST_FIRST if newest_first else OLDEST_FIRST
     rows = list(session.execute(order.apply(query, cursor, limit)).scalars())
     return order.page(rows, limit)
+
+
+def count_up_to(session: Session, seq: int) -> int:
+    """How many events the trail holds at or before `seq` (an index-only count)."""
+    table = AuditEvent.__table__
+    query = select(func.count()).select_from(table).where(table.c.seq <= seq)
+    return int(session.execute(query).scalar_one())
 
 
 def iterate_all(

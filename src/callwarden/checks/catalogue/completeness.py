@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, union_all
 from sqlalchemy.orm import Session
 
 from callwarden.checks.cdr_matching import unmatched
 from callwarden.checks.registry import Context, Evidence, Found, Period, Rule, check
+from callwarden.checks.sql import seconds_between
 from callwarden.checks.thresholds import thresholds
 from callwarden.models import (
     Call,
@@ -56,25 +58,36 @@ def has_recording() -> ColumnElement[bool]:
     return exists().where(Recording.call_id == Call.id)
 
 
+def recording_began() -> ColumnElement[bool]:
+    """The ledger shows the recording began (what a "record after consent" call owes)."""
+    return exists().where(
+        CallEvent.call_id == Call.id,
+        CallEvent.kind == "recording_started",
+        CallEvent.accepted.is_(True),
+    )
+
+
+def _ended_in(period: Period, settled: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Calls of the period that ended before `settled` (the upload's grace) and were not
+    halted."""
+    return (
+        Call.started_at >= period.start,
+        Call.started_at < period.end,
+        Call.state == "ended",
+        Call.ended_at <= settled,
+        Call.halted.is_(None),
+    )
+
+
 def owes_recording(period: Period, settled: datetime) -> ColumnElement[bool]:
     """The calls of the period that must have a recording by now: the decision said record
     (or record after consent, and the ledger shows recording began), the call ended before
     `settled` (the upload's grace period) and was not halted. The compliance report's
     `recorded_as_decided` counts these too, so the rate and the findings agree."""
-    started = exists().where(
-        CallEvent.call_id == Call.id,
-        CallEvent.kind == "recording_started",
-        CallEvent.accepted.is_(True),
-    )
     return and_(
-        Call.started_at >= period.start,
-        Call.started_at < period.end,
+        *_ended_in(period, settled),
         Call.record_decision.in_(RECORDED),
-        Call.state == "ended",
-        Call.ended_at <= settled,
-        Call.halted.is_(None),
-        # "after consent": owed only when the ledger shows recording began
-        (Call.record_decision == "yes") | started,
+        (Call.record_decision == "yes") | recording_began(),
     )
 
 
@@ -88,20 +101,30 @@ def _missing(session: Session, period: Period, settled: datetime) -> Iterator[Fo
         .group_by(ProviderRecording.call_id)
         .subquery()
     )
-    rows = session.execute(
-        select(
-            Call.id,
-            Call.record_decision,
-            Call.decision_id,
-            Call.ended_at,
-            provider.c.reported,
-            provider.c.error,
+
+    def unrecorded(decision: str, *more: ColumnElement[bool]) -> Select[Any]:
+        return (
+            select(
+                Call.id,
+                Call.record_decision,
+                Call.decision_id,
+                Call.ended_at,
+                provider.c.reported,
+                provider.c.error,
+            )
+            .outerjoin(provider, provider.c.call_id == Call.id)
+            .where(
+                *_ended_in(period, settled),
+                Call.record_decision == decision,
+                ~has_recording(),
+                *more,
+            )
         )
-        .outerjoin(provider, provider.c.call_id == Call.id)
-        .where(owes_recording(period, settled), ~has_recording())
-        .order_by(Call.id)
-        .execution_options(yield_per=5000)
-    )
+
+    # `owes_recording` as two queries, not one with an OR: the OR made PostgreSQL test the
+    # ledger for every call of the period.
+    both = union_all(unrecorded("yes"), unrecorded("after_consent", recording_began())).subquery()
+    rows = session.execute(select(both).order_by(both.c.id))
     for call_id, decision, decision_id, ended_at, reported, error in rows:
         detail = (
             f"The phone system reported {reported} recording(s) that never arrived"
@@ -207,6 +230,12 @@ def _short(session: Session, period: Period, ratio: float) -> Iterator[Found]:
         .join(Recording, Recording.call_id == Call.id)
         .where(in_period, Recording.state == "stored")
         .group_by(Call.id, Call.started_at, Call.ended_at)
+        # Only calls whose recordings are short of the whole call (pauses only make the
+        # expected length shorter), with a second's margin: the loop decides each one.
+        .having(
+            func.sum(Recording.duration_s)
+            < ratio * seconds_between(session, Call.started_at, Call.ended_at) + 1
+        )
         .order_by(Call.id)
     ).all()  # fmt: skip
     paused = _paused_seconds(session, in_period)

@@ -22,12 +22,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Row, Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from callwarden.checks.catalogue._law import law
 from callwarden.checks.registry import Context, Evidence, Found, Period, check
+from callwarden.checks.sql import later_than
 from callwarden.kit.errors import NotFound
 from callwarden.models import Call, CallEvent, CallParty, Recording
 from callwarden.policy import service as policies
@@ -35,6 +37,8 @@ from callwarden.policy.schema import CallHandling, PolicyDocument
 
 STRICTNESS = {"one-party": 0, "one_party": 0, "notice": 1, "unclear": 2, "all-party": 2}
 CONSENTED = {"given", "implied"}
+# One party as the first pass reads it: the columns `consent` selects, by name.
+Party = Row[Any]
 
 
 def timing(session: Session) -> tuple[int, int]:
@@ -61,26 +65,60 @@ def consent(session: Session, period: Period, context: Context) -> Iterator[Foun
     window_s, tolerance_s = timing(session)
     tolerance = timedelta(seconds=tolerance_s)
     window = timedelta(seconds=window_s)
+    in_period = (Recording.started_at >= period.start) & (Recording.started_at < period.end)
     began = (
         select(Recording.call_id, func.min(Recording.started_at).label("began"))
-        .where(Recording.started_at >= period.start, Recording.started_at < period.end)
+        .where(in_period)
         .group_by(Recording.call_id)
         .subquery()
     )
+    # The recorded calls of the period with a transfer: only their notices and parties are
+    # needed again after the first pass (a million calls' parties are not held in memory).
+    transferred = select(CallEvent.call_id).where(
+        CallEvent.kind == "transferred",
+        CallEvent.accepted.is_(True),
+        exists().where(Recording.call_id == CallEvent.call_id, in_period),
+    )
+    # Plain columns, not ORM objects, and only the parties a finding can be about (a notice or
+    # a consent that may be missing or late) or whose call was transferred (every party
+    # counts there).
     rows = session.execute(
-        select(Call.id, Call.governing_rule, began.c.began, CallParty)
+        select(
+            Call.id.label("call_id"),
+            Call.governing_rule,
+            began.c.began,
+            CallParty.key,
+            CallParty.jurisdiction,
+            CallParty.rule,
+            CallParty.needs_notice,
+            CallParty.needs_consent,
+            CallParty.notice_at,
+            CallParty.consent_status,
+            CallParty.consent_at,
+            CallParty.joined_at,
+            CallParty.left_at,
+        )
         .join(began, began.c.call_id == Call.id)
         .join(CallParty, CallParty.call_id == Call.id)
+        .where(
+            Call.id.in_(transferred)
+            | _may_lack_consent(session, began.c.began, tolerance_s)
+            | _may_lack_notice(session, began.c.began, window_s)
+        )
         .order_by(Call.id, CallParty.position)
+        .execution_options(yield_per=10_000)
     )
-    parties: dict[str, list[CallParty]] = defaultdict(list)
+    with_transfer = set(session.execute(transferred.distinct()).scalars())
+    parties: dict[str, list[Party]] = defaultdict(list)
     started: dict[str, datetime] = {}
-    withdrawn: list[tuple[str, CallParty, datetime]] = []
-    for call_id, governing, recording_began, party in rows:
-        started[call_id] = recording_began
-        parties[call_id].append(party)
+    withdrawn: list[tuple[str, Party, datetime]] = []
+    for party in rows:
+        call_id, recording_began = party.call_id, party.began
+        if call_id in with_transfer:
+            started[call_id] = recording_began
+            parties[call_id].append(party)
         due = max(recording_began, party.joined_at)
-        all_party = governing.replace("_", "-") == "all-party"
+        all_party = party.governing_rule.replace("_", "-") == "all-party"
         if all_party and party.needs_consent:
             if party.consent_status == "withdrawn":
                 withdrawn.append((call_id, party, due))
@@ -101,14 +139,43 @@ def consent(session: Session, period: Period, context: Context) -> Iterator[Foun
                 rule=law(party.jurisdiction, "parties are told of the recording at the start"),
             )
     yield from _withdrawn(session, withdrawn, tolerance)
-    yield from _renotices(session, parties, started)
+    yield from _renotices(session, transferred, parties, started)
+
+
+def _may_lack_consent(
+    session: Session, began: ColumnElement[datetime], tolerance_s: int
+) -> ColumnElement[bool]:
+    """The parties of all-party calls that may have consented late or not at all (the loop
+    decides): no consent, or one later than the recording began and than they joined."""
+    late = later_than(session, CallParty.consent_at, began, tolerance_s) & later_than(
+        session, CallParty.consent_at, CallParty.joined_at, tolerance_s
+    )
+    return (
+        CallParty.needs_consent.is_(True)
+        & Call.governing_rule.in_(("all-party", "all_party"))
+        & (
+            CallParty.consent_status.not_in(sorted(CONSENTED))
+            | CallParty.consent_at.is_(None)
+            | late
+        )
+    )
+
+
+def _may_lack_notice(
+    session: Session, began: ColumnElement[datetime], window_s: int
+) -> ColumnElement[bool]:
+    """The parties that needed a notice and may have got it late or not at all."""
+    late = later_than(session, CallParty.notice_at, began, window_s) & later_than(
+        session, CallParty.notice_at, CallParty.joined_at, window_s
+    )
+    return CallParty.needs_notice.is_(True) & (CallParty.notice_at.is_(None) | late)
 
 
 def _in_time(consented: datetime | None, due: datetime, tolerance: timedelta) -> bool:
     return consented is not None and consented <= due + tolerance
 
 
-def _unconsented(call_id: str, party: CallParty, due: datetime, at: datetime | None) -> Found:
+def _unconsented(call_id: str, party: Party, due: datetime, at: datetime | None) -> Found:
     when = f"at {at:%H:%M:%S}" if at else "never"
     return Found(
         key=f"consent:{call_id}:{party.key}",
@@ -123,7 +190,7 @@ def _unconsented(call_id: str, party: CallParty, due: datetime, at: datetime | N
 
 
 def _withdrawn(
-    session: Session, withdrawn: list[tuple[str, CallParty, datetime]], tolerance: timedelta
+    session: Session, withdrawn: list[tuple[str, Party, datetime]], tolerance: timedelta
 ) -> Iterator[Found]:
     """A party who withdrew had consented first: the ledger's first accepted `consent_given`
     says when (the party's row now holds the withdrawal's moment), or, with no such event, the
@@ -150,14 +217,17 @@ def _withdrawn(
 
 
 def _renotices(
-    session: Session, parties: dict[str, list[CallParty]], started: dict[str, datetime]
+    session: Session,
+    transferred: Select[str],
+    parties: dict[str, list[Party]],
+    started: dict[str, datetime],
 ) -> Iterator[Found]:
     if not parties:
         return
     events = session.execute(
         select(CallEvent.call_id, CallEvent.kind, CallEvent.occurred_at, CallEvent.party_key)
         .where(
-            CallEvent.call_id.in_(list(parties)),
+            CallEvent.call_id.in_(transferred),
             CallEvent.kind.in_(("transferred", "notice_played")),
             CallEvent.accepted.is_(True),
         )

@@ -4,6 +4,13 @@ A key-encryption key past its rotation period, API tokens that live (almost) for
 administrators or only one, key files that group or others may read, and an audit chain that no
 longer verifies. Each is one finding with a stable key (the same old key, token or file is the
 same finding tomorrow), measured against the policy's `checks:` settings.
+
+The chain is checked incrementally: held to its signed checkpoints (the trail is append-only
+and each checkpoint is signed with a key the database never holds, so any rewrite that keeps
+the chain consistent shows at the newest one) and walked only from the newest checkpoint to the
+head. Over a million calls the trail is millions of events, and re-hashing them all took
+minutes; `callwarden audit verify` still walks it from the first event (`_chain` says what
+only that full walk sees).
 """
 
 from __future__ import annotations
@@ -16,9 +23,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callwarden.audit import checkpointing
 from callwarden.audit import service as audit
+from callwarden.audit.chain import ChainReport
+from callwarden.audit.checkpoints import TrailReport
 from callwarden.checks.registry import Context, Evidence, Found, Period, Rule, check
 from callwarden.checks.thresholds import thresholds
+from callwarden.config import Settings
 from callwarden.kit.errors import ConfigurationError
 from callwarden.models import ApiToken, User
 from callwarden.vault.keyring import Keyring
@@ -161,20 +172,35 @@ def _key_files(context: Context) -> Iterator[Found]:
             )
 
 
-def _chain(session: Session) -> Iterator[Found]:
-    report = audit.verify(session)
-    if not report.ok:
-        assert report.broken_at is not None
-        yield Found(
-            key="audit-chain",
-            severity="critical",
-            summary=f"the audit chain breaks at event {report.broken_at}: {report.problem}",
-            evidence=Evidence(
-                events=(report.broken_at,),
-                figures={"checked": report.checked, "broken_at": report.broken_at},
-            ),
-            rule=CHAIN,
-        )
+def _chain(session: Session, settings: Settings) -> Iterator[Found]:
+    """The audit chain, held to its signed checkpoints and walked from the newest of them
+    (`checkpointing.verify_since_checkpoint` says what that sees and what it leaves to
+    `callwarden audit verify`): a daily run's work grows with the events since the last
+    checkpoint, not with the whole trail, which over a million calls is millions of events and
+    minutes of hashing. Where there are no checkpoints, or no key to check them with, the chain
+    is walked from its first event."""
+    report: ChainReport | TrailReport | None
+    try:
+        report = checkpointing.verify_since_checkpoint(session, settings)
+    except ConfigurationError:  # an unreadable or loose key file: reported as such above
+        report = None
+    if report is None:
+        report = audit.verify(session)
+    if report.ok:
+        return
+    at = report.broken_at
+    figures: dict[str, float | int | str] = {"checked": report.checked}
+    if at is not None:
+        figures["broken_at"] = at
+    yield Found(
+        key="audit-chain",
+        severity="critical",
+        summary=f"the audit chain breaks at event {at}: {report.problem}"
+        if at is not None
+        else f"the audit chain does not verify: {report.problem}",
+        evidence=Evidence(events=(at,) if at is not None else (), figures=figures),
+        rule=CHAIN,
+    )
 
 
 @check(
@@ -184,7 +210,8 @@ def _chain(session: Session) -> Iterator[Found]:
     "checks.kek_rotation_days (default 365); live API tokens whose lifetime exceeds "
     "checks.max_token_days (default 90); administrators, more than checks.max_administrators "
     "(default 3) or only one; the keyring and signing-key files readable by group or others; "
-    "and whether the audit chain verifies from its first event to its head.",
+    "and whether the audit chain verifies: each signed checkpoint against the event it names, "
+    "and every event since the newest checkpoint (from the first event where there are none).",
 )
 def security_posture(session: Session, period: Period, context: Context) -> Iterator[Found]:
     limits = thresholds(session)
@@ -192,4 +219,4 @@ def security_posture(session: Session, period: Period, context: Context) -> Iter
     yield from _long_tokens(session, context.now, limits.max_token_days)
     yield from _administrators(session, limits.max_administrators)
     yield from _key_files(context)
-    yield from _chain(session)
+    yield from _chain(session, context.settings)
