@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from callwarden.checks.registry import SEVERITIES, Period
@@ -20,7 +20,7 @@ from callwarden.reports.model import NotableFinding
 from callwarden.reports.weeks import week_of
 
 NOTABLE_LIMIT = 50
-NOTABLE_SEVERITIES = ("critical", "high")
+NOTABLE_SEVERITIES = ("critical", "high", "medium")  # most serious first
 NOTABLE_STATUSES = ("open", "acknowledged")
 # A rule with no citation is the organisation's own policy (checks.registry.Rule says so).
 OWN_POLICY = "the organisation's recording policy"
@@ -90,7 +90,12 @@ def by_team(session: Session, period: Period) -> dict[str | None, int]:
 
 
 def notable(session: Session, period: Period) -> tuple[NotableFinding, ...]:
-    """The open or acknowledged high and critical findings, newest first, at most 50."""
+    """The open or acknowledged findings of medium severity or above, the most serious first
+    and then the newest, at most 50 (so a long tail of medium ones never hides a critical)."""
+    rank = case(
+        {severity: position for position, severity in enumerate(NOTABLE_SEVERITIES)},
+        value=CheckFinding.severity,
+    )
     query = (
         select(CheckFinding)
         .where(
@@ -98,7 +103,7 @@ def notable(session: Session, period: Period) -> tuple[NotableFinding, ...]:
             CheckFinding.severity.in_(NOTABLE_SEVERITIES),
             CheckFinding.status.in_(NOTABLE_STATUSES),
         )
-        .order_by(CheckFinding.created_at.desc(), CheckFinding.id.desc())
+        .order_by(rank, CheckFinding.created_at.desc(), CheckFinding.id.desc())
         .limit(NOTABLE_LIMIT)
     )
     return tuple(_notable(row) for row in session.execute(query).scalars())

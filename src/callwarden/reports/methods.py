@@ -54,7 +54,8 @@ FINDINGS = (
     "first saw or last saw, counted once each by severity and by their status now (a "
     "finding seen again in a later run is the same finding). Findings by week count those "
     "first found in the period, by the week they were found. The notable findings are the "
-    "open or acknowledged high and critical ones, newest first, at most 50."
+    "open or acknowledged ones of medium severity or above, the most serious first and then "
+    "the newest, at most 50."
 )
 WILSON = (
     "A rate from a sample (the QA review) is shown with its 95% confidence interval by the "

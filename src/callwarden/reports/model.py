@@ -64,7 +64,8 @@ class CheckFindings:
 
 @dataclass(frozen=True)
 class NotableFinding:
-    """A finding a reader should see by name (open, high or critical): at most a few dozen."""
+    """A finding a reader should see by name (open or acknowledged, of medium severity or
+    above): at most a few dozen."""
 
     finding_id: int
     check: str
