@@ -8,10 +8,15 @@ In one run:
       the whole period with all checks, storing the run and its findings: the total against the
       target, and each check's time (its query and storing what it found) and findings;
   (b) the same on SQLite (the same N unless `--sqlite-calls` says otherwise).
-Target: the whole run < 60 s on PostgreSQL. Loading takes minutes and is timed separately.
+  (c) the compliance report (`checks_report`): a quarter of 100,000 calls (`--report-calls`)
+      loaded into a database of its own and checked once, then the report gathered and written
+      as HTML and as PDF, each step timed, on both databases.
+Targets: the whole run < 60 s on PostgreSQL; the report < 10 s as HTML and as PDF. Loading takes
+minutes and is timed separately.
 
     .venv/bin/python bench/checks.py [--calls N] [--days 90] [--sqlite-calls N] [--skip-sqlite]
-                                     [--skip-postgres]
+                                     [--skip-postgres] [--report-calls N] [--skip-report]
+                                     [--skip-checks]
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from sqlalchemy import create_engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checks_data import Loaded, load
+from checks_report import ReportFigures, measure_report, report_table
 
 from callwarden.checks import runs
 from callwarden.config import Settings
@@ -140,21 +146,46 @@ def main() -> None:
     parser.add_argument("--sqlite-calls", type=int, default=None)
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--report-calls", type=int, default=100_000)
+    parser.add_argument("--skip-report", action="store_true")
+    parser.add_argument("--skip-checks", action="store_true")
     args = parser.parse_args()
-    results = []
+    results: list[Figures] = []
+    reports: list[ReportFigures] = []
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)
         if not args.skip_postgres:
-            with postgres("cw_checks") as db:
-                results.append(measure("PostgreSQL", db, root / "pg", args.calls, args.days))
+            if not args.skip_checks:
+                with postgres("cw_checks") as db:
+                    results.append(measure("PostgreSQL", db, root / "pg", args.calls, args.days))
+            if not args.skip_report:
+                with postgres("cw_report") as db:
+                    reports.append(
+                        measure_report("PostgreSQL", db, root / "pgr", args.report_calls)
+                    )
         if not args.skip_sqlite:
-            (root / "sqlite").mkdir()
-            db = Database(f"sqlite:///{root / 'sqlite' / 'callwarden.db'}")
-            upgrade(db)
-            calls = args.sqlite_calls or args.calls
-            results.append(measure("SQLite", db, root / "sqlite" / "data", calls, args.days))
-            db.dispose()
-    table(results)
+            if not args.skip_checks:
+                db = sqlite(root / "sqlite")
+                calls = args.sqlite_calls or args.calls
+                results.append(measure("SQLite", db, root / "sqlite" / "data", calls, args.days))
+                db.dispose()
+            if not args.skip_report:
+                db = sqlite(root / "sqliter")
+                reports.append(
+                    measure_report("SQLite", db, root / "sqliter" / "data", args.report_calls)
+                )
+                db.dispose()
+    if results:
+        table(results)
+    if reports:
+        report_table(reports)
+
+
+def sqlite(directory: Path) -> Database:
+    directory.mkdir()
+    db = Database(f"sqlite:///{directory / 'callwarden.db'}")
+    upgrade(db)
+    return db
 
 
 if __name__ == "__main__":
