@@ -174,6 +174,33 @@ class Settings(BaseSettings):
         "with a count.",
     )
 
+    smtp_host: str | None = Field(
+        default=None,
+        description="The SMTP server for reminders and announcements; unset, mail waits queued.",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="The SMTP server's port.")
+    smtp_tls: Literal["none", "starttls", "tls"] = Field(
+        default="starttls",
+        description="none, starttls (upgrade a plain connection; refused if the server cannot) "
+        "or tls (implicit TLS, usually port 465).",
+    )
+    smtp_username: str | None = Field(default=None, description="SMTP login, if the server asks.")
+    smtp_password: str | None = Field(default=None, repr=False, description="Never logged.")
+    smtp_sender: str = Field(
+        default="callwarden@localhost", description="The From address of every mail."
+    )
+    smtp_recipient_domain: str | None = Field(
+        default=None,
+        description="Mail to a person goes to username@this domain (a username that is an "
+        "address already is used as it is).",
+    )
+    smtp_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=600, description="Connect and reply timeout of the SMTP server."
+    )
+    mail_every_seconds: float = Field(
+        default=60.0, gt=0, description="How often the sender looks for mail due."
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, url: str | None) -> str | None:

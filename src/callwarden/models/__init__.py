@@ -9,6 +9,7 @@ from callwarden.models.decision import DecisionRecord
 from callwarden.models.disposal import Disposal, RetentionSweep
 from callwarden.models.findings import Finding, ScriptAudio
 from callwarden.models.identity import ApiToken, Team, User
+from callwarden.models.mail import OutboxMail
 from callwarden.models.policy import PolicyVersion
 from callwarden.models.provider import ProviderRecording
 from callwarden.models.qa import QaEvaluation, QaPlan, QaScorecard
@@ -39,6 +40,7 @@ __all__ = [
     "Disposal",
     "Finding",
     "LegalHold",
+    "OutboxMail",
     "PolicyAcknowledgement",
     "PolicyVersion",
     "ProviderRecording",

@@ -23,6 +23,7 @@ from callwarden.models import PolicyVersion
 from callwarden.policy.schema import PolicyDocument
 from callwarden.training import repository
 from callwarden.training.course import CourseDocument
+from callwarden.training.mailing import announce_policy
 from callwarden.training.material import PolicyChange, compare
 
 POLICY_WINDOW = Duration(days=30)  # from the version taking effect to the acknowledgement due
@@ -60,8 +61,9 @@ def on_policy_applied(
     """Assign the acknowledgement of `row` to every person, if it asks for one.
 
     Called by `policy.service.apply` in its transaction, so a version never exists without the
-    assignments it calls for; what it did goes into that call's `policy.applied` audit event
-    (one event per version, as before). `previous` is the version numbered before this one.
+    assignments it calls for, nor without its announcement queued (held in the outbox until
+    the version takes effect); what it did goes into that call's `policy.applied` audit
+    event (one event per version, as before). `previous` is the version numbered before this one.
     """
     areas: list[str] = []
     if previous is not None:
@@ -71,6 +73,7 @@ def on_policy_applied(
         areas = list(change.areas)
     now = clock.now()
     starts = max(row.effective_from, now)
+    due_at = POLICY_WINDOW.add_to(starts)
     made = repository.assign(
         session,
         repository.audience_ids(session, (), ()),
@@ -78,10 +81,11 @@ def on_policy_applied(
             subject=policy_subject(row.version),
             reason="published",
             assigned_at=now,
-            due_at=POLICY_WINDOW.add_to(starts),
+            due_at=due_at,
             policy_version=row.version,
         ),
     )
+    announce_policy(session, row, starts, due_at)
     return PolicyAssigned(made, True, areas)
 
 

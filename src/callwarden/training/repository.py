@@ -230,3 +230,47 @@ def last_rounds(session: Session, subject: str) -> list[TrainingAssignment]:
         ),
     )
     return list(session.execute(query).scalars())
+
+
+def audience_people(session: Session) -> list[tuple[str, str]]:
+    """(id, username) of every enabled person: whom a policy announcement goes to."""
+    query = select(User.id, User.username).where(people()).order_by(User.id)
+    return [(row.id, row.username) for row in session.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAssignment:
+    id: str
+    user_id: str
+    username: str
+    due_at: datetime
+    course_title: str | None
+    policy_version: int | None
+
+
+def open_assignments_due(session: Session, start: datetime, end: datetime) -> list[OpenAssignment]:
+    """Assignments not completed, of enabled people, due in [start, end): what a reminder is
+    about, with what it needs to say (one query, however many there are)."""
+    query = (
+        select(
+            TrainingAssignment.id,
+            TrainingAssignment.user_id,
+            User.username,
+            TrainingAssignment.due_at,
+            TrainingCourseVersion.title,
+            TrainingAssignment.policy_version,
+        )
+        .join(User, User.id == TrainingAssignment.user_id)
+        .outerjoin(
+            TrainingCourseVersion,
+            TrainingCourseVersion.id == TrainingAssignment.course_version_id,
+        )
+        .where(
+            people(),
+            TrainingAssignment.state != COMPLETED,
+            TrainingAssignment.due_at >= start,
+            TrainingAssignment.due_at < end,
+        )
+        .order_by(TrainingAssignment.due_at, TrainingAssignment.id)
+    )
+    return [OpenAssignment(*row) for row in session.execute(query)]
