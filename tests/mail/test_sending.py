@@ -72,7 +72,7 @@ def test_queued_mail_arrives_with_its_recipient_subject_and_absolute_link(
     ada = by_recipient[(f"ada@{DOMAIN}",)].message
     assert ada["Subject"] == "Hello ada"
     assert ada["From"] == "callwarden@localhost"
-    assert "https://callwarden.example.test/policy/versions/2" in str(ada.get_payload())
+    assert "https://callwarden.example.test/policy/versions/2" in ada.get_content()
     rows = _rows(db)
     assert all(row.sent_at is not None and row.next_attempt_at is None for row in rows.values())
     assert rows["ada"].attempts == 1

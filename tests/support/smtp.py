@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -24,11 +24,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _parse(content: bytes) -> EmailMessage:
+    parsed = message_from_bytes(content, policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
 @dataclass
 class Received:
     sender: str
     recipients: list[str]
-    message: Message
+    message: EmailMessage  # parsed with the modern policy: headers unfolded, body decoded
 
 
 @dataclass
@@ -46,9 +52,7 @@ class _Handler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         content = envelope.content if isinstance(envelope.content, bytes) else b""
-        self.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), message_from_bytes(content))
-        )
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), _parse(content)))
         return "250 accepted"
 
 

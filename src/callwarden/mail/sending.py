@@ -15,6 +15,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 
 from callwarden.config import Settings
@@ -25,6 +26,9 @@ from callwarden.models import OutboxMail
 
 log = logging.getLogger(__name__)
 SEND_BATCH = 100
+# Headers unfolded up to RFC 5322's limit: the standard library folds a long subject as
+# "Subject:" and a continuation line, which some readers show with a leading blank.
+_POLICY = SMTP.clone(max_line_length=998)
 
 
 @dataclass
@@ -48,7 +52,7 @@ def address_of(recipient: str, settings: Settings) -> str:
 def compose(row: OutboxMail, settings: Settings) -> EmailMessage:
     """The message as sent; the console link is made absolute now, so queued mail follows a
     change of the public URL."""
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     message["From"] = settings.smtp_sender
     message["To"] = address_of(row.recipient, settings)
     message["Subject"] = row.subject
