@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from callwarden import jobs
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.jobs import JobContext
@@ -158,3 +159,22 @@ def test_a_message_held_until_later_is_not_sent_before(
         assert send_due(db, smtp.settings(settings)).sent == []
         clock.advance(timedelta(days=2))
         assert len(send_due(db, smtp.settings(settings)).sent) == 1
+
+
+def test_starttls_asked_of_a_server_without_it_sends_nothing_in_plain(
+    db: Database, settings: Settings, smtp: SmtpServer
+) -> None:
+    configured = smtp.settings(settings).model_copy(update={"smtp_tls": "starttls"})
+    with clock.frozen_at(NOW):
+        _queue(db, "ada")
+        assert send_due(db, configured).sent == []
+    assert smtp.received == []
+    row = _rows(db)["ada"]
+    assert row.sent_at is None and "STARTTLS" in (row.last_error or "").upper()
+
+
+def test_the_sender_and_the_reminders_are_periodic_jobs(settings: Settings) -> None:
+    found = jobs.registered()
+    assert found["mail.send"].every is not None
+    assert found["mail.send"].every(settings) == settings.mail_every_seconds
+    assert found["training.reminders"].every is not None
