@@ -10,7 +10,8 @@ from typing import Any
 import yaml
 
 from callwarden.db import Database
-from callwarden.identity.principal import SYSTEM
+from callwarden.identity.principal import SYSTEM, Principal
+from callwarden.identity.roles import Role
 from callwarden.policy import service as policies
 from tests.support.console import make_person
 
@@ -21,12 +22,16 @@ EXAMPLE_POLICY = resources.files("callwarden.policy").joinpath("examples/policy.
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-def training_org(db: Database) -> None:
+def training_org(db: Database) -> Principal:
+    """The people and the policy in force; the compliance officer's principal."""
     make_person(db, "agent", "ada", "alpha")
-    make_person(db, "compliance_officer", "olga")
+    olga = make_person(db, "compliance_officer", "olga")
     make_person(db, "auditor", "aud")
     with db.unit_of_work() as session:
         policies.apply(session, SYSTEM, EXAMPLE_POLICY, "policy.yaml")
+    return Principal(
+        actor="user:olga", role=Role.COMPLIANCE_OFFICER, user_id=olga.id, username="olga"
+    )
 
 
 def right_answers(text: str = EXAMPLE_COURSE, wrong: int = 0) -> dict[str, list[str]]:

@@ -84,9 +84,11 @@ def _course_context(session: Session, who: Principal, assignment_id: str) -> dic
     left = None if course.quiz is None else max(course.quiz.attempts - len(attempts), 0)
     return {
         "assignment": _listed(row, {version.id: version.title}),
-        "version": version,
+        "course_version": version,
         "course": course,
-        "modules": [(module, render_markdown(module.content)) for module in course.modules],
+        "modules": [
+            (module, render_markdown(module.content, headings_below=2)) for module in course.modules
+        ],
         "quiz": quiz,
         "attempts": attempts,
         "attempts_left": left,
@@ -176,11 +178,13 @@ def policy_page(
         ack.policy_version == row.version for ack in service.my_acknowledgements(session, who)
     )
     context = {
-        "version": row.version,
-        "text": render_markdown(acknowledging.staff_text(row)),
+        "policy_version": row.version,
+        "text": render_markdown(acknowledging.staff_text(row), headings_below=1),
         "text_sha256": acknowledging.staff_text_sha256(row),
         "changed": changed,
-        "changed_html": render_markdown(changed.content) if changed is not None else None,
+        "changed_html": render_markdown(changed.content, headings_below=2)
+        if changed is not None
+        else None,
         "acknowledged": acknowledged,
     }
     return render(request, "training_policy.html", context, who=who)
