@@ -5,18 +5,25 @@ one, hostile course text, publishing with line problems, the rates and the CSV."
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
 from callwarden.db import Database
+from callwarden.identity.principal import SYSTEM
+from callwarden.kit import clock
+from callwarden.policy import service as policies
 from tests.web.recording_data import csrf_of, signed_in
 from tests.web.training_data import (
     EXAMPLE_COURSE,
+    EXAMPLE_POLICY,
     HOSTILE,
     hostile_course,
     right_answers,
     training_org,
 )
+
+MATERIAL = EXAMPLE_POLICY.replace("notice_window_s: 15", "notice_window_s: 20")
 
 
 def publish(officer: TestClient, text: str) -> TestClient:
@@ -166,3 +173,63 @@ def test_publishing_shows_each_problem_at_its_line(client: TestClient, db: Datab
     assert aud.get("/training/courses/new").status_code == 403
     assert aud.get("/training/records").status_code == 200
     assert signed_in(client.app, "ada").get("/training/records").status_code == 403
+
+
+def test_overdue_marked_and_what_changed_shown(client: TestClient, db: Database) -> None:
+    training_org(db)
+    later = clock.now() + timedelta(days=60)
+    with clock.frozen_at(later):
+        ada = signed_in(client.app, "ada")
+        mine = ada.get("/training/mine").text
+    assert '<span class="tag bad">overdue</span>' in mine
+    with db.unit_of_work() as session:
+        policies.apply(session, SYSTEM, MATERIAL, "policy.yaml")
+    page = ada.get("/training/policy").text
+    assert 'id="what-changed"' in page and 'name="version" value="2"' in page
+    # A page read before the new version took effect can no longer acknowledge.
+    stale = ada.post(
+        "/training/policy/acknowledge",
+        data={
+            "version": "1",
+            "text_sha256": "0" * 64,
+            "csrf_token": csrf_of(ada, "/training/mine"),
+        },
+    )
+    assert stale.status_code == 409 and "acknowledge version 2" in stale.text
+
+
+def test_a_course_uploaded_as_a_file_is_published(client: TestClient, db: Database) -> None:
+    training_org(db)
+    olga = signed_in(client.app, "olga")
+    answer = olga.post(
+        "/training/courses/new",
+        data={"csrf_token": csrf_of(olga, "/training/courses/new")},
+        files={
+            "upload": ("course.yaml", EXAMPLE_COURSE.replace("\n", "\r\n").encode(), "text/yaml")
+        },
+        follow_redirects=True,
+    )
+    assert "Published recording-basics v1" in answer.text
+    again = olga.post(
+        "/training/courses/new",
+        data={"document": EXAMPLE_COURSE, "csrf_token": csrf_of(olga, "/training/courses/new")},
+    )
+    assert again.status_code == 409 and "raise `version` above it" in again.text
+
+
+def test_a_quiz_after_its_last_attempt_is_refused(client: TestClient, db: Database) -> None:
+    training_org(db)
+    publish(signed_in(client.app, "olga"), EXAMPLE_COURSE.replace("attempts: 3", "attempts: 1"))
+    ada = signed_in(client.app, "ada")
+    course = f"/training/assignments/{course_assignment(ada)}"
+    token = csrf_of(ada, course)
+    failed = ada.post(
+        f"{course}/quiz",
+        data={**right_answers(wrong=3), "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "Not passed" in failed.text and "no attempts left" in failed.text
+    assert "You have used all 1 attempts" in ada.get(course).text
+    assert "training-quiz" not in ada.get(course).text
+    late = ada.post(f"{course}/quiz", data={**right_answers(), "csrf_token": token})
+    assert late.status_code == 409 and "attempt" in late.text
