@@ -51,3 +51,13 @@ def test_a_learner_passes_the_course_and_acknowledges_the_policy(
     policy_row = rates.locator("tr", has_text="Policy version 1").filter(has_text="alpha")
     assert policy_row.get_by_text("100.0%").is_visible()
     console.shot("training_records")
+
+    page.get_by_role("link", name="Publish a course…").click()
+    broken = EXAMPLE_COURSE.replace("pass_mark: 80", "pass_mark: 180").replace(
+        "version: 1", "version: 2", 1
+    )
+    page.get_by_label("…or the YAML text (used when no file is chosen)").fill(broken)
+    page.get_by_role("button", name="Publish the course").click()
+    assert page.get_by_role("alert").get_by_text("Not published").is_visible()
+    assert page.locator("tr.marked.error").count() == 1
+    console.shot("training_publish_problems")
