@@ -155,3 +155,11 @@ def test_attribute_values_cannot_be_broken_out_of() -> None:
 )
 def test_no_text_produces_an_active_tag_or_attribute(text: str) -> None:
     assert_inert(render_markdown(text))
+
+
+def test_headings_can_sit_below_the_pages_own() -> None:
+    from callwarden.training.markdown import render_markdown
+
+    shifted = str(render_markdown("# Title\n\n## Part\n\n###### Deep", headings_below=1))
+    assert "<h2>Title</h2>" in shifted and "<h3>Part</h3>" in shifted and "<h6>Deep</h6>" in shifted
+    assert "<h1>" in str(render_markdown("# Title"))

@@ -24,9 +24,11 @@ from callwarden.models import CheckFinding
 from callwarden.qa import service as qa
 from callwarden.retention import holds
 from callwarden.subjects import service as subjects
+from callwarden.training import service as training
 from tests.support.console import Console, make_person
 from tests.support.console_calls import full_call, open_finding, phone_system, upload_recording
 from tests.web.disposals_data import certified_sweep
+from tests.web.training_data import EXAMPLE_COURSE
 
 pytestmark = pytest.mark.browser
 
@@ -127,7 +129,13 @@ def _some_of_everything(db: Database, settings: Settings) -> dict[str, Any]:
         run = check_runs.start(session, officer, around, settings)
         run_id = run.id
         check_finding = session.scalars(select(CheckFinding.id)).first()
+    with db.unit_of_work() as session:
+        training.publish_course(session, officer, EXAMPLE_COURSE, "recording-basics.yaml")
+        (course_assignment,) = [
+            row.id for row in training.my_assignments(session, officer) if row.course_version_id
+        ]
     return {
+        "course_assignment": course_assignment,
         "run": run_id,
         "check_finding": check_finding,
         "call": call.call_id,
@@ -174,6 +182,11 @@ def test_the_main_pages_are_labelled_described_and_readable(
         f"/qa/evaluations/{made['evaluation']}",
         "/account/tokens",
         "/account/password",
+        "/training/mine",
+        f"/training/assignments/{made['course_assignment']}",
+        "/training/policy",
+        "/training/records",
+        "/training/courses/new",
     ]
     found = {}
     for path in pages:

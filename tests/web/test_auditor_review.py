@@ -40,9 +40,13 @@ from tests.web.test_navigation import shown
 OFFICER = Principal("user:cora", Role.COMPLIANCE_OFFICER)
 LISTENING = EXAMPLE_TEXT.replace("auditors_may_listen: false", "auditors_may_listen: true")
 NAV = {"Home", "Calls", "Recordings", "Holds", "Disposals", "Subject requests", "Checks", "QA",
-       "Reports", "Audit trail", "Administration", "Policy", "Law", "Tokens", "Account"}  # fmt: skip
+       "Reports", "Training", "Audit trail", "Administration", "Policy", "Law", "Tokens", "Account",
+       "My training"}  # fmt: skip
 # A person's own account: their password and their API tokens, which change nothing reviewed.
 OWN_ACCOUNT = {"/sign-out", "/account/password", "/account/tokens"}
+# An auditor's own training: their quiz answers and policy acknowledgement are their own record
+# (as AUDITOR_OWN_ACCOUNT in tests/api/test_role_matrix.py), not a change to what they review.
+OWN_TRAINING = re.compile(r"^/training/(policy/acknowledge|assignments/[^/]+/(quiz|read))$")
 # Forms that only read: checking a pasted destruction certificate writes nothing.
 READ_ONLY = {"/disposals/verify"}
 NAV_LINKS = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
@@ -54,7 +58,9 @@ def changing(posts: dict[str, list[str]]) -> dict[str, list[str]]:
         page: [
             action
             for action in actions
-            if action not in OWN_ACCOUNT | READ_ONLY and not action.startswith("/account/tokens/")
+            if action not in OWN_ACCOUNT | READ_ONLY
+            and not action.startswith("/account/tokens/")
+            and not OWN_TRAINING.match(action)
         ]
         for page, actions in posts.items()
     }
@@ -100,7 +106,8 @@ def test_an_auditor_sees_every_page_and_can_change_nothing(
     pages = set(walked.statuses)
     for expected in ("/checks/findings/", "/checks/runs/", "/qa/plans/", "/qa/evaluations/",
                      "/recordings/rec", "/calls/", "/holds/", "/disposals/", "/subjects/",
-                     "/reports/compliance"):  # fmt: skip
+                     "/reports/compliance", "/training/mine", "/training/policy",
+                     "/training/records"):  # fmt: skip
         assert any(expected in page for page in pages), (expected, sorted(pages))
     broken = {page: status for page, status in walked.statuses.items() if status != 200}
     assert not broken, broken
@@ -155,12 +162,16 @@ def test_when_the_policy_grants_it_an_auditor_listens_with_a_reason_and_never_do
     assert "recording.listening_granted" in actions and "recording.played" in actions
 
 
-# Console routes an auditor may send: their own account, reading forms, and (refused per
-# recording unless the policy grants listening) giving a reason to listen.
+# Console routes an auditor may send: their own account, reading forms, (refused per
+# recording unless the policy grants listening) giving a reason to listen, and their own
+# training (quiz answers, "read", the policy acknowledgement: their own record, as
+# AUDITOR_OWN_ACCOUNT in tests/api/test_role_matrix.py).
 AUDITOR_SENDS = {
     "/sign-in", "/sign-out", "/account/password", "/account/tokens",
     "/account/tokens/{token_id}/revoke", "/disposals/verify",
     "/recordings/{recording_id}/listen", "/qa/evaluations/{evaluation_id}/listen",
+    "/training/assignments/{assignment_id}/quiz", "/training/assignments/{assignment_id}/read",
+    "/training/policy/acknowledge",
 }  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from callwarden.models import AuditEvent
 from tests.support.console import Console, make_person
 from tests.web.test_session import sign_in
 
-EVERYONE = {"Home", "Tokens", "Account", "Policy", "Law"}
+EVERYONE = {"Home", "Tokens", "Account", "Policy", "Law", "My training"}
 # The specification, written out per role (not derived from the permission table it checks).
 NAVIGATION = {
     "admin": EVERYONE
@@ -25,6 +25,7 @@ NAVIGATION = {
         "Disposals",
         "Checks",
         "Reports",
+        "Training",
         "Audit trail",
         "Administration",
     },
@@ -37,6 +38,7 @@ NAVIGATION = {
         "Disposals",
         "Checks",
         "Reports",
+        "Training",
         "Subject requests",
         "Audit trail",
         "Administration",
@@ -50,6 +52,7 @@ NAVIGATION = {
         "Disposals",
         "Checks",
         "Reports",
+        "Training",
         "Subject requests",
         "Audit trail",
         "Administration",
@@ -72,6 +75,8 @@ PAGES = {
     "Administration": "/admin",
     "QA": "/qa",
     "My evaluations": "/qa/mine",
+    "My training": "/training/mine",
+    "Training": "/training/records",
 }
 MAIN_NAV = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
 

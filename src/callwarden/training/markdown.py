@@ -96,6 +96,17 @@ def _parser() -> MarkdownIt:
 _PARSER = _parser()
 
 
-def render_markdown(text: str) -> Markup:
-    """`text` (CommonMark, tables and strikethrough) as HTML with nothing active in it."""
-    return Markup(_PARSER.render(text))  # noqa: S704 (the HTML is built above, html off)
+def render_markdown(text: str, headings_below: int = 0) -> Markup:
+    """`text` (CommonMark, tables and strikethrough) as HTML with nothing active in it.
+
+    `headings_below` moves every heading down that many levels (at most to h6), so a document
+    with its own `#` title can sit under a page's one main heading.
+    """
+    env: EnvType = {}
+    tokens = _PARSER.parse(text, env)
+    if headings_below:
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(6, int(token.tag[1:]) + headings_below)}"
+    html = _PARSER.renderer.render(tokens, _PARSER.options, env)
+    return Markup(html)  # noqa: S704 (the HTML is built above, html off)

@@ -20,6 +20,7 @@ from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
 from callwarden.kit.ids import new_id
 from callwarden.models import (
+    PolicyAcknowledgement,
     TrainingAssignment,
     TrainingAttempt,
     TrainingCourseVersion,
@@ -226,3 +227,20 @@ def mark_read(session: Session, principal: Principal, assignment_id: str) -> Tra
 def _complete(row: TrainingAssignment) -> None:
     row.state = repository.COMPLETED
     row.completed_at = clock.now()
+
+
+def own_attempts(
+    session: Session, principal: Principal, assignment_id: str
+) -> list[TrainingAttempt]:
+    """The attempts at the principal's own assignment, in order (the console's result page);
+    someone else's assignment answers NotFound, as `own_assignment` does."""
+    row = own_assignment(session, principal, assignment_id)
+    return repository.attempts_of(session, [row.id])
+
+
+def my_acknowledgements(session: Session, principal: Principal) -> list[PolicyAcknowledgement]:
+    """The principal's own policy acknowledgements, newest version first."""
+    require(principal, "training.read_own")
+    if principal.user_id is None:
+        return []
+    return repository.acknowledgements_of(session, principal.user_id)
