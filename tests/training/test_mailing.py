@@ -58,7 +58,7 @@ def test_a_policy_version_is_announced_to_every_person_with_a_link(
     message = smtp.received[0].message
     assert message["Subject"] == "Policy version 1 takes effect 2026-11-02 09:00 UTC"
     body = message.get_content()
-    assert "https://callwarden.example.test/policy/versions/1" in body
+    assert "https://callwarden.example.test/training/policy" in body
     assert (START + timedelta(days=30)).strftime("%Y-%m-%d") in body  # the acknowledgement due
 
 
@@ -68,8 +68,9 @@ def test_only_a_version_that_asks_for_acknowledgement_is_announced(org: Org) -> 
         apply_policy(org.db, TYPO)  # version 2: not material, asks nobody, tells nobody
         apply_policy(org.db, MATERIAL)  # version 3
     with org.db.reading() as session:
-        links = sorted({link or "" for link in session.execute(select(OutboxMail.link)).scalars()})
-    assert links == ["/policy/versions/1", "/policy/versions/3"]
+        sent = set(session.execute(select(OutboxMail.subject, OutboxMail.link)).all())
+    versions = sorted(subject.split()[2] for subject, _ in sent)
+    assert versions == ["1", "3"] and {link for _, link in sent} == {"/training/policy"}
     assert _kinds(org)["ada"] == ["policy_announcement", "policy_announcement"]
 
 
@@ -124,7 +125,7 @@ def test_a_course_reminder_names_the_course_and_links_to_training(org: Org) -> N
                 OutboxMail.recipient == "ada"
             )
         ).one()
-    assert kind == "reminder_before" and link == "/training"
+    assert kind == "reminder_before" and link == "/training/mine"
     assert title in subject
 
 

@@ -24,11 +24,11 @@ from callwarden.training import repository
 REMIND_BEFORE = timedelta(days=3)
 REMIND_AFTER = timedelta(days=1)
 AFTER_HORIZON = timedelta(days=30)
-TRAINING_PAGE = "/training"  # the learner's assignments in the console
-
-
-def policy_page(version: int) -> str:
-    return f"/policy/versions/{version}"
+TRAINING_PAGE = "/training/mine"  # the learner's assignments in the console
+# The policy as staff read it, with what changed and the acknowledgement; every person may open
+# it (the policy's own version pages are the compliance officer's). A version's announcement
+# is held until it takes effect, so the page then shows that version.
+POLICY_PAGE = "/training/policy"
 
 
 def _when(moment: datetime) -> str:
@@ -55,7 +55,7 @@ def announce_policy(
             body=body,
             kind="policy_announcement",
             user_id=user_id,
-            link=policy_page(row.version),
+            link=POLICY_PAGE,
             not_before=takes_effect,
         )
         for user_id, username in repository.audience_people(session)
@@ -70,7 +70,7 @@ def _reminders(rows: list[repository.OpenAssignment], side: str) -> Iterator[Mes
             if row.policy_version is not None
             else f"the course {row.course_title!r}"
         )
-        link = policy_page(row.policy_version) if row.policy_version else TRAINING_PAGE
+        link = POLICY_PAGE if row.policy_version else TRAINING_PAGE
         if side == "before":
             subject = f"Reminder: {what} is due {_when(row.due_at)}"
             body = f"Your training assignment, {what}, is due on {_when(row.due_at)}."
