@@ -52,6 +52,7 @@ JOB_MODULES = (
     "callwarden.policy.tasks",
     "callwarden.retention.tasks",
     "callwarden.checks.tasks",
+    "callwarden.training.tasks",
 )
 WAIT_IN_RUN_S = 10.0  # `run_once` waits for retries due this soon; later ones are left
 HISTORY = 200  # runs the in-process runner remembers for `GET /v1/jobs`
