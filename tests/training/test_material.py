@@ -395,3 +395,13 @@ def test_any_mix_of_changes_is_described_and_renders(mutations: list[tuple[str, 
     assert "The setting " not in module.content  # every one of these has its own sentence
     html = render_markdown(module.content)
     assert html.count("<h2>") == len(change.areas)
+
+
+def test_the_consequence_of_overdue_training_is_material_and_told_in_plain_words() -> None:
+    change = compare_texts(EXAMPLE, EXAMPLE + "\ntraining:\n  overdue: no_access\n")
+    assert change.material and change.areas == ("access",)
+    (item,) = change.in_area("access")
+    assert "supervisors and QA reviewers may not play recordings" in item.words
+    assert "(before: it is reported as a finding)" in item.words
+    with pytest.raises(PolicyInvalid):
+        parse_policy(EXAMPLE + "\ntraining:\n  overdue: sometimes\n")

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from callwarden.config import Settings
 from callwarden.kit import clock
 from callwarden.models import TrainingAssignment
 from callwarden.training import assigning, service
@@ -45,3 +46,17 @@ def test_a_course_without_a_recurrence_never_comes_due_again(org: Org) -> None:
         (mine,) = service.my_assignments(session, org.who("ada"))
         service.take_quiz(session, org.who("ada"), mine.id, RIGHT)
     assert _due(org, YEAR_ON + timedelta(days=400)) == 0
+
+
+def test_the_daily_job_assigns_the_rounds_that_came_due(org: Org, settings: Settings) -> None:
+    from callwarden.jobs import JobContext, registered
+    from callwarden.training.tasks import recurrences
+
+    assert "training.recurrences" in registered()
+    with clock.frozen_at(START), org.db.unit_of_work() as session:
+        service.publish_course(session, org.who("olga"), EXAMPLE_COURSE)
+        (mine,) = service.my_assignments(session, org.who("ada"))
+        service.take_quiz(session, org.who("ada"), mine.id, RIGHT)
+    with clock.frozen_at(YEAR_ON):
+        assert recurrences(JobContext(settings, org.db)) == 1
+        assert recurrences(JobContext(settings, org.db)) == 0  # idempotent

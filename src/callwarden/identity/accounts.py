@@ -17,6 +17,7 @@ from callwarden.identity.service import user_named
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput
 from callwarden.models import User
+from callwarden.training import joining
 
 
 def disable_user(
@@ -92,6 +93,7 @@ def change_role(
     )
     if previous == Role.ADMIN.value:
         _keep_an_administrator(session, f"changing the role of {username!r}")
+    joining.on_person_changed(session, principal.actor, user, "new_role")
     return user
 
 

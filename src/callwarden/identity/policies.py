@@ -6,6 +6,7 @@ needed, not just "no".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from callwarden.identity.principal import Principal
@@ -177,10 +178,21 @@ def may(principal: Principal, action: str) -> Verdict:
     return deny(f"{action} needs one of the roles: {needed}; this token has role {principal.role}")
 
 
-def may_listen(principal: Principal, *, auditors_may_listen: bool) -> Verdict:
+def may_listen(
+    principal: Principal, *, auditors_may_listen: bool, overdue_training: Sequence[str] = ()
+) -> Verdict:
     """`recordings.play` by role, widened for auditors when the policy in force grants it
     (`access.auditors_may_listen`): a review may need the audio, and the organisation says so
-    in writing. Downloading stays out of an auditor's reach either way."""
+    in writing. Downloading stays out of an auditor's reach either way.
+
+    Narrowed for supervisors and QA reviewers whose training is overdue when the policy says
+    `training.overdue: no_access` (the caller reads the policy and passes what is overdue,
+    empty otherwise): those who judge others' calls must know the rules they judge by."""
+    if overdue_training and principal.role in (Role.SUPERVISOR, Role.QA_REVIEWER):
+        return deny(
+            "your training is overdue: " + "; ".join(overdue_training) + ". The policy "
+            "(training.overdue: no_access) lets you play recordings again once you are current."
+        )
     if principal.role is Role.AUDITOR:
         if auditors_may_listen:
             return allow("the policy lets auditors listen (access.auditors_may_listen)")

@@ -25,6 +25,7 @@ from callwarden.kit.ids import new_id
 from callwarden.kit.pagination import DEFAULT_LIMIT, Slice
 from callwarden.kit.text import checked_name
 from callwarden.models import ApiToken, Team, User
+from callwarden.training import joining
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MAX_TOKEN_DAYS = 366
@@ -105,6 +106,8 @@ def create_user(
         target=f"user:{user.id}",
         data={"username": username, "role": parsed_role.value, "team": team},
     )
+    session.flush()  # the assignments below name the new row
+    joining.on_person_changed(session, principal.actor, user, "joined_team")
     return NewUser(user, shown if password is None else None)
 
 

@@ -211,6 +211,19 @@ class AccessHandling(Model):
     )
 
 
+class TrainingHandling(Model):
+    """What follows when someone's training or policy acknowledgement is overdue (`training:`
+    in the document). Every choice keeps the overdue check's finding per person; the others add
+    to it, so the organisation decides how hard an overdue course bites."""
+
+    overdue: Literal["finding", "call_findings", "no_access"] = Field(
+        default="finding",
+        description="`finding`: a finding per overdue person; `call_findings`: also one per "
+        "call an overdue agent handled; `no_access`: also, overdue supervisors and QA reviewers "
+        "may not play recordings until they are current.",
+    )
+
+
 class LawOverride(Model):
     """The organisation's counsel's own reading of one jurisdiction's rule."""
 
@@ -245,3 +258,4 @@ class PolicyDocument(Model):
     retention: RetentionHandling = Field(default_factory=RetentionHandling)
     checks: ChecksHandling = Field(default_factory=ChecksHandling)
     access: AccessHandling = Field(default_factory=AccessHandling)
+    training: TrainingHandling = Field(default_factory=TrainingHandling)

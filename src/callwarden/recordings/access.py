@@ -13,6 +13,8 @@ whole search are SQL, `repository.visible`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from callwarden.identity.policies import Verdict, allow, deny, may, may_listen, reach
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
@@ -24,9 +26,15 @@ def _participant(principal: Principal, recording: Recording) -> bool:
 
 
 def may_play(
-    principal: Principal, recording: Recording, assigned: bool, auditors_may_listen: bool = False
+    principal: Principal,
+    recording: Recording,
+    assigned: bool,
+    auditors_may_listen: bool = False,
+    overdue_training: Sequence[str] = (),
 ) -> Verdict:
-    verdict = may_listen(principal, auditors_may_listen=auditors_may_listen)
+    verdict = may_listen(
+        principal, auditors_may_listen=auditors_may_listen, overdue_training=overdue_training
+    )
     if not verdict:
         return verdict
     if recording.private:

@@ -23,6 +23,7 @@ from callwarden.recordings import repository
 from callwarden.recordings.access import may_download, may_play, may_see
 from callwarden.recordings.playback import ByteRange, parse_range, stream
 from callwarden.recordings.schemas import SearchFilter
+from callwarden.training import repository as trainings
 from callwarden.vault.keyring import Keyring
 from callwarden.vault.runtime import Vault
 from callwarden.vault.wrapping import WrappedKey
@@ -109,13 +110,23 @@ def play_verdict(session: Session, principal: Principal, recording: Recording) -
     """Whether this principal may listen to a recording they see, and why (for a page that
     offers the player only to those who may use it, and says why not to the others)."""
     assigned = _assigned(session, principal, recording.id)
-    return may_play(principal, recording, assigned, auditors_may_listen(session, principal))
+    return may_play(
+        principal,
+        recording,
+        assigned,
+        auditors_may_listen(session, principal),
+        overdue_training(session, principal),
+    )
 
 
 def role_listens(session: Session, principal: Principal) -> Verdict:
     """Whether this principal's role listens at all, the policy's grant to auditors included
     (for a page that says so before any one recording's rules)."""
-    return may_listen(principal, auditors_may_listen=auditors_may_listen(session, principal))
+    return may_listen(
+        principal,
+        auditors_may_listen=auditors_may_listen(session, principal),
+        overdue_training=overdue_training(session, principal),
+    )
 
 
 def auditors_may_listen(session: Session, principal: Principal) -> bool:
@@ -127,6 +138,20 @@ def auditors_may_listen(session: Session, principal: Principal) -> bool:
         return policies.active_compiled(session).document.access.auditors_may_listen
     except NotFound:
         return False
+
+
+def overdue_training(session: Session, principal: Principal) -> list[str]:
+    """What a supervisor or QA reviewer has overdue, when the policy in force makes that cost
+    them access to recordings (`training.overdue: no_access`); empty for everyone else."""
+    if principal.role not in (Role.SUPERVISOR, Role.QA_REVIEWER) or principal.user_id is None:
+        return []
+    try:
+        consequence = policies.active_compiled(session).document.training.overdue
+    except NotFound:
+        return []
+    if consequence != "no_access":
+        return []
+    return trainings.overdue_of(session, principal.user_id, clock.now())
 
 
 @dataclass(frozen=True)

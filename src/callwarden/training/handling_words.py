@@ -20,6 +20,13 @@ LAW_RULE_WORDS = {
     "all-party": "needing every party's consent",
 }
 
+OVERDUE_WORDS = {
+    "finding": "it is reported as a finding",
+    "call_findings": "every call you handle while it is overdue is reported as a finding",
+    "no_access": "it is reported, and supervisors and QA reviewers may not play recordings "
+    "until they are current",
+}
+
 
 def consent_words(setting: Setting) -> str | None:
     """How consent is asked for and what happens when it is refused, withdrawn or missing."""
@@ -144,6 +151,10 @@ def access_words(setting: Setting, before: PolicyDocument, after: PolicyDocument
     """Whether auditors may listen; when opening recordings is reported, tokens' lifetime, the
     number of administrators."""
     path, old, new = setting.path, setting.before, setting.after
+    if path[:2] == ("training", "overdue"):
+        return (
+            f"When your training is overdue, {OVERDUE_WORDS[new]} (before: {OVERDUE_WORDS[old]})."
+        )
     if path[:2] == ("access", "auditors_may_listen"):
         return (
             "Auditors may now listen to recordings (never download them), giving a reason that "

@@ -83,6 +83,7 @@ PLACES: tuple[tuple[Path_, Area | None], ...] = (
     (("checks", "max_administrators"), "access"),
     (("checks",), None),
     (("access", "auditors_may_listen"), "access"),
+    (("training", "overdue"), "access"),
 )
 
 

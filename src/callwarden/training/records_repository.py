@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, null, select
 from sqlalchemy.orm import Session
 
 from callwarden.models import (
@@ -35,8 +35,16 @@ class Tally:
     average_score: float | None  # of each assignment's best attempt; None: no attempt yet
 
 
-def tallies(session: Session, now: datetime, subject: str | None = None) -> list[Tally]:
-    """Per subject and team: how many were assigned, completed, overdue, and the mean score."""
+def tallies(
+    session: Session,
+    now: datetime,
+    subject: str | None = None,
+    assigned_before: datetime | None = None,
+    by_team: bool = True,
+) -> list[Tally]:
+    """Per subject and team: how many were assigned, completed, overdue, and the mean score
+    (`assigned_before`: only assignments made before then, for a report's period; `by_team`
+    false: per subject only, every team together, each Tally's team None)."""
     best = (
         select(
             TrainingAttempt.assignment_id.label("assignment_id"),
@@ -47,10 +55,11 @@ def tallies(session: Session, now: datetime, subject: str | None = None) -> list
     )
     done = TrainingAssignment.state == COMPLETED
     late = and_(TrainingAssignment.state != COMPLETED, TrainingAssignment.due_at < now)
+    team = Team.name if by_team else null()
     query = (
         select(
             TrainingAssignment.subject,
-            Team.name,
+            team,
             func.count(),
             func.sum(case((done, 1), else_=0)),
             func.sum(case((late, 1), else_=0)),
@@ -59,11 +68,13 @@ def tallies(session: Session, now: datetime, subject: str | None = None) -> list
         .join(User, User.id == TrainingAssignment.user_id)
         .outerjoin(Team, Team.id == User.team_id)
         .outerjoin(best, best.c.assignment_id == TrainingAssignment.id)
-        .group_by(TrainingAssignment.subject, Team.name)
-        .order_by(TrainingAssignment.subject, Team.name)
+        .group_by(TrainingAssignment.subject, *([Team.name] if by_team else []))
+        .order_by(TrainingAssignment.subject, *([Team.name] if by_team else []))
     )
     if subject is not None:
         query = query.where(TrainingAssignment.subject == subject)
+    if assigned_before is not None:
+        query = query.where(TrainingAssignment.assigned_at < assigned_before)
     return [
         Tally(
             subject=row[0],

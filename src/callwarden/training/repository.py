@@ -274,3 +274,33 @@ def open_assignments_due(session: Session, start: datetime, end: datetime) -> li
         .order_by(TrainingAssignment.due_at, TrainingAssignment.id)
     )
     return [OpenAssignment(*row) for row in session.execute(query)]
+
+
+def overdue_what(policy_version: int | None, title: str | None, version: int | None) -> str:
+    """An overdue assignment's subject in words, as a finding or a refusal names it."""
+    if policy_version is not None:
+        return f"acknowledgement of policy version {policy_version}"
+    return f"course {title!r} (version {version})"
+
+
+def overdue_of(session: Session, user_id: str, now: datetime) -> list[str]:
+    """What this person has past its due date and not completed, in words (oldest due first):
+    for a refusal that must say which training stands in the way."""
+    rows = session.execute(
+        select(
+            TrainingAssignment.policy_version,
+            TrainingCourseVersion.title,
+            TrainingCourseVersion.version,
+        )
+        .outerjoin(
+            TrainingCourseVersion,
+            TrainingCourseVersion.id == TrainingAssignment.course_version_id,
+        )
+        .where(
+            TrainingAssignment.user_id == user_id,
+            TrainingAssignment.state != COMPLETED,
+            TrainingAssignment.due_at < now,
+        )
+        .order_by(TrainingAssignment.due_at, TrainingAssignment.subject)
+    )
+    return [overdue_what(*row) for row in rows]
