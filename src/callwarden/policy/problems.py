@@ -33,13 +33,17 @@ class Problem:
         }
 
 
-class PolicyInvalid(InvalidInput):
-    """A policy that cannot become a version; carries every problem found, not just the first."""
+class DocumentInvalid(InvalidInput):
+    """A YAML document (a policy, a QA scorecard, a course) that cannot be stored; carries every
+    problem found, not just the first, each with its path and line. `kind` names the document
+    in the message when the caller gives no source."""
 
-    code = "policy_invalid"
-    title = "Policy document is invalid"
+    code = "document_invalid"
+    title = "Document is invalid"
+    kind = "document"
 
-    def __init__(self, problems: list[Problem], source: str = "policy") -> None:
+    def __init__(self, problems: list[Problem], source: str | None = None) -> None:
+        source = source or self.kind
         errors = [problem for problem in problems if problem.severity == "error"]
         lines = [problem.describe(source) for problem in errors]
         summary = f"{len(errors)} problem(s) in {source}: " + "; ".join(lines[:3])
@@ -48,3 +52,11 @@ class PolicyInvalid(InvalidInput):
         super().__init__(summary, problems=[problem.as_dict() for problem in problems])
         self.problems = problems
         self.source = source
+
+
+class PolicyInvalid(DocumentInvalid):
+    """A policy that cannot become a version."""
+
+    code = "policy_invalid"
+    title = "Policy document is invalid"
+    kind = "policy"

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from callwarden.kit.errors import InvalidInput
 from callwarden.policy.loading import Path_, dotted, nearest_line, read_yaml, validation_problems
-from callwarden.policy.problems import PolicyInvalid, Problem
+from callwarden.policy.problems import DocumentInvalid, PolicyInvalid, Problem
 
 TOTAL_WEIGHT = 100
 MAX_SCORECARD_SOURCE = 256 * 1024
@@ -66,19 +66,12 @@ class ScorecardDocument(_Strict):
         return next((q for q in self.questions() if q.id == question_id), None)
 
 
-class ScorecardInvalid(InvalidInput):
-    """A card that cannot be stored; every problem with its path and line."""
+class ScorecardInvalid(DocumentInvalid):
+    """A card that cannot be stored."""
 
     code = "scorecard_invalid"
     title = "Scorecard is invalid"
-
-    def __init__(self, problems: list[Problem], source: str = "scorecard") -> None:
-        lines = [problem.describe(source) for problem in problems]
-        summary = f"{len(problems)} problem(s) in {source}: " + "; ".join(lines[:3])
-        if len(lines) > 3:
-            summary += f"; and {len(lines) - 3} more"
-        super().__init__(summary, problems=[problem.as_dict() for problem in problems])
-        self.problems = problems
+    kind = "scorecard"
 
 
 _FIXES = {"extra_forbidden": "remove this key or correct its spelling (see qa/examples/)"}

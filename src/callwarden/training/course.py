@@ -25,10 +25,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from callwarden.identity.roles import Role
-from callwarden.kit.errors import InvalidInput
 from callwarden.law.schema import IsoDuration
 from callwarden.policy.loading import Path_, dotted, nearest_line, read_yaml, validation_problems
-from callwarden.policy.problems import PolicyInvalid, Problem
+from callwarden.policy.problems import DocumentInvalid, PolicyInvalid, Problem
 
 Identifier = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 MAX_MODULE_CHARS = 64 * 1024
@@ -138,19 +137,12 @@ def fingerprint(course: CourseDocument) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class CourseInvalid(InvalidInput):
-    """A course that cannot be stored; every problem with its path and line."""
+class CourseInvalid(DocumentInvalid):
+    """A course that cannot be stored."""
 
     code = "course_invalid"
     title = "Course is invalid"
-
-    def __init__(self, problems: list[Problem], source: str = "course") -> None:
-        lines = [problem.describe(source) for problem in problems]
-        summary = f"{len(problems)} problem(s) in {source}: " + "; ".join(lines[:3])
-        if len(lines) > 3:
-            summary += f"; and {len(lines) - 3} more"
-        super().__init__(summary, problems=[problem.as_dict() for problem in problems])
-        self.problems = problems
+    kind = "course"
 
 
 _FIXES = {"extra_forbidden": "remove this key or correct its spelling (see training/examples/)"}
