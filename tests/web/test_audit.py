@@ -14,6 +14,7 @@ from callwarden.audit import service as audit
 from callwarden.cli import app
 from callwarden.config import Settings
 from callwarden.db import Database
+from callwarden.runtime import open_database
 from tests.audit.tampering import CheckpointTrail, rewrite_event, write_events
 from tests.support.console import make_person
 from tests.web.test_session import sign_in
@@ -159,7 +160,13 @@ def signed_trail(db: Database, settings: Settings) -> CheckpointTrail:
 def test_verify_holds_the_chain_to_its_signed_checkpoints(
     signed_trail: CheckpointTrail, db: Database
 ) -> None:
-    make_person(db, "auditor", "aude-auditor")
+    # Through the database as the server opens it, so the person's own events (the account,
+    # and any training it is assigned) are checkpointed like every other.
+    people = open_database(signed_trail.settings)
+    try:
+        make_person(people, "auditor", "aude-auditor")
+    finally:
+        people.dispose()
     write_events(signed_trail, 14)
     with TestClient(create_app(signed_trail.settings, db)) as client:
         sign_in(client, "aude-auditor")
