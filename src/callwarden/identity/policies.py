@@ -153,6 +153,27 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
         }
     ),
     "training.records.read": frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN}),
+    # Cases (employees' concerns and disputes): every person may raise one about themselves;
+    # compliance and legal enter a customer's recording dispute; compliance officers handle
+    # cases (cases/handlers.py checks each handler against the people the case is about);
+    # legal decides whether a dispute's hold outlives its case; auditors read the records
+    # (never who reported a case: cases/views.py leaves the reporter out for everyone but
+    # the handlers).
+    "cases.file": frozenset(
+        {
+            Role.ADMIN,
+            Role.COMPLIANCE_OFFICER,
+            Role.SUPERVISOR,
+            Role.QA_REVIEWER,
+            Role.AGENT,
+            Role.LEGAL,
+            Role.AUDITOR,
+        }
+    ),
+    "cases.file_for_customer": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL}),
+    "cases.handle": frozenset({Role.COMPLIANCE_OFFICER}),
+    "cases.keep_hold": frozenset({Role.LEGAL}),
+    "cases.read": frozenset({Role.COMPLIANCE_OFFICER, Role.LEGAL, Role.AUDITOR}),
     "calls.read": frozenset(
         {
             Role.ADMIN,

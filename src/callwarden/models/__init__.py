@@ -3,6 +3,7 @@
 from callwarden.models.audit import AuditEvent, AuditHead
 from callwarden.models.base import Base
 from callwarden.models.calls import Call, CallEvent, CallParty, CallPause
+from callwarden.models.cases import Case, CaseEntry, RecordingRestriction
 from callwarden.models.cdr import CdrRecord
 from callwarden.models.checks import CheckFinding, CheckRun
 from callwarden.models.decision import DecisionRecord
@@ -32,6 +33,8 @@ __all__ = [
     "CallEvent",
     "CallParty",
     "CallPause",
+    "Case",
+    "CaseEntry",
     "CdrRecord",
     "CheckFinding",
     "CheckRun",
@@ -50,6 +53,7 @@ __all__ = [
     "Recording",
     "RecordingAssignment",
     "RecordingParty",
+    "RecordingRestriction",
     "RetentionSweep",
     "ScriptAudio",
     "SubjectRequest",

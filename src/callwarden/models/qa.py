@@ -67,3 +67,7 @@ class QaEvaluation(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     acknowledgement: Mapped[str | None] = mapped_column(Text)
+    # an upheld evaluation dispute re-does it by another reviewer: the new one names this one,
+    # and this one keeps its score for the history but no longer counts in the rates
+    redo_of: Mapped[str | None] = mapped_column(ForeignKey("qa_evaluations.id"), index=True)
+    superseded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -224,6 +224,27 @@ class TrainingHandling(Model):
     )
 
 
+class CasesHandling(Model):
+    """How employees' concerns and disputes are handled (`cases:` in the document): the time a
+    handler has to answer, counted in working days (Monday to Friday), and how long after a
+    decision its reporter may appeal it once."""
+
+    answer_within_working_days: int = Field(
+        default=10,
+        ge=1,
+        le=90,
+        description="Working days (Monday to Friday) from filing to a decision; a case still "
+        "undecided after them is overdue and the `cases` check reports it.",
+    )
+    appeal_within_days: int = Field(
+        default=14,
+        ge=1,
+        le=365,
+        description="Calendar days after a decision in which its reporter may appeal it, once, "
+        "to a different handler.",
+    )
+
+
 class LawOverride(Model):
     """The organisation's counsel's own reading of one jurisdiction's rule."""
 
@@ -259,3 +280,4 @@ class PolicyDocument(Model):
     checks: ChecksHandling = Field(default_factory=ChecksHandling)
     access: AccessHandling = Field(default_factory=AccessHandling)
     training: TrainingHandling = Field(default_factory=TrainingHandling)
+    cases: CasesHandling = Field(default_factory=CasesHandling)

@@ -84,6 +84,7 @@ PLACES: tuple[tuple[Path_, Area | None], ...] = (
     (("checks",), None),
     (("access", "auditors_may_listen"), "access"),
     (("training", "overdue"), "access"),
+    (("cases",), None),  # how long a handler has: the process, not what staff must do
 )
 
 
