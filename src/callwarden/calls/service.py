@@ -23,6 +23,7 @@ from callwarden.calls.admission import (
     pause_intervals,
     recording_start_time,
 )
+from callwarden.calls.overdue import overdue_notes
 from callwarden.calls.schemas import CallCreate, EventIn
 from callwarden.calls.snapshot import CallLine, CallSnapshot
 from callwarden.decisions import service as decisions
@@ -65,12 +66,13 @@ def create_call(session: Session, principal: Principal, body: CallCreate) -> Cal
         body.model_dump(exclude={"source", "external_id", "started_at", "agent"})
     )
     agent_user_id, team_id = owners.agent_and_team(session, body.agent, facts.agent_team)
-    decision = decisions.make_decision(session, principal, facts)
-    document = policies.compiled_version(session, decision.policy_version).document
     now = clock.now()
     started = body.started_at or now
     if started > now + machine.MAX_FUTURE_SKEW:
         raise InvalidInput("started_at is in the future; check the phone system's clock")
+    notes = overdue_notes(session, agent_user_id, started)
+    decision = decisions.make_decision(session, principal, facts, notes=notes)
+    document = policies.compiled_version(session, decision.policy_version).document
     call = Call(
         id=new_id("call"),
         source=body.source,

@@ -66,6 +66,9 @@ class Decision:
     law_version: str
     trace: tuple[str, ...] = field(default=())
     disclaimer: str = NOT_LEGAL_ADVICE
+    # What the caller knew of the call beyond its facts and told the decision to keep, such as
+    # an agent whose training is overdue (calls/overdue.py): said, never decisive.
+    notes: tuple[str, ...] = field(default=())
 
     def as_dict(self, include_trace: bool = False) -> dict[str, Any]:
         """The documented JSON shape, built field by field (dataclasses.asdict deep-copies,
@@ -87,6 +90,7 @@ class Decision:
             "secure_pause": self.secure_pause,
             "uncertain": self.uncertain,
             "reasons": list(self.reasons),
+            "notes": list(self.notes),
             "policy_version": self.policy_version,
             "law_version": self.law_version,
             "disclaimer": self.disclaimer,

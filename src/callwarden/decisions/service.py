@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import cast
 
 from sqlalchemy import Table, bindparam, insert, select
@@ -22,10 +24,17 @@ INSERT_DECISION = insert(cast(Table, DecisionRecord.__table__))  # compiled once
 
 
 def make_decision(
-    session: Session, principal: Principal, facts: CallFactsIn, explain: bool = False
+    session: Session,
+    principal: Principal,
+    facts: CallFactsIn,
+    explain: bool = False,
+    notes: Sequence[str] = (),
 ) -> Decision:
-    """Decide under the policy in force now, store the decision and audit it."""
+    """Decide under the policy in force now, store the decision and audit it. `notes` are kept
+    with it (what the caller knew beyond the facts); they do not change the outcome."""
     decision = take_decision(session, principal, facts, explain)
+    if notes:
+        decision = replace(decision, notes=tuple(notes))
     keep_decision(session, principal, facts, decision, explain)
     return decision
 
