@@ -9,6 +9,7 @@ off the network.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,3 +101,15 @@ class Console:
         path = screenshot_dir() / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
+
+
+def follow_nav(page: Page, label: str) -> None:
+    """Click the navigation bar's link `label` as a person would: opening its menu first when
+    the link sits in one."""
+    bar = page.get_by_role("navigation", name="Main")
+    link = bar.get_by_role("link", name=label, exact=True)
+    if not link.is_visible():
+        # a closed menu's links are hidden from the roles: find its menu by the link's text
+        named = page.locator("a", has_text=re.compile(f"^{re.escape(label)}$"))
+        bar.locator("details", has=named).locator("summary").click()
+    link.click()

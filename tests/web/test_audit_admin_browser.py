@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from callwarden.audit import service as audit
 from callwarden.db import Database
-from tests.support.console import Console, make_person
+from tests.support.console import Console, follow_nav, make_person
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def test_the_verify_action_reports_a_tampered_chain(console: Console, db: Databa
                 data={"offset_s": number * 12, "note": "<script>alert(1)</script>"},
             )
     page = console.sign_in("aude-auditor")
-    page.get_by_role("link", name="Audit trail").click()
+    follow_nav(page, "Audit trail")
     page.wait_for_load_state()
     assert page.locator("table.audit-events tbody tr").count() >= 8
     assert page.get_by_text('note: "<script>alert(1)</script>"').first.is_visible()

@@ -10,7 +10,7 @@ import pytest
 from callwarden.db import Database
 from tests.checks.conftest import DAY
 from tests.support import bulk
-from tests.support.console import Console, make_person
+from tests.support.console import Console, follow_nav, make_person
 from tests.web.test_accessibility_browser import AUDIT_PAGE
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ def test_an_officer_runs_the_checks_and_accepts_a_risk(console: Console, db: Dat
     bulk.load(db, [row])
     make_person(db, "compliance_officer", "cora")
     page = console.sign_in("cora")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Checks").click()
+    follow_nav(page, "Checks")
     page.get_by_label("From (UTC day, inclusive)").fill(f"{DAY:%Y-%m-%d}")
     page.get_by_label("To (UTC day, inclusive)").fill(f"{DAY:%Y-%m-%d}")
     console.shot("checks-runs")

@@ -9,7 +9,7 @@ import pytest
 
 from callwarden.config import Settings
 from callwarden.db import Database
-from tests.support.console import Console, make_person
+from tests.support.console import Console, follow_nav, make_person
 from tests.web.disposals_data import disposed
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ def test_a_compliance_officer_follows_a_sweep_and_verifies_its_certificate(
     made = disposed(db, settings)
     make_person(db, "compliance_officer", "cora")
     page = console.sign_in("cora")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Disposals").click()
+    follow_nav(page, "Disposals")
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Disposals"
     console.shot("disposals-list")

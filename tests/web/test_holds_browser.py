@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from callwarden.app import create_app
 from callwarden.config import Settings
 from callwarden.db import Database
-from tests.support.console import Console, make_person
+from tests.support.console import Console, follow_nav, make_person
 from tests.web.holds_data import audited, call_from
 from tests.web.recording_data import prepare
 from tests.web.test_accessibility_browser import AUDIT_PAGE
@@ -33,7 +33,7 @@ def test_a_legal_user_holds_a_number_sees_it_covered_and_releases_it(
     call_from(api, pbx, "+14155550999", agent="bob")  # another number: not covered
     make_person(db, "legal", "lee")
     page = console.sign_in("lee")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Holds").click()
+    follow_nav(page, "Holds")
     page.get_by_role("link", name="Make a new hold").click()
     page.get_by_label("Matter").fill("Smith v. Bank <2026-114>")
     page.get_by_label("Reason (kept in the audit trail)").fill("Claim filed on 27 November")

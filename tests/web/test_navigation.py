@@ -113,7 +113,14 @@ def test_each_role_sees_its_pages_and_is_refused_the_others(
 def test_the_bar_in_chromium_for_an_agent(console: Console, db: Database) -> None:
     make_person(db, "agent", "ada-agent", team="north")
     page = console.sign_in("ada-agent")
-    labels = set(page.get_by_role("navigation", name="Main").get_by_role("link").all_inner_texts())
+    bar = page.get_by_role("navigation", name="Main")
+    labels = {text.strip() for text in bar.locator("a").all_text_contents()}
     assert labels == NAVIGATION["agent"]
+    assert bar.get_by_role("link", name="My training").count() == 0  # inside a closed menu
     page.keyboard.press("Tab")  # the first stop is the skip link, for keyboard users
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    bar.locator("summary", has_text="My work").click()
+    assert bar.get_by_role("link", name="My training").is_visible()
+    console.shot("navigation-menu-open")
+    page.keyboard.press("Escape")  # closes the menu again
+    assert not bar.get_by_role("link", name="My training").is_visible()

@@ -9,7 +9,7 @@ from callwarden.db import Database
 from callwarden.identity.principal import SYSTEM
 from callwarden.models import PolicyVersion
 from callwarden.policy import service
-from tests.support.console import Console, make_person
+from tests.support.console import Console, follow_nav, make_person
 from tests.support.policies import EXAMPLE_TEXT
 
 
@@ -21,7 +21,7 @@ def test_a_compliance_officer_sees_a_drafts_problem_at_its_line(
         service.apply(session, SYSTEM, EXAMPLE_TEXT, "sample one sales call in five")
     make_person(db, "compliance_officer", "carol-co")
     page = console.sign_in("carol-co")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Policy").click()
+    follow_nav(page, "Policy")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Call recording policy")
     expect(page.get_by_role("note").first).to_contain_text("Not legal advice")
     console.shot("policy")
@@ -73,7 +73,7 @@ def test_a_compliance_officer_sees_a_drafts_problem_at_its_line(
 def test_the_law_pages_in_the_browser(console: Console, db: Database) -> None:
     make_person(db, "agent", "ada-agent")
     page = console.sign_in("ada-agent")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Law").click()
+    follow_nav(page, "Law")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Recording-consent law by jurisdiction"
     )

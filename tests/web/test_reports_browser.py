@@ -11,7 +11,7 @@ import pytest
 from callwarden.db import Database
 from callwarden.kit import clock
 from tests.reports.conftest import NOW, Scenario, scenario
-from tests.support.console import Console, make_person
+from tests.support.console import Console, follow_nav, make_person
 from tests.web.test_accessibility_browser import AUDIT_PAGE
 
 __all__ = ["scenario"]
@@ -36,7 +36,7 @@ def test_an_officer_reads_the_report_and_downloads_it(
         page = console.sign_in("cora")
         page.add_init_script(WATCH_CSP)
         page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+        follow_nav(page, "Reports")
         page.wait_for_load_state()
         assert page.get_by_label("From (UTC day, inclusive)").input_value() == "2026-07-01"
         page.get_by_label("From (UTC day, inclusive)").fill("2026-11-04")

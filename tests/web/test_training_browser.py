@@ -7,7 +7,7 @@ import pytest
 
 from callwarden.db import Database
 from callwarden.training import service
-from tests.support.console import Console
+from tests.support.console import Console, follow_nav
 from tests.web.training_data import EXAMPLE_COURSE, right_answers, training_org
 
 pytestmark = pytest.mark.browser
@@ -20,7 +20,7 @@ def test_a_learner_passes_the_course_and_acknowledges_the_policy(
     with db.unit_of_work() as session:
         service.publish_course(session, officer, EXAMPLE_COURSE, "recording-basics.yaml")
     page = console.sign_in("ada")
-    page.get_by_role("link", name="My training", exact=True).click()
+    follow_nav(page, "My training")
     page.get_by_role("link", name="Call recording at Northwind Mutual (version 1)").click()
     assert page.get_by_role("heading", name="Why calls are recorded").is_visible()
     for field, chosen in right_answers().items():
@@ -31,7 +31,7 @@ def test_a_learner_passes_the_course_and_acknowledges_the_policy(
     assert page.get_by_text("Passed.").is_visible()
     console.shot("training_result")
 
-    page.get_by_role("link", name="My training", exact=True).click()
+    follow_nav(page, "My training")
     page.get_by_role("link", name="The call recording policy, version 1").click()
     console.shot("training_policy")
     page.get_by_role("button", name="I have read and understood this policy").click()
@@ -42,7 +42,7 @@ def test_a_learner_passes_the_course_and_acknowledges_the_policy(
 
     page.context.clear_cookies()
     page = console.sign_in("olga")
-    page.get_by_role("link", name="Training", exact=True).click()
+    follow_nav(page, "Training")
     rates = page.locator("table.training-rates")
     course_row = rates.locator("tr", has_text="Call recording at Northwind Mutual (v1)").filter(
         has_text="alpha"

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse
 from callwarden import __version__
 from callwarden.identity.principal import Principal
 from callwarden.web import session as cookies
-from callwarden.web.nav import NavEntry, links_for
+from callwarden.web.nav import NavEntry, bar_for
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC_URL = "/static/console"
@@ -88,7 +88,7 @@ def render(
     page = environment.get_template(template).render(
         request=request,
         who=who,
-        nav=links_for(entries, who, request.url.path) if who else [],
+        nav=bar_for(entries, who, request.url.path) if who else [],
         csrf_token=cookies.csrf_for(binding),
         **(context or {}),
     )

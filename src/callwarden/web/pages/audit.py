@@ -28,12 +28,12 @@ from callwarden.models import AuditEvent
 from callwarden.server.deps import read_session, settings
 from callwarden.server.paging import Cursor
 from callwarden.web.deps import console_requires
-from callwarden.web.nav import NavEntry
+from callwarden.web.nav import OVERSIGHT, NavEntry
 from callwarden.web.routing import page_router
 from callwarden.web.templating import render
 
 router = page_router()
-NAV = NavEntry("Audit trail", "/audit", "audit.read", order=700)
+NAV = NavEntry("Audit trail", "/audit", "audit.read", order=700, group=OVERSIGHT)
 PAGE_SIZE = 50
 SHORT_HASH = 12
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")

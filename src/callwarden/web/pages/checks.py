@@ -25,12 +25,12 @@ from callwarden.kit.errors import InvalidInput
 from callwarden.server.deps import database, read_session, settings
 from callwarden.server.paging import Cursor
 from callwarden.web.deps import console_requires, csrf_checked
-from callwarden.web.nav import NavEntry
+from callwarden.web.nav import OVERSIGHT, NavEntry
 from callwarden.web.routing import page_router, redirect
 from callwarden.web.templating import render
 
 router = page_router()
-NAV = NavEntry("Checks", "/checks", "checks.read", order=45)
+NAV = NavEntry("Checks", "/checks", "checks.read", order=45, group=OVERSIGHT)
 PAGE_SIZE = 50
 RUN_FINDINGS_SHOWN = 500
 RANK = {name: -position for position, name in enumerate(SEVERITIES)}  # critical first

@@ -26,12 +26,12 @@ from callwarden.server.deps import read_session, settings
 from callwarden.server.paging import Cursor
 from callwarden.signing import key_id, load_signing_key, public_key_from_text
 from callwarden.web.deps import console_requires, csrf_checked
-from callwarden.web.nav import NavEntry
+from callwarden.web.nav import OVERSIGHT, NavEntry
 from callwarden.web.routing import page_router
 from callwarden.web.templating import render
 
 router = page_router()
-NAV = NavEntry("Disposals", "/disposals", "retention.read", order=40)
+NAV = NavEntry("Disposals", "/disposals", "retention.read", order=40, group=OVERSIGHT)
 PAGE_SIZE = 50
 # The largest certificate the form takes (`app.body_limit` gives this path that limit); larger
 # ones are verified with `callwarden retention certificate verify`.

@@ -31,12 +31,12 @@ from callwarden.web.hold_forms import (
     in_words,
     scope_data,
 )
-from callwarden.web.nav import NavEntry
+from callwarden.web.nav import OVERSIGHT, NavEntry
 from callwarden.web.routing import page_router, redirect
 from callwarden.web.templating import render
 
 router = page_router()
-NAV = NavEntry("Holds", "/holds", "holds.read", order=35)
+NAV = NavEntry("Holds", "/holds", "holds.read", order=35, group=OVERSIGHT)
 PAGE_SIZE = 50
 COVERED_SHOWN = 50  # the first covered recordings listed on a hold's page
 STATES = {"active": True, "released": False, "all": None}

@@ -20,12 +20,12 @@ from callwarden.law.knowledge import load_knowledge_base as knowledge_base
 from callwarden.law.schema import CONSENT_FORMS, JurisdictionRule, SectorRule
 from callwarden.law.words import BASIS_WORDS, REACH_WORDS, RULE_WORDS, retention_words
 from callwarden.web.deps import console_requires
-from callwarden.web.nav import NavEntry
+from callwarden.web.nav import RULES, NavEntry
 from callwarden.web.routing import page_router
 from callwarden.web.templating import render
 
 router = page_router()
-NAV = NavEntry("Law", "/law", "policy.read", order=60)
+NAV = NavEntry("Law", "/law", "policy.read", order=60, group=RULES)
 READ = "policy.read"
 
 

@@ -33,13 +33,13 @@ from callwarden.retention import preview as retention_preview
 from callwarden.server.deps import database, read_session
 from callwarden.server.paging import Cursor
 from callwarden.web.deps import console_requires, csrf_checked
-from callwarden.web.nav import NavEntry
+from callwarden.web.nav import RULES, NavEntry
 from callwarden.web.policy_drafts import Draft, draft_from_form, problem_lines
 from callwarden.web.routing import page_router, redirect
 from callwarden.web.templating import render
 
 router = page_router()
-NAV = NavEntry("Policy", "/policy", "policy.read", order=50)
+NAV = NavEntry("Policy", "/policy", "policy.read", order=50, group=RULES)
 VERSIONS_PER_PAGE = 50
 
 

@@ -11,13 +11,13 @@ from callwarden.identity.principal import Principal
 from callwarden.qa import service
 from callwarden.server.deps import read_session
 from callwarden.web.deps import console_requires
-from callwarden.web.nav import NavEntry
+from callwarden.web.nav import WORK, NavEntry
 from callwarden.web.pages.qa import listed
 from callwarden.web.routing import page_router
 from callwarden.web.templating import render
 
 router = page_router()
-NAV = NavEntry("My evaluations", "/qa/mine", "qa.own", order=36)
+NAV = NavEntry("My evaluations", "/qa/mine", "qa.own", order=36, group=WORK)
 
 
 @router.get("/qa/mine")

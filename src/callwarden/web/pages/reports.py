@@ -26,12 +26,12 @@ from callwarden.reports.model import ComplianceReport
 from callwarden.reports.periods import of_days
 from callwarden.server.deps import read_session, settings
 from callwarden.web.deps import console_requires
-from callwarden.web.nav import NavEntry
+from callwarden.web.nav import OVERSIGHT, NavEntry
 from callwarden.web.routing import page_router
 from callwarden.web.templating import render
 
 router = page_router()
-NAV = NavEntry("Reports", "/reports/compliance", "reports.read", order=46)
+NAV = NavEntry("Reports", "/reports/compliance", "reports.read", order=46, group=OVERSIGHT)
 DOWNLOADS = ("html", "pdf", "json")
 
 

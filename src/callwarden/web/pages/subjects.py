@@ -25,12 +25,12 @@ from callwarden.subjects import erasure, service, workflows
 from callwarden.subjects.deadlines import LAWS
 from callwarden.subjects.schemas import describe
 from callwarden.web.deps import console_requires, csrf_checked
-from callwarden.web.nav import NavEntry
+from callwarden.web.nav import OVERSIGHT, NavEntry
 from callwarden.web.routing import page_router, redirect
 from callwarden.web.templating import render
 
 router = page_router()
-NAV = NavEntry("Subject requests", "/subjects", "subjects.read", order=40)
+NAV = NavEntry("Subject requests", "/subjects", "subjects.read", order=40, group=OVERSIGHT)
 LAW_NAMES = {"gdpr": "GDPR (EU)", "uk-gdpr": "UK GDPR", "ccpa": "CCPA / CPRA (California)"}
 
 

@@ -30,12 +30,12 @@ from callwarden.training.markdown import render_markdown
 from callwarden.training.quiz import public_questions
 from callwarden.training.repository import COMPLETED
 from callwarden.web.deps import console_requires, csrf_checked
-from callwarden.web.nav import NavEntry
+from callwarden.web.nav import WORK, NavEntry
 from callwarden.web.routing import page_router, redirect
 from callwarden.web.templating import render
 
 router = page_router()
-NAV = NavEntry("My training", "/training/mine", "training.read_own", order=37)
+NAV = NavEntry("My training", "/training/mine", "training.read_own", order=37, group=WORK)
 MAX_CHOICES = 20  # a question has at most 20 options (`course.Question`)
 
 

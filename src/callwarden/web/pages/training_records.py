@@ -25,13 +25,13 @@ from callwarden.server.deps import database, read_session
 from callwarden.training import records, service
 from callwarden.training.course import CourseInvalid
 from callwarden.web.deps import console_requires, csrf_checked
-from callwarden.web.nav import NavEntry
+from callwarden.web.nav import OVERSIGHT, NavEntry
 from callwarden.web.policy_drafts import Draft, draft_from_form, problem_lines
 from callwarden.web.routing import page_router, redirect
 from callwarden.web.templating import render
 
 router = page_router()
-NAV = NavEntry("Training", "/training/records", "training.records.read", order=47)
+NAV = NavEntry("Training", "/training/records", "training.records.read", order=47, group=OVERSIGHT)
 
 
 def _subjects(session: Session, who: Principal) -> dict[str, str]:

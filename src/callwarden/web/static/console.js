@@ -63,3 +63,17 @@ function enhance(root) {
 document.addEventListener("DOMContentLoaded", () => enhance(document));
 // After htmx swaps in a new page of results (filters and paging update the table in place).
 document.addEventListener("htmx:afterSettle", () => enhance(document));
+
+// The navigation bar's menus: one open at a time, closed by a click elsewhere or Escape.
+function closeMenus(except) {
+  document.querySelectorAll(".bar nav details[open]").forEach((menu) => {
+    if (menu !== except) menu.removeAttribute("open");
+  });
+}
+
+document.addEventListener("click", (event) => {
+  closeMenus(event.target instanceof Element ? event.target.closest(".bar nav details") : null);
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") closeMenus(null);
+});
