@@ -3,6 +3,8 @@ of seconds), on a small month of 12 calls over 3 days from seed 5."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -41,3 +43,18 @@ def make_demo(data_dir: Path) -> Demo:
     )
     assert result.exit_code == 0, result.output
     return Demo(data_dir, result.output)
+
+
+def copy_demo(demo: Demo, where: Path) -> Demo:
+    """A copy of the month for a test that changes it (mail sent, a course taken), so the shared
+    month stays as every other demo test reads it: the data directory, and the database through
+    SQLite's backup (whole at one moment, its write-ahead log included)."""
+    shutil.copytree(demo.data_dir, where, ignore=shutil.ignore_patterns("callwarden.db*"))
+    source = sqlite3.connect(demo.data_dir / "callwarden.db")
+    target = sqlite3.connect(where / "callwarden.db")
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    return Demo(where, demo.output)
