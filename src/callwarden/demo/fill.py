@@ -1,8 +1,10 @@
 """Filling an empty data directory with a demo month, through the same services the API calls.
 
 Order and time: the set-up (init, people, announcement audio) happens on a frozen clock just
-before the month; each call then happens at its own moment, its recording is uploaded a little
-after it ends, and the audio check runs, now, as the background job would have. Then, now too,
+before the month, and the example course is published as it begins; each call then happens
+at its own moment (the people's training, `training.py`, at theirs, between the calls), its
+recording is uploaded a little after it ends, and the audio check runs, now, as the background
+job would have. Then, now too,
 the month's oversight (`oversight.py`): the phone system's call-detail file is imported, the
 supervisors listen, and every check runs over the month. So the audit trail reads in time
 order and every record carries the time it would really have had.
