@@ -56,8 +56,10 @@ AUDITOR = Principal("user:auditor", Role.AUDITOR)
 COURSE_TITLE = "Call recording at Northwind Mutual"
 
 
-def _agent(demo: Demo) -> str:
-    (overdue,) = [item for item in defects.load(demo.data_dir) if item.defect == "training_overdue"]
+def _agent(month: Demo) -> str:
+    (overdue,) = [
+        item for item in defects.load(month.data_dir) if item.defect == "training_overdue"
+    ]
     (username,) = overdue.users
     return username
 
@@ -90,9 +92,9 @@ def _course(session: Session) -> TrainingCourseVersion:
 
 
 def test_the_new_policy_version_asked_every_person_in_its_audience_to_acknowledge_it(
-    demo: Demo,
+    month: Demo,
 ) -> None:
-    with demo.db.reading() as session:
+    with month.db.reading() as session:
         newest = session.scalars(select(PolicyVersion).order_by(PolicyVersion.version.desc()))
         latest = newest.first()
         assert latest is not None and RETENTION_AFTER in latest.document
@@ -123,14 +125,14 @@ def test_the_new_policy_version_asked_every_person_in_its_audience_to_acknowledg
         assert asked_for["material"] is True and "retention" in asked_for["areas"]
         assert asked_for["assigned"] == len(people)
         # every person but the overdue agent acknowledged it by the month's end
-        agent = _agent(demo)
+        agent = _agent(month)
         open_ = [people[row.user_id].username for row in asked if row.completed_at is None]
         assert open_ == [agent]
 
 
-def test_the_overdue_agent_s_calls_after_the_due_date_carry_the_finding(demo: Demo) -> None:
-    agent = _agent(demo)
-    with demo.db.reading() as session:
+def test_the_overdue_agent_s_calls_after_the_due_date_carry_the_finding(month: Demo) -> None:
+    agent = _agent(month)
+    with month.db.reading() as session:
         course = _course(session)
         people = _people(session)
         mine = {person.username: user_id for user_id, person in people.items()}
@@ -172,11 +174,11 @@ def test_the_overdue_agent_s_calls_after_the_due_date_carry_the_finding(demo: De
         assert person.evidence["figures"]["subject"] == f"course:{course.id}"
 
 
-def test_the_compliance_report_shows_the_training_rates(demo: Demo) -> None:
-    agent = _agent(demo)
-    with demo.db.reading() as session:
+def test_the_compliance_report_shows_the_training_rates(month: Demo) -> None:
+    agent = _agent(month)
+    with month.db.reading() as session:
         run = session.scalars(select(CheckRun)).one()
-        report = build(session, AUDITOR, Period(run.period_start, run.period_end), demo.settings)
+        report = build(session, AUDITOR, Period(run.period_start, run.period_end), month.settings)
         people = _people(session)
         latest = max(session.scalars(select(PolicyVersion.version)))
         course = _course(session)
@@ -215,17 +217,17 @@ def smtp() -> Iterator[SmtpServer]:
 
 
 def test_a_reminder_reaches_the_smtp_server_when_the_jobs_run(
-    demo: Demo, tmp_path: Path, smtp: SmtpServer
+    month: Demo, tmp_path: Path, smtp: SmtpServer
 ) -> None:
-    month = copy_demo(demo, tmp_path / "var")
-    agent = _agent(demo)
-    context = JobContext(smtp.settings(month.settings), month.db)
+    copied = copy_demo(month, tmp_path / "var")
+    agent = _agent(month)
+    context = JobContext(smtp.settings(copied.settings), copied.db)
     try:
         assert reminders_job(context) == 1  # the overdue course; the rest is done or not due
         assert reminders_job(context) == 0  # once
         sent = send_job(context)
     finally:
-        month.db.dispose()
+        copied.db.dispose()
     reminders = [r for r in smtp.received if r.message["Subject"].startswith("Overdue:")]
     assert sent == len(smtp.received) and len(reminders) == 1
     (reminder,) = reminders
@@ -239,17 +241,17 @@ def test_a_reminder_reaches_the_smtp_server_when_the_jobs_run(
 
 @pytest.mark.browser
 def test_the_overdue_agent_catches_up_in_the_browser_and_the_officer_sees_it(
-    demo: Demo, tmp_path: Path, browser: Browser
+    month: Demo, tmp_path: Path, browser: Browser
 ) -> None:
-    month = copy_demo(demo, tmp_path / "var")
-    agent = _agent(demo)
-    passwords = demo.passwords()
+    copied = copy_demo(month, tmp_path / "var")
+    agent = _agent(month)
+    passwords = month.passwords()
     _role, team, password = passwords[agent]
-    with month.db.reading() as session:
+    with copied.db.reading() as session:
         latest = max(session.scalars(select(PolicyVersion.version)))
     context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
     try:
-        with serving(create_app(month.settings, month.db, run_jobs=False)) as base:
+        with serving(create_app(copied.settings, copied.db, run_jobs=False)) as base:
             page = context.new_page()
             page.set_default_timeout(15_000)
             console = Console(base, page)
@@ -289,6 +291,6 @@ def test_the_overdue_agent_catches_up_in_the_browser_and_the_officer_sees_it(
             export = page.request.get(base + "/training/records.csv").text()
     finally:
         context.close()
-        month.db.dispose()
+        copied.db.dispose()
     mine = [line for line in export.splitlines() if line.startswith(f"{agent},")]
     assert mine and all(",completed," in line for line in mine)
