@@ -70,6 +70,7 @@ def demo(
         f"events; voices: {voice}; {report.seconds:.1f} s\nfindings: {counts or 'none'}",
         highlight=False,
     )
+    console.print(report.training, markup=False, highlight=False)
     _print_checks(report)
     table = new_table("username", "role", "team", "password", title="Demo sign-ins (shown once)")
     for user in report.users:

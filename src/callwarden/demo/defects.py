@@ -62,6 +62,16 @@ SEEDED_DEFECTS = (
         ("access",),
         "one supervisor played every recording of their team, far more than their peer",
     ),
+    SeededDefect(
+        "training_overdue",
+        ("training",),
+        "an agent who never took the course published as the month began, past its due date",
+    ),
+    SeededDefect(
+        "overdue_agent_call",
+        ("training",),
+        "a call that agent handled after the course was due (the policy makes it a finding)",
+    ),
 )
 SCENARIO_DEFECTS: dict[Defect, str] = {  # a scenario's defect -> the seeded defect it shows
     "notice_unreported": "notice_not_played",

@@ -1,8 +1,10 @@
 """Filling an empty data directory with a demo month, through the same services the API calls.
 
 Order and time: the set-up (init, people, announcement audio) happens on a frozen clock just
-before the month; each call then happens at its own moment, its recording is uploaded a little
-after it ends, and the audio check runs, now, as the background job would have. Then, now too,
+before the month, and the example course is published as it begins; each call then happens
+at its own moment (the people's training, `training.py`, at theirs, between the calls), its
+recording is uploaded a little after it ends, and the audio check runs, now, as the background
+job would have. Then, now too,
 the month's oversight (`oversight.py`): the phone system's call-detail file is imported, the
 supervisors listen, and every check runs over the month. So the audit trail reads in time
 order and every record carries the time it would really have had.
@@ -20,7 +22,7 @@ from callwarden.bootstrap import initialise
 from callwarden.calls import service as calls
 from callwarden.config import Settings
 from callwarden.db import Database
-from callwarden.demo import defects, oversight, people
+from callwarden.demo import defects, oversight, people, training
 from callwarden.demo.audio import encode_flac, espeak_available, mix
 from callwarden.demo.defects import SCENARIO_DEFECTS, Expected
 from callwarden.demo.flow import play
@@ -78,6 +80,7 @@ class DemoReport:
     checks: dict[str, int] = field(default_factory=dict)  # findings by check
     check_errors: dict[str, str] = field(default_factory=dict)
     seeded: list[tuple[Expected, int | None]] = field(default_factory=list)  # and its finding
+    training: str = ""  # the month's training in a line
 
 
 def setup_moment(days: int) -> datetime:
@@ -88,7 +91,8 @@ def setup_moment(days: int) -> datetime:
 def fill(settings: Settings, calls_wanted: int, days: int, seed: int, stage: Step) -> DemoReport:
     """Refuse a data directory that holds calls or recordings; otherwise fill it."""
     began = time.monotonic()
-    month = plan_month(calls_wanted, days, clock.now(), seed)
+    ends = clock.now()
+    month = plan_month(calls_wanted, days, ends, seed)
     setup_at = setup_moment(days)
     report = DemoReport(espeak=espeak_available(), seed=seed)
     refuse_if_used(settings, days)
@@ -101,11 +105,16 @@ def fill(settings: Settings, calls_wanted: int, days: int, seed: int, stage: Ste
             prompts = store_prompts(db, vault, cast.admin)
             oversight.apply_thresholds(db, cast.principals["compliance"])
         report.users = cast.users
+        everyone = {cast.admin.username or cast.admin.actor: cast.admin, **cast.principals}
+        lessons = training.plan(setup_at, ends, days, month, sorted(everyone), seed)
+        training.publish(db, cast.principals["compliance"], lessons, days)
         advance = stage("calls", len(month))
         recording_ids: list[str] = []
         played_calls: list[PlayedCall] = []
         seeded: list[Expected] = []
         for scenario in month:
+            for step in lessons.due_by(scenario.started_at):
+                training.perform(db, step, everyone)
             played = play(db, cast.pbx, scenario, prompts)
             played_calls.append(played)
             report.calls += 1
@@ -116,6 +125,9 @@ def fill(settings: Settings, calls_wanted: int, days: int, seed: int, stage: Ste
             recording_ids += uploaded
             seeded += _seeded_on(scenario, played.call_id, uploaded)
             advance()
+        for step in lessons.due_by(ends):
+            training.perform(db, step, everyone)
+        seeded += training.expected(lessons, played_calls)
         report.recordings = len(recording_ids)
         _assign_reviews(db, cast.supervisors)
         _analyse(settings, db, len(recording_ids), stage)
@@ -127,6 +139,7 @@ def fill(settings: Settings, calls_wanted: int, days: int, seed: int, stage: Ste
         report.check_run, report.checks = checked.run_id, checked.by_check
         report.check_errors, report.seeded = checked.errors, checked.shown
         defects.write(settings.data_dir, checked.shown)
+        report.training = training.summary(db, cast.principals["compliance"], lessons)
         write_due(db, settings)  # sign the chain's head, as the checkpoint job would
     finally:
         db.dispose()

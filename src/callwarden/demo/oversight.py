@@ -39,6 +39,11 @@ checks:
   volume_multiple: 3
   volume_minimum: 4
 """
+# And an overdue agent's calls are findings of their own (the demo seeds one such agent).
+DEMO_TRAINING = """
+training:
+  overdue: call_findings
+"""
 CDR_FILE = "demo-cdr.csv"
 CDR_COLUMNS = (
     "call_id",
@@ -57,15 +62,21 @@ PEER_REASON = "a customer's complaint about this call"
 
 
 def apply_thresholds(db: Database, compliance: Principal) -> None:
-    """The compliance officer adds the demo's `checks:` section to the policy in force (the
-    example init applied, or the directory's own); a policy with thresholds of its own keeps
-    them."""
+    """The compliance officer adds the demo's `checks:` and `training:` sections to the policy in
+    force (the example init applied, or the directory's own); a policy with a section of its
+    own keeps it."""
     with db.unit_of_work() as session:
         current = policies.get_version(session)
-        if re.search(r"^checks\s*:", current.document, re.MULTILINE):
+        added = [
+            section
+            for name, section in (("checks", DEMO_CHECKS), ("training", DEMO_TRAINING))
+            if not re.search(rf"^{name}\s*:", current.document, re.MULTILINE)
+        ]
+        if not added:
             return
-        text = current.document.rstrip("\n") + "\n" + DEMO_CHECKS
-        policies.apply(session, compliance, text, f"{current.source_name} + demo checks"[:200])
+        text = current.document.rstrip("\n") + "\n" + "".join(added)
+        source = f"{current.source_name} + demo checks and training"[:200]
+        policies.apply(session, compliance, text, source)
 
 
 def _cdr_row(call: PlayedCall) -> list[str]:
