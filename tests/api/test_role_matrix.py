@@ -81,6 +81,7 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/v1/users/{username}/disable"): ADMIN,
     ("POST", "/v1/users/{username}/enable"): ADMIN,
     ("POST", "/v1/users/{username}/role"): ADMIN,
+    ("POST", "/v1/users/{username}/team"): ADMIN,
     ("POST", "/v1/users/{username}/password"): ADMIN,
     ("POST", "/v1/service-identities"): ADMIN,
     # Your own password; the one route a token from a temporary password may use.
@@ -173,7 +174,7 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/v1/training/assignments/{assignment_id}/read"): TRAINEES,
     ("GET", "/v1/training/policy"): TRAINEES,
     ("POST", "/v1/training/acknowledgements"): TRAINEES,
-    ("GET", "/v1/training/records/{username}"): TRAINING_RECORDS,
+    ("GET", "/v1/training/records/{username}"): TRAINEES,  # whose: the service's reach
     ("GET", "/v1/training/rates"): TRAINING_RECORDS,
     ("GET", "/v1/reports/compliance"): REPORT_READERS,
 }
@@ -234,6 +235,7 @@ CALLS: dict[tuple[str, str], Call] = {
     ),
     ("POST", "/v1/users/{username}/enable"): Call("/v1/users/target/enable", {"reason": "back"}),
     ("POST", "/v1/users/{username}/role"): Call("/v1/users/target/role", {"role": "auditor"}),
+    ("POST", "/v1/users/{username}/team"): Call("/v1/users/target/team", {"team": "East"}),
     ("POST", "/v1/users/{username}/password"): Call(
         "/v1/users/target/password", {"reason": "lost"}
     ),
@@ -422,6 +424,11 @@ def assert_allowed(method: str, path: str, role: Role, response: httpx.Response)
     elif (method, path) == ("POST", "/v1/training/acknowledgements"):
         assert response.status_code == 422, where
         assert "not the policy as the server renders it" in response.text, where
+    elif (method, path) == ("GET", "/v1/training/records/{username}") and (
+        role not in TRAINING_RECORDS
+    ):
+        # Another person's record is out of reach: answered as a name nobody has.
+        assert response.status_code == 404 and "no user named 'target'" in response.text, where
     elif (method, path) in NOT_FOUND_ONLY:
         assert response.status_code == 404, where
         assert response.json()["code"] == "not_found", where

@@ -46,7 +46,7 @@ from callwarden.reports.rendering import html_document
 from callwarden.training.assigning import POLICY_WINDOW
 from callwarden.training.course import CourseDocument
 from callwarden.training.tasks import reminders_job
-from tests.support.console import Console
+from tests.support.console import Console, follow_nav
 from tests.support.demo_month import Demo, copy_demo
 from tests.support.server import serving
 from tests.support.smtp import DOMAIN, SmtpServer
@@ -256,7 +256,7 @@ def test_the_overdue_agent_catches_up_in_the_browser_and_the_officer_sees_it(
             page.set_default_timeout(15_000)
             console = Console(base, page)
             console.sign_in(agent, password)
-            page.get_by_role("link", name="My training", exact=True).click()
+            follow_nav(page, "My training")
             assert page.locator("table.training-mine").get_by_text("overdue").count() == 1
             console.shot("demo_training_mine_overdue")
             page.get_by_role("link", name=f"{COURSE_TITLE} (version 1)").click()
@@ -268,7 +268,7 @@ def test_the_overdue_agent_catches_up_in_the_browser_and_the_officer_sees_it(
             assert page.get_by_text("Passed.").is_visible()
             console.shot("demo_training_passed")
 
-            page.get_by_role("link", name="My training", exact=True).click()
+            follow_nav(page, "My training")
             page.get_by_role("link", name=f"The call recording policy, version {latest}").click()
             changed = "Recordings kept for quality may now be kept for at most 1 year"
             assert page.get_by_text(changed).is_visible()  # what changed, in plain words
@@ -280,7 +280,7 @@ def test_the_overdue_agent_catches_up_in_the_browser_and_the_officer_sees_it(
 
             context.clear_cookies()
             console.sign_in("compliance", passwords["compliance"][2])
-            page.get_by_role("link", name="Training", exact=True).click()
+            follow_nav(page, "Training")
             rates = page.locator("table.training-rates")
             for subject in (f"{COURSE_TITLE} (v1)", f"Policy version {latest} (acknowledgement)"):
                 row = rates.locator("tr", has_text=subject).filter(

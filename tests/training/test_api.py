@@ -61,7 +61,11 @@ def test_a_learner_takes_the_course_and_acknowledges_the_policy(
     by_team = {row["team"]: row for row in rates.json()}
     assert by_team["alpha"]["completion_rate"] == 1.0
     assert by_team[None]["completed"] == 0
-    assert client.get("/v1/training/records/ada", headers=learner).status_code == 403
+    assert client.get("/v1/training/records/ada", headers=learner).status_code == 200  # her own
+    others = client.get("/v1/training/records/aud", headers=learner)
+    nobody = client.get("/v1/training/records/nobody", headers=learner)
+    assert others.status_code == nobody.status_code == 404
+    assert others.json()["detail"] == "no user named 'aud'"
 
 
 def test_someone_elses_assignment_answers_as_one_that_does_not_exist(

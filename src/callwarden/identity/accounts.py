@@ -1,4 +1,5 @@
-"""A person's account over time: disabled, enabled again, given another role.
+"""A person's account over time: disabled, enabled again, given another role, moved to
+another team.
 
 Each change is audited in the caller's transaction, and none may leave the service without an
 active administrator (nobody could manage users again).
@@ -13,7 +14,7 @@ from callwarden.identity import repository, token_cache
 from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role, parse_role
-from callwarden.identity.service import user_named
+from callwarden.identity.service import find_team, user_named
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, InvalidInput
 from callwarden.models import User
@@ -94,6 +95,47 @@ def change_role(
     if previous == Role.ADMIN.value:
         _keep_an_administrator(session, f"changing the role of {username!r}")
     joining.on_person_changed(session, principal.actor, user, "new_role")
+    return user
+
+
+def change_team(
+    session: Session,
+    principal: Principal,
+    username: str,
+    team: str | None,
+    reason: str | None = None,
+) -> User:
+    """Move a person to another team (None: to no team). Joining a team brings the courses
+    whose audience names it (`training.joining`, reason `joined_team`), in this transaction;
+    moving back to a team already trained for assigns nothing again. A supervisor's reach
+    follows their team, so the token cache is dropped and the next request sees the move;
+    tokens carry no team, so none is revoked. Moving to the team one is on changes nothing.
+    """
+    require(principal, "users.manage")
+    user = user_named(session, username)
+    if user.is_service:
+        raise InvalidInput("a service identity belongs to no team")
+    row = None
+    if team is not None:
+        row = find_team(session, team)
+        if row is None:
+            raise InvalidInput(f"unknown team {team!r}; create it first (callwarden teams create)")
+    previous = user.team.name if user.team is not None else None
+    if (row.id if row is not None else None) == user.team_id:
+        return user
+    user.team = row
+    session.flush()
+    token_cache.forget_all(session)
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="user.team_changed",
+        target=f"user:{user.id}",
+        reason=reason,
+        data={"username": username, "from": previous, "to": team},
+    )
+    if row is not None:
+        joining.on_person_changed(session, principal.actor, user, "joined_team")
     return user
 
 

@@ -23,6 +23,7 @@ from callwarden.identity.schemas import (
     RoleChange,
     ServiceIdentityCreate,
     SignedIn,
+    TeamChange,
     TeamCreate,
     TeamOut,
     TokenCreate,
@@ -176,6 +177,20 @@ def change_role(
 ) -> UserOut:
     with db.unit_of_work() as session:
         changed = accounts.change_role(session, who, username, body.role, body.reason)
+        return UserOut.model_validate(changed)
+
+
+@router.post("/users/{username}/team", response_model=UserOut)
+def change_team(
+    username: str,
+    body: TeamChange,
+    who: Principal = Depends(requires("users.manage")),
+    db: Database = Depends(database),
+) -> UserOut:
+    """Move a person to another team (`null`: none), assigning the training its audience
+    takes; the team they are on already changes nothing."""
+    with db.unit_of_work() as session:
+        changed = accounts.change_team(session, who, username, body.team, body.reason)
         return UserOut.model_validate(changed)
 
 

@@ -18,7 +18,7 @@ from callwarden.cli_support import (
 from callwarden.identity import accounts, passwords, service
 from callwarden.identity.principal import Principal, cli_principal
 from callwarden.identity.roles import Role
-from callwarden.kit.errors import Conflict
+from callwarden.kit.errors import Conflict, InvalidInput
 
 users_app = new_app("Create, list, disable and enable users; service identities; passwords.")
 teams_app = new_app("Create and list teams.")
@@ -81,6 +81,21 @@ def set_role(username: str, role: str, reason: str | None = typer.Option(None)) 
     with unit_of_work() as session:
         accounts.change_role(session, cli_principal(), username, role, reason)
     console.print(f"{username} now has role {role}")
+
+
+@users_app.command("set-team")
+def set_team(
+    username: str,
+    team: str | None = typer.Argument(None, help="The team's name (omit with --none)."),
+    none: bool = typer.Option(False, "--none", help="Move the person to no team."),
+    reason: str | None = typer.Option(None),
+) -> None:
+    """Move a person to another team; its courses are assigned to them."""
+    if (team is None) == (not none):
+        raise InvalidInput("give a TEAM, or --none for no team (not both)")
+    with unit_of_work() as session:
+        accounts.change_team(session, cli_principal(), username, team, reason)
+    console.print(f"{username} is now on team {team}" if team else f"{username} is on no team")
 
 
 @users_app.command("reset-password")

@@ -276,6 +276,24 @@ def reach(principal: Principal) -> Reach:
     return Reach()
 
 
+def may_read_training_of(principal: Principal, user_id: str, team_id: str | None) -> Verdict:
+    """Whose training record (assignments, attempts, acknowledgements) a principal reads: the
+    roles with `training.records.read` everyone's, a supervisor their team's (the team `reach`
+    gives them), every person their own. The caller answers a refusal as it answers a person
+    who does not exist, so the refusal's words never reach a browser."""
+    if may(principal, "training.records.read"):
+        return allow("the oversight roles read every training record")
+    own = may(principal, "training.read_own")
+    if not own:
+        return own
+    if principal.user_id is not None and principal.user_id == user_id:
+        return allow("your own training record")
+    team = reach(principal).team_id
+    if team is not None and team == team_id:
+        return allow("a supervisor reads the training records of their team")
+    return deny("a person reads their own training record, a supervisor their team's")
+
+
 def may_issue_token(principal: Principal, owner_id: str, *, owner_is_service: bool) -> Verdict:
     """A token acts as its owner, so only the owner may have one issued, except that
     administrators issue the tokens of service identities (which have no password to sign in

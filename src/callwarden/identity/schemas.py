@@ -54,6 +54,11 @@ class RoleChange(RequestModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
+class TeamChange(RequestModel):
+    team: str | None = Field(max_length=120, description="The team's name; null for no team.")
+    reason: str | None = Field(default=None, max_length=500)
+
+
 class ServiceIdentityCreate(RequestModel):
     name: str = Field(min_length=2, max_length=64, description="Its username, e.g. `pbx`.")
     display_name: str | None = Field(default=None, max_length=200)

@@ -1,5 +1,5 @@
 """Routes for training: `/v1/training/courses`, `/v1/training/assignments`, the policy to
-acknowledge, and the records the oversight roles read."""
+acknowledge, and the records (everyone's for the oversight roles, a person's own)."""
 
 from __future__ import annotations
 
@@ -138,10 +138,11 @@ def acknowledge(
 @router.get("/v1/training/records/{username}", response_model=RecordOut)
 def user_record(
     username: str,
-    who: Principal = Depends(requires("training.records.read")),
+    who: Principal = Depends(requires("training.read_own")),
     session: Session = Depends(read_session),
 ) -> dict[str, Any]:
-    """Everything one person was assigned, attempted, completed and acknowledged."""
+    """Everything one person was assigned, attempted, completed and acknowledged: anyone's
+    for the oversight roles, a supervisor's team's, your own; anyone else is a 404."""
     return describe_record(records.user_record(session, who, username))
 
 

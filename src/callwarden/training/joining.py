@@ -5,9 +5,9 @@ of every course whose audience now includes them, and the acknowledgement of the
 force if they have not acknowledged it. Idempotent (one assignment per user, subject and
 round), so calling it twice, or for a change that brings no new course, makes nothing.
 
-Called by identity in the transaction of the change: `identity.service.create_user` (reason
-`joined_team`) and `identity.accounts.change_role` (reason `new_role`). A person's team is set
-when they are created and never changed afterwards, so those two are every way in.
+Called by identity in the transaction of the change: `identity.service.create_user` and
+`identity.accounts.change_team` (reason `joined_team`) and `identity.accounts.change_role`
+(reason `new_role`): every way into an audience.
 """
 
 from __future__ import annotations

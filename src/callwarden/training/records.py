@@ -1,8 +1,9 @@
 """Training records: what one person was assigned, attempted, completed and acknowledged, and
 per course (or policy version) and team the completion rate, overdue count and mean score.
 
-For the oversight roles only (`training.records.read`); a learner reads their own assignments
-through `service.my_assignments`.
+Everyone's for the oversight roles (`training.records.read`); one person's record also for that
+person and for a supervisor of their team (`identity.policies.may_read_training_of`). A person
+out of reach answers exactly as a username that does not exist.
 """
 
 from __future__ import annotations
@@ -13,15 +14,22 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from callwarden.identity import service as identities
-from callwarden.identity.policies import require
+from callwarden.identity.policies import may_read_training_of, require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.clock import as_utc
 from callwarden.kit.errors import NotFound
-from callwarden.models import PolicyAcknowledgement, TrainingAssignment, TrainingAttempt, User
+from callwarden.kit.pagination import DEFAULT_LIMIT, Slice
+from callwarden.models import (
+    PolicyAcknowledgement,
+    TrainingAssignment,
+    TrainingAttempt,
+    TrainingCourseVersion,
+    User,
+)
 from callwarden.training import records_repository, repository
 from callwarden.training.assigning import course_subject
-from callwarden.training.records_repository import Tally
+from callwarden.training.records_repository import PersonTally, Tally
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,26 +39,48 @@ class UserRecord:
     attempts: dict[str, list[TrainingAttempt]]  # by assignment id, in order
     acknowledgements: list[PolicyAcknowledgement]
     fingerprints: dict[str, str]  # course version id to the fingerprint of what was shown
+    versions: dict[str, TrainingCourseVersion]  # the course versions assigned, by id
+
+
+def person_in_reach(session: Session, principal: Principal, username: str) -> User:
+    """The person whose record the principal may read; anyone else, like a name nobody has,
+    is NotFound with the same words (so a refusal says nothing of who exists)."""
+    require(principal, "training.read_own")
+    user = identities.find_user(session, username)
+    if user is None or not may_read_training_of(principal, user.id, user.team_id):
+        raise NotFound(f"no user named {username!r}")
+    return user
 
 
 def user_record(session: Session, principal: Principal, username: str) -> UserRecord:
-    require(principal, "training.records.read")
-    user = identities.find_user(session, username)
-    if user is None:
-        raise NotFound(f"no user named {username!r}")
+    user = person_in_reach(session, principal, username)
     assignments = repository.assignments_of(session, user.id)
     attempts: dict[str, list[TrainingAttempt]] = {row.id: [] for row in assignments}
     for attempt in repository.attempts_of(session, list(attempts)):
         attempts[attempt.assignment_id].append(attempt)
-    fingerprints: dict[str, str] = {}
+    versions: dict[str, TrainingCourseVersion] = {}
     for row in assignments:
-        if row.course_version_id is not None and row.course_version_id not in fingerprints:
+        if row.course_version_id is not None and row.course_version_id not in versions:
             version = repository.course_version(session, row.course_version_id)
             if version is not None:
-                fingerprints[version.id] = version.fingerprint
+                versions[version.id] = version
     return UserRecord(
-        user, assignments, attempts, repository.acknowledgements_of(session, user.id), fingerprints
+        user,
+        assignments,
+        attempts,
+        repository.acknowledgements_of(session, user.id),
+        {version.id: version.fingerprint for version in versions.values()},
+        versions,
     )
+
+
+def people(
+    session: Session, principal: Principal, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+) -> Slice[PersonTally]:
+    """A page of every person (not service identities), by username, with how many
+    assignments they have, completed and overdue: where the oversight roles find a record."""
+    require(principal, "training.records.read")
+    return records_repository.person_tallies(session, clock.now(), cursor, limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +142,20 @@ def export_rows(
 ) -> list[dict[str, object]]:
     """Every assignment with what it came to, one flat row each (the CSV export)."""
     require(principal, "training.records.read")
+    return _flattened(records_repository.record_rows(session, _subject(session, course)))
+
+
+def person_export_rows(
+    session: Session, principal: Principal, username: str
+) -> list[dict[str, object]]:
+    """One person's assignments as the export's rows, for whoever may read their record."""
+    user = person_in_reach(session, principal, username)
+    return _flattened(records_repository.record_rows(session, None, user_id=user.id))
+
+
+def _flattened(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The export's rows with `overdue` said and every time as ISO 8601 UTC."""
     now = clock.now()
-    rows = records_repository.record_rows(session, _subject(session, course))
     for row in rows:
         due = row["due_at"]
         row["overdue"] = (

@@ -12,6 +12,8 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, null, select
 from sqlalchemy.orm import Session
 
+from callwarden.identity.roles import Role
+from callwarden.kit.pagination import Keyset, Slice
 from callwarden.models import (
     PolicyAcknowledgement,
     Team,
@@ -88,7 +90,58 @@ def tallies(
     ]
 
 
-def record_rows(session: Session, subject: str | None) -> list[dict[str, object]]:
+@dataclass(frozen=True, slots=True)
+class PersonTally:
+    """One person's assignments: how many, completed and overdue."""
+
+    username: str
+    display_name: str
+    team: str | None
+    disabled_at: datetime | None
+    assigned: int
+    completed: int
+    overdue: int
+
+
+PEOPLE_BY_NAME = Keyset("training_people", (User.username,))
+
+
+def person_tallies(
+    session: Session, now: datetime, cursor: str | None, limit: int
+) -> Slice[PersonTally]:
+    """A page of people (disabled ones too, their record stays; no service identity), by
+    username, each with their counts: one grouped read for the page, not a query per person."""
+    done = TrainingAssignment.state == COMPLETED
+    late = and_(TrainingAssignment.state != COMPLETED, TrainingAssignment.due_at < now)
+    query = (
+        select(
+            User.username,
+            User.display_name,
+            Team.name,
+            User.disabled_at,
+            func.count(TrainingAssignment.id),
+            func.coalesce(func.sum(case((done, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((late, 1), else_=0)), 0),
+        )
+        .outerjoin(Team, Team.id == User.team_id)
+        .outerjoin(TrainingAssignment, TrainingAssignment.user_id == User.id)
+        .where(User.is_service.is_(False), User.role != Role.INTEGRATION.value)
+        .group_by(User.id, User.username, User.display_name, Team.name, User.disabled_at)
+    )
+    rows = session.execute(PEOPLE_BY_NAME.apply(query, cursor, limit)).all()
+    found = PEOPLE_BY_NAME.page(rows, limit)
+    return Slice(
+        [
+            PersonTally(row[0], row[1], row[2], row[3], int(row[4]), int(row[5]), int(row[6]))
+            for row in found.rows
+        ],
+        found.next_cursor,
+    )
+
+
+def record_rows(
+    session: Session, subject: str | None, user_id: str | None = None
+) -> list[dict[str, object]]:
     """One row per assignment, for export: who, which version (and the hash of what was shown),
     its state and dates, attempts and best score, and the acknowledgement's hash."""
     tried = (
@@ -138,6 +191,8 @@ def record_rows(session: Session, subject: str | None) -> list[dict[str, object]
     )
     if subject is not None:
         query = query.where(TrainingAssignment.subject == subject)
+    if user_id is not None:
+        query = query.where(TrainingAssignment.user_id == user_id)
     names = [
         "username",
         "team",

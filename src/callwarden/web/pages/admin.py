@@ -1,5 +1,5 @@
 """Administration: people and service identities, their roles, teams, and what is done to an
-account (disable, enable, another role, a new temporary password).
+account (disable, enable, another role or team, a new temporary password).
 
 Every route calls what the matching `/v1` route calls (`identity.service`, `accounts`,
 `passwords`), so the same checks refuse the same things: a role without `users.manage` gets the
@@ -38,6 +38,7 @@ DONE = {
     "disabled": "The user is disabled: they cannot sign in, and their tokens stop working.",
     "enabled": "The user is enabled again.",
     "role": "The role is changed; the user's tokens were revoked, so they sign in again.",
+    "team": "The team is changed; the training its audience takes is assigned to them.",
     "service": "The service identity is created. Issue its token below.",
 }
 
@@ -138,9 +139,12 @@ def user_page(
         if sees_tokens
         else []
     )
+    manages = bool(may(who, "users.manage"))
     context = {
         "user": user,
-        "manages": bool(may(who, "users.manage")),
+        "manages": manages,
+        "teams": _teams(session, who) if manages else [],
+        "training_record": bool(may(who, "training.records.read")) and not user.is_service,
         "tokens": tokens,
         "sees_tokens": sees_tokens,
         "roles": PERSON_ROLES,
@@ -192,6 +196,22 @@ def change_role(
         user = accounts.change_role(session, who, username, role, _optional(reason))
         shown = user.username
     return redirect(request, f"/admin/users/{shown}?done=role")
+
+
+@router.post("/admin/users/{username}/team", dependencies=[Depends(csrf_checked)])
+def change_team(
+    request: Request,
+    username: str,
+    team: str = Form(default="", max_length=120),
+    reason: str = Reason,
+    who: Principal = Depends(console_requires("users.manage")),
+    db: Database = Depends(database),
+) -> Response:
+    """Another team (the empty choice: none); joining it assigns its training."""
+    with db.unit_of_work() as session:
+        user = accounts.change_team(session, who, username, _optional(team), _optional(reason))
+        shown = user.username
+    return redirect(request, f"/admin/users/{shown}?done=team")
 
 
 @router.post("/admin/users/{username}/password", dependencies=[Depends(csrf_checked)])

@@ -1,6 +1,7 @@
 """Training for the oversight roles in the console: the courses, the completion rates, overdue
-counts and mean scores per course (or policy version) and team, the records as CSV, and
-publishing a course from a pasted or uploaded YAML file.
+counts and mean scores per course (or policy version) and team, every person with their counts
+and a link to their record (`training_person.py`), the records as CSV, and publishing a course
+from a pasted or uploaded YAML file.
 
 The pages call the services the API and CLI call (`training.records`, `service.publish_course`),
 so the roles and the audit are theirs. A course with problems is shown line by line as the policy
@@ -22,6 +23,7 @@ from callwarden.identity.policies import may
 from callwarden.identity.principal import Principal
 from callwarden.policy.loading import MAX_POLICY_BYTES
 from callwarden.server.deps import database, read_session
+from callwarden.server.paging import Cursor
 from callwarden.training import records, service
 from callwarden.training.course import CourseInvalid
 from callwarden.web.deps import console_requires, csrf_checked
@@ -32,6 +34,7 @@ from callwarden.web.templating import render
 
 router = page_router()
 NAV = NavEntry("Training", "/training/records", "training.records.read", order=47, group=OVERSIGHT)
+PEOPLE_PAGE = 100
 
 
 def _subjects(session: Session, who: Principal) -> dict[str, str]:
@@ -52,10 +55,12 @@ def _subject_title(subject: str, titles: dict[str, str]) -> str:
 def overview(
     request: Request,
     course: str | None = Query(None, max_length=64),
+    cursor: Cursor = None,
     who: Principal = Depends(console_requires("training.records.read")),
     session: Session = Depends(read_session),
 ) -> Response:
-    """The courses published and the rates per subject and team (narrowed to one course)."""
+    """The courses published, the rates per subject and team (narrowed to one course), and a
+    page of people by username, each linked to their record."""
     titles = _subjects(session, who)
     rates = [
         {"rate": rate, "title": _subject_title(rate.tally.subject, titles)}
@@ -64,6 +69,7 @@ def overview(
     context = {
         "courses": service.list_courses(session, who),
         "rates": rates,
+        "people": records.people(session, who, cursor, PEOPLE_PAGE),
         "course": course or "",
         "may_publish": bool(may(who, "training.courses.publish")),
     }
