@@ -12,6 +12,12 @@ KINDS: dict[str, str] = {
     "evaluation_dispute": "evaluation dispute",
     "recording_dispute": "recording dispute",
 }
+PLURALS: dict[str, str] = {
+    "concern": "concerns about recording",
+    "private_call": "private calls",
+    "evaluation_dispute": "evaluation disputes",
+    "recording_dispute": "recording disputes",
+}
 STATES: dict[str, str] = {
     "open": "open",
     "in_review": "in review",
@@ -33,6 +39,11 @@ def number(value: int) -> str:
 
 def kind(value: str) -> str:
     return KINDS.get(value, value)
+
+
+def kinds(value: str, count: int) -> str:
+    """ "1 private call", "3 private calls"."""
+    return f"{count} {kind(value) if count == 1 else PLURALS.get(value, value)}"
 
 
 def state(value: str) -> str:
