@@ -5,7 +5,7 @@ decision; in words, a table and the JSON's numbers, and never who or what a case
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
