@@ -133,7 +133,9 @@ class Method:
 @dataclass(frozen=True)
 class Section:
     """A part of the report another area adds (training, cases): a title, a paragraph, a table
-    (column names, and rows of already-formatted cells), its indicators and its methods."""
+    (column names, and rows of already-formatted cells), its indicators and its methods.
+    `figures` are the section's numbers as numbers, by a stable key, for the JSON form (the
+    table's cells are text for people); None where a figure has nothing to measure."""
 
     key: str
     title: str
@@ -142,6 +144,7 @@ class Section:
     rows: tuple[tuple[str, ...], ...] = ()
     indicators: tuple[Indicator, ...] = ()
     methods: tuple[Method, ...] = ()
+    figures: dict[str, int | float | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,11 @@ class SectionOut(BaseModel):
     rows: list[list[str]]
     indicators: list[IndicatorOut]
     methods: list[MethodOut]
+    figures: dict[str, int | float | None] = Field(
+        default_factory=dict,
+        description="The section's numbers by a stable key (e.g. `filed`, `filed.concern`); "
+        "null where there was nothing to measure.",
+    )
 
 
 class ComplianceReportOut(BaseModel):
