@@ -14,7 +14,7 @@ from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.kit import clock
 from callwarden.training import service
-from tests.support.console import Console
+from tests.support.console import Console, follow_nav
 from tests.web.training_data import EXAMPLE_COURSE, right_answers, training_org
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,7 @@ def test_the_auditor_opens_a_persons_record(console: Console, db: Database) -> N
             service.take_quiz(session, ada, course.id, answers)
     with clock.frozen_at(clock.now() + timedelta(days=40)):
         page = console.sign_in("aud")
-        page.get_by_role("link", name="Training", exact=True).click()
+        follow_nav(page, "Training")
         page.locator("table.training-people").get_by_role("link", name="ada").click()
         assert page.get_by_role("heading", name="Training record: ada (ada)").is_visible()
         assert page.locator("table.training-person tr.overdue").count() == 1
