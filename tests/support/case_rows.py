@@ -40,18 +40,16 @@ def case_row(db: Database, kind: str, **values: Any) -> str:
     now = clock.now()
     with db.unit_of_work() as session:
         number = (session.execute(select(func.max(Case.number))).scalar_one() or 0) + 1
-        case = Case(
-            id=new_id("case"),
-            number=number,
-            kind=kind,
-            state="open",
-            summary="a personal call",
-            details="I called my doctor from my desk phone.",
-            anonymous=False,
-            filed_by="test",
-            filed_at=now,
-            due_at=now + timedelta(days=14),
+        given: dict[str, Any] = {
+            "state": "open",
+            "summary": "a personal call",
+            "details": "I called my doctor from my desk phone.",
+            "anonymous": False,
+            "filed_by": "test",
+            "filed_at": now,
+            "due_at": now + timedelta(days=14),
             **values,
-        )
+        }
+        case = Case(id=new_id("case"), number=number, kind=kind, **given)
         session.add(case)
         return case.id
