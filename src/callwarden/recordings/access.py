@@ -5,8 +5,9 @@ administrators see what exists but do not listen (auditors may when the policy i
 so, `access.auditors_may_listen`; they never download); supervisors hear their own team;
 agents their own calls; QA reviewers what is assigned to them; compliance and legal
 everything — except that a recording flagged private is heard only by its participants and
-legal, and one restricted by an open private-call case (`Restriction`) only by its agent and
-that case's handlers, whatever their role; a refusal names the case, never what it says.
+legal, and one restricted by an open private-call case (`Restriction`) by no one but its agent
+and that case's handlers (a restriction only narrows: they still need the rules below); a
+refusal names the case, never what it says.
 
 Plain functions of a principal and a row, built on `identity.policies`; the same rules for a
 whole search are SQL, `repository.visible`.
@@ -68,10 +69,9 @@ def may_play(
     )
     if not verdict:
         return verdict
-    if restriction is not None:
-        if _restricted(principal, restriction):
-            return deny(restriction.refusal("play"))
-        return allow("restricted recording: its agent or a handler of its case")
+    if _restricted(principal, restriction):  # it only narrows: the rules below still apply
+        assert restriction is not None
+        return deny(restriction.refusal("play"))
     if recording.private:
         if principal.role is Role.LEGAL or _participant(principal, recording):
             return allow("private recording: participant or legal")
