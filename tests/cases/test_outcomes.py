@@ -29,6 +29,7 @@ from callwarden.models import (
     RetentionSweep,
 )
 from callwarden.qa import service as qa
+from callwarden.qa.schemas import describe_evaluation
 from callwarden.reports.qa_figures import gather_qa
 from callwarden.retention import certificate
 from callwarden.vault.runtime import vault_for
@@ -219,6 +220,8 @@ def test_an_upheld_evaluation_dispute_is_redone_by_another_reviewer(
         assert redo.redo_of == old.id and redo.state == "assigned"
         assert redo.reviewer_user_id == org.reviewers["roz"].id  # not rob, not ada's team
         assert (redo.plan_id, redo.recording_id) == (old.plan_id, old.recording_id)
+        assert describe_evaluation(redo)["redo_of"] == old.id
+        assert describe_evaluation(old)["superseded_at"] is not None
         redone = session.execute(
             select(AuditEvent).where(AuditEvent.action == "qa.evaluation_redone")
         ).scalar_one()
