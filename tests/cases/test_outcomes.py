@@ -133,6 +133,7 @@ def test_a_hold_keeps_an_upheld_private_call_and_the_note_says_so(
     case_id = private_call(db, recording)
     note = decide(db, case_id, "upheld", settings)
     assert "is kept" in note and made.json()["hold_id"] in note and "Smith v Bank" in note
+    assert "claim expected" in note  # the hold's own reason, as its citation
     assert "not legal advice" in note
     assert stored(db, recording) and restricted(db, recording)
     with db.reading() as session:

@@ -106,7 +106,8 @@ def _private_call(
                 f"{label} upheld: recording {recording.id} was destroyed (its key shredded); "
                 f"destruction certificate of disposal {sweep_id}."
             )
-        kept = [Kept("a legal hold made while the decision was carried out keeps it", "legal hold")]
+        made_since = "a legal hold made while the decision was carried out keeps it"
+        kept = [Kept(made_since, "see the recording's legal holds")]
     said = "; ".join(f"{keep.text} ({keep.citation})" for keep in kept)
     return (
         f"{label} upheld, but recording {recording.id} is kept: {said}. It stays restricted "
@@ -117,7 +118,7 @@ def _private_call(
 def exceptions(session: Session, recording: Recording) -> list[Kept]:
     """What keeps this recording from destruction now: active holds, then sector minima."""
     found = [
-        Kept(f"legal hold {hold.id} (matter: {hold.matter}) keeps it", "legal hold")
+        Kept(f"legal hold {hold.id} (matter: {hold.matter}) keeps it", f"the hold: {hold.reason}")
         for hold in holds.holds_covering(session, recording.id)
     ]
     for rule, until in _minima_running(session, recording):
