@@ -1,5 +1,7 @@
 """Cases written straight into their tables, as the cases service would leave them, for the
-parts that only read them (the overdue check, the report's section, the case's PDF)."""
+parts tested apart from the filing service: what only reads them (the overdue check, the
+report's section, the case's PDF) and what a case does to a recording and an evaluation (the
+protections and the outcomes); the person behind a username and the principal they act as."""
 
 from __future__ import annotations
 
@@ -7,9 +9,14 @@ import itertools
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func, select
+
 from callwarden.db import Database
+from callwarden.identity.principal import Principal
+from callwarden.identity.roles import Role
+from callwarden.kit import clock
 from callwarden.kit.ids import new_id
-from callwarden.models import Case, CaseEntry
+from callwarden.models import Case, CaseEntry, User
 
 _numbers = itertools.count(1)
 
@@ -61,3 +68,43 @@ def entry_row(
         at=at,
         **extra,
     )
+
+
+def user_named(db: Database, username: str) -> User:
+    with db.reading() as session:
+        user = session.execute(select(User).where(User.username == username)).scalar_one()
+        session.expunge(user)
+        return user
+
+
+def principal_of(db: Database, username: str) -> Principal:
+    user = user_named(db, username)
+    return Principal(
+        actor=f"user:{user.username}",
+        role=Role(user.role),
+        user_id=user.id,
+        username=user.username,
+        team_id=user.team_id,
+    )
+
+
+def filed_case(db: Database, kind: str, **values: Any) -> str:
+    """A case of `kind` as filing leaves it now (open, numbered next), with these columns; its
+    id."""
+    now = clock.now()
+    with db.unit_of_work() as session:
+        number = (session.execute(select(func.max(Case.number))).scalar_one() or 0) + 1
+        given: dict[str, Any] = {
+            "state": "open",
+            "summary": "a personal call",
+            "details": "I called my doctor from my desk phone.",
+            "anonymous": False,
+            "filed_by": "test",
+            "filed_at": now,
+            "due_at": now + timedelta(days=14),
+            "keep_hold": False,
+            **values,
+        }
+        case = Case(id=new_id("case"), number=number, kind=kind, **given)
+        session.add(case)
+        return case.id

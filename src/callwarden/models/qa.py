@@ -11,7 +11,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callwarden.models.base import Base, UtcDateTime
@@ -48,7 +59,17 @@ class QaPlan(Base):
 
 class QaEvaluation(Base):
     __tablename__ = "qa_evaluations"
-    __table_args__ = (UniqueConstraint("plan_id", "recording_id"),)
+    # One first evaluation per recording and plan; a re-done one (`redo_of`) joins it.
+    __table_args__ = (
+        Index(
+            "uq_qa_evaluations_plan_recording_first",
+            "plan_id",
+            "recording_id",
+            unique=True,
+            sqlite_where=text("redo_of IS NULL"),
+            postgresql_where=text("redo_of IS NULL"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     plan_id: Mapped[str] = mapped_column(ForeignKey("qa_plans.id"), index=True)

@@ -60,3 +60,9 @@ def evaluations(
         query = query.where(QaEvaluation.state == state)
     query = query.order_by(QaEvaluation.assigned_at.desc(), QaEvaluation.id)
     return list(session.execute(query.limit(LIST_LIMIT)).scalars())
+
+
+def redo_of(session: Session, evaluation_id: str) -> QaEvaluation | None:
+    """The evaluation that re-does this one, if any."""
+    query = select(QaEvaluation).where(QaEvaluation.redo_of == evaluation_id)
+    return session.execute(query.limit(1)).scalar_one_or_none()

@@ -100,6 +100,14 @@ class EvaluationOut(BaseModel):
     submitted_at: str | None
     acknowledged_at: str | None
     acknowledgement: str | None
+    redo_of: str | None = Field(
+        default=None, description="The evaluation this one re-does (an upheld dispute)."
+    )
+    superseded_at: str | None = Field(
+        default=None,
+        description="When a re-do replaced it: kept, with its score, for the history, and "
+        "counted in no rate.",
+    )
 
 
 def describe_scorecard(row: QaScorecard) -> dict[str, Any]:
@@ -168,4 +176,6 @@ def describe_evaluation(row: QaEvaluation) -> dict[str, Any]:
         "submitted_at": when(row.submitted_at),
         "acknowledged_at": when(row.acknowledged_at),
         "acknowledgement": row.acknowledgement,
+        "redo_of": row.redo_of,
+        "superseded_at": when(row.superseded_at),
     }

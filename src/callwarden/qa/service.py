@@ -1,9 +1,11 @@
 """QA review: storing scorecards, drawing and dealing plans, evaluating and acknowledging.
 
 Every step is audited in the caller's transaction. A plan's sample is drawn from the period's
-stored, not private recordings (for a supervisor, only their own team's), and each sampled
-recording is given to its reviewer as a recording assignment, so the reviewer can play it
-through the same access rule as any other assigned recording.
+stored, not private, not restricted recordings (for a supervisor, only their own team's), and
+each sampled recording is given to its reviewer as a recording assignment, so the reviewer can
+play it through the same access rule as any other assigned recording. An evaluation re-done
+(an upheld dispute, `redo.redo_evaluation`) is kept, superseded, for the score history, and
+counts in no rate.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from callwarden.models import QaEvaluation, QaPlan, QaScorecard, Recording
 from callwarden.qa import repository
 from callwarden.qa.access import visible
 from callwarden.qa.rates import Rate, wilson
+from callwarden.qa.redo import Redone as Redone
+from callwarden.qa.redo import redo_evaluation as redo_evaluation
 from callwarden.qa.sampling import Candidate, Reviewer, deal, draw
 from callwarden.qa.scorecard import Answer, ScorecardDocument, check_answer, parse_scorecard
 from callwarden.qa.scorecard import score as score_of
@@ -344,7 +348,8 @@ class ItemRate:
 
 def compliance_rates(session: Session, principal: Principal, plan_id: str) -> list[ItemRate]:
     """Each compliance item's pass rate over the plan's submitted evaluations ("n/a" left
-    out of both counts), with its Wilson interval and sample size."""
+    out of both counts; a superseded evaluation, re-done after a dispute, left out), with its
+    Wilson interval and sample size."""
     plan = get_plan(session, principal, plan_id)
     scorecard = repository.scorecard(session, plan.scorecard_id)
     assert scorecard is not None
@@ -352,7 +357,7 @@ def compliance_rates(session: Session, principal: Principal, plan_id: str) -> li
     done = [
         row
         for row in repository.evaluations(session, visible(principal), plan.id, None)
-        if row.state != "assigned" and row.answers
+        if row.state != "assigned" and row.answers and row.superseded_at is None
     ]
     return item_rates(card, [row.answers or [] for row in done])
 

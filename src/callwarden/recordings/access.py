@@ -5,7 +5,9 @@ administrators see what exists but do not listen (auditors may when the policy i
 so, `access.auditors_may_listen`; they never download); supervisors hear their own team;
 agents their own calls; QA reviewers what is assigned to them; compliance and legal
 everything — except that a recording flagged private is heard only by its participants and
-legal.
+legal, and one restricted by an open private-call case (`Restriction`) by no one but its agent
+and that case's handlers (a restriction only narrows: they still need the rules below); a
+refusal names the case, never what it says.
 
 Plain functions of a principal and a row, built on `identity.policies`; the same rules for a
 whole search are SQL, `repository.visible`.
@@ -14,11 +16,40 @@ whole search are SQL, `repository.visible`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from callwarden.identity.policies import Verdict, allow, deny, may, may_listen, reach
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.models import Recording
+
+
+def case_label(number: int) -> str:
+    """How people name a case: CASE-0007."""
+    return f"CASE-{number:04d}"
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """The open cases restricting a recording and the people they let listen (its agent and
+    each case's handler and first handler)."""
+
+    case_numbers: tuple[int, ...]
+    allowed_user_ids: frozenset[str]
+
+    def refusal(self, act: str) -> str:
+        cases = ", ".join(case_label(number) for number in self.case_numbers)
+        return (
+            f"this recording is restricted while case {cases} is open: only its agent and "
+            f"the case's handlers may {act} it"
+        )
+
+
+def _restricted(principal: Principal, restriction: Restriction | None) -> bool:
+    """Whether a restriction keeps this principal out."""
+    if restriction is None:
+        return False
+    return principal.user_id is None or principal.user_id not in restriction.allowed_user_ids
 
 
 def _participant(principal: Principal, recording: Recording) -> bool:
@@ -31,12 +62,16 @@ def may_play(
     assigned: bool,
     auditors_may_listen: bool = False,
     overdue_training: Sequence[str] = (),
+    restriction: Restriction | None = None,
 ) -> Verdict:
     verdict = may_listen(
         principal, auditors_may_listen=auditors_may_listen, overdue_training=overdue_training
     )
     if not verdict:
         return verdict
+    if _restricted(principal, restriction):  # it only narrows: the rules below still apply
+        assert restriction is not None
+        return deny(restriction.refusal("play"))
     if recording.private:
         if principal.role is Role.LEGAL or _participant(principal, recording):
             return allow("private recording: participant or legal")
@@ -70,10 +105,15 @@ def may_play(
     return deny(f"role {role} may not play recordings")
 
 
-def may_download(principal: Principal, recording: Recording) -> Verdict:
+def may_download(
+    principal: Principal, recording: Recording, restriction: Restriction | None = None
+) -> Verdict:
     verdict = may(principal, "recordings.download")
     if not verdict:
         return verdict
+    if _restricted(principal, restriction):
+        assert restriction is not None
+        return deny(restriction.refusal("export"))
     if recording.private and principal.role is not Role.LEGAL:
         return deny("this recording is flagged private: only legal may export it")
     return allow(f"{principal.role} may export recordings")

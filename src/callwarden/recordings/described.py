@@ -2,7 +2,8 @@
 
 The row's schedule is stored; whether a hold keeps it is not (holds are judged now, against the
 recording and its call, by `retention.holds`), nor is the policy's choice of moment (read from
-the policy version that scheduled it). The API and the console both describe a recording here.
+the policy version that scheduled it), nor the open cases that restrict or hold it. The API
+and the console both describe a recording here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from callwarden.kit.errors import NotFound
 from callwarden.models import Recording
 from callwarden.policy import service as policies
+from callwarden.recordings.restrictions import protections
 from callwarden.recordings.schemas import describe
 from callwarden.retention import holds
 
@@ -29,6 +31,9 @@ def dispose_at(session: Session, version: int | None) -> str | None:
 
 
 def described(session: Session, recording: Recording, judge_holds: bool = True) -> dict[str, Any]:
-    """`describe`, with the holds judged now (unless a page of many asks not to)."""
+    """`describe`, with the holds judged now (unless a page of many asks not to) and what open
+    cases do to it (restricted, held), by case number only."""
     held = bool(holds.holds_covering(session, recording.id)) if judge_holds else None
-    return describe(recording, held, dispose_at(session, recording.retention_policy_version))
+    shown = describe(recording, held, dispose_at(session, recording.retention_policy_version))
+    shown["protections"] = protections(session, recording.id)
+    return shown

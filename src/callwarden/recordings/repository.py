@@ -31,7 +31,15 @@ from callwarden.identity.policies import reach
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.kit.pagination import Keyset, Slice
-from callwarden.models import DataKey, Recording, RecordingAssignment, RecordingParty
+from callwarden.models import (
+    Case,
+    DataKey,
+    LegalHold,
+    Recording,
+    RecordingAssignment,
+    RecordingParty,
+    RecordingRestriction,
+)
 from callwarden.recordings.schemas import SearchFilter
 
 _RECORDINGS = cast(Table, Recording.__table__)
@@ -326,7 +334,10 @@ def of_numbers_or_calls(
 
 
 def sampleable(session: Session, start: datetime, end: datetime) -> list[Recording]:
-    """Stored, not private recordings started in [start, end), by id."""
+    """Stored, not private, not restricted recordings started in [start, end), by id."""
+    restricted = select(RecordingRestriction.recording_id).where(
+        RecordingRestriction.lifted_at.is_(None)
+    )
     query = (
         select(Recording)
         .where(
@@ -334,7 +345,40 @@ def sampleable(session: Session, start: datetime, end: datetime) -> list[Recordi
             Recording.started_at < end,
             Recording.state == "stored",
             Recording.private.is_(False),
+            Recording.id.not_in(restricted),
         )
         .order_by(Recording.id)
+    )
+    return list(session.execute(query).scalars())
+
+
+def add_restriction(session: Session, row: RecordingRestriction) -> None:
+    session.add(row)
+    session.flush()
+
+
+def active_restrictions(
+    session: Session, recording_id: str
+) -> list[tuple[RecordingRestriction, Case]]:
+    """The restrictions on this recording not lifted, each with the case that placed it."""
+    query = (
+        select(RecordingRestriction, Case)
+        .join(Case, Case.id == RecordingRestriction.case_id)
+        .where(
+            RecordingRestriction.recording_id == recording_id,
+            RecordingRestriction.lifted_at.is_(None),
+        )
+        .order_by(Case.number)
+    )
+    return [(row[0], row[1]) for row in session.execute(query).all()]
+
+
+def holding_cases(session: Session, recording_id: str) -> list[int]:
+    """The numbers of the cases about this recording whose legal hold is still active."""
+    query = (
+        select(Case.number)
+        .join(LegalHold, LegalHold.id == Case.hold_id)
+        .where(Case.recording_id == recording_id, LegalHold.released_at.is_(None))
+        .order_by(Case.number)
     )
     return list(session.execute(query).scalars())

@@ -65,6 +65,13 @@ class RecordingOut(BaseModel):
     )
     retention: RetentionOut
     private: bool
+    protections: list[str] = Field(
+        default_factory=list,
+        description='What open cases do to it, by case number only ("restricted by case '
+        'CASE-0003": only its agent and the case\'s handlers may play it; "held by case '
+        'CASE-0004": a legal hold keeps it); judged at the time of asking, empty where not '
+        "judged (a search page, an upload's answer).",
+    )
     queue: str | None
     direction: str
     jurisdictions: list[str]

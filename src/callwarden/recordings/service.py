@@ -22,6 +22,7 @@ from callwarden.policy import service as policies
 from callwarden.recordings import repository
 from callwarden.recordings.access import may_download, may_play, may_see
 from callwarden.recordings.playback import ByteRange, parse_range, stream
+from callwarden.recordings.restrictions import restriction_on
 from callwarden.recordings.schemas import SearchFilter
 from callwarden.training import repository as trainings
 from callwarden.vault.keyring import Keyring
@@ -87,7 +88,7 @@ def authorise(
     recording = get_visible(session, principal, recording_id)
     why = _check_reason(reason)
     verdict = (
-        may_download(principal, recording)
+        may_download(principal, recording, restriction_on(session, recording))
         if export
         else play_verdict(session, principal, recording)
     )
@@ -116,6 +117,7 @@ def play_verdict(session: Session, principal: Principal, recording: Recording) -
         assigned,
         auditors_may_listen(session, principal),
         overdue_training(session, principal),
+        restriction_on(session, recording),
     )
 
 
@@ -350,8 +352,9 @@ def recordings_of(session: Session, numbers: list[str], call_ids: list[str]) -> 
 
 
 def sampleable(session: Session, start: datetime, end: datetime) -> list[Recording]:
-    """The recordings of a period QA may sample: stored and not private (a private call is
-    heard only by its participants and legal, so it never enters a QA sample)."""
+    """The recordings of a period QA may sample: stored, not private (a private call is heard
+    only by its participants and legal, so it never enters a QA sample) and not restricted by
+    an open private-call case (`restrictions`)."""
     return repository.sampleable(session, start, end)
 
 

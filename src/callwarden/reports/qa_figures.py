@@ -1,4 +1,5 @@
-"""The report's QA figures: the submitted evaluations of the period's recordings.
+"""The report's QA figures: the submitted evaluations of the period's recordings (not those
+superseded by a re-do after an upheld dispute, which stay for the score history only).
 
 An evaluation belongs to the period of the recording it reviews (plans are drawn from a
 period's recordings), so the QA section and the `qa_compliance` indicator count the same
@@ -65,7 +66,11 @@ def gather_qa(session: Session, period: Period) -> QaFigures:
             Recording.started_at,
         )
         .join(Recording, Recording.id == QaEvaluation.recording_id)
-        .where(recorded_in(period), QaEvaluation.state.in_(SUBMITTED))
+        .where(
+            recorded_in(period),
+            QaEvaluation.state.in_(SUBMITTED),
+            QaEvaluation.superseded_at.is_(None),  # re-done after a dispute: history only
+        )
         .order_by(QaEvaluation.id)
     )
     rows = session.execute(query).all()
