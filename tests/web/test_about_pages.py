@@ -70,12 +70,15 @@ def test_the_page_is_the_policy_in_force_and_changes_with_it(
         EXAMPLE_TEXT.replace(QUALITY, "retention: {min: P4M, max: P6M}")
         .replace("employees_see_access: true", "employees_see_access: false")
         .replace("auditors_may_listen: false", "auditors_may_listen: true")
+        .replace("Calls between colleagues.", "<img src=x onerror=alert(1)> between colleagues.")
     )
     apply(db, changed)
     html = alice.get("/about-recording").text
     assert "<td>4 months</td>" in html and "<td>90 days</td>" not in html
     assert "Auditors</td><td>every recording, except one flagged private" in html
     assert "transparency.employees_see_access is off" in html
+    assert "&lt;img src=x onerror=alert(1)&gt; between colleagues." in html
+    assert "<img src=x" not in html
     body = client.get("/v1/about-recording", headers=token_of(db, "bob")).json()
     assert body["policy_version"] == 2 and body["employees_see_access"] is False
     quality = next(p for p in body["purposes"] if p["name"] == "quality")
