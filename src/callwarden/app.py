@@ -52,6 +52,7 @@ from callwarden.server.openapi import install_openapi
 from callwarden.server.problems import install_problem_handlers
 from callwarden.subjects.api import router as subjects_router
 from callwarden.training.api import router as training_router
+from callwarden.transparency.api import router as transparency_router
 from callwarden.tuning import limit_request_threads, settle_heap
 from callwarden.verification.api import router as verification_router
 from callwarden.web.console import install_console
@@ -192,6 +193,7 @@ def create_app(
     app.include_router(checks_router)
     app.include_router(qa_router)
     app.include_router(training_router)
+    app.include_router(transparency_router)
     app.include_router(reports_router)
     install_docs(app)
     install_console(app)

@@ -177,6 +177,9 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/v1/training/records/{username}"): TRAINEES,  # whose: the service's reach
     ("GET", "/v1/training/rates"): TRAINING_RECORDS,
     ("GET", "/v1/reports/compliance"): REPORT_READERS,
+    # What being recorded means, and (the example policy allows it) who opened one's own calls.
+    ("GET", "/v1/about-recording"): EVERYONE,
+    ("GET", "/v1/me/recording-access"): EVERYONE,
 }
 PUBLIC = {
     ("GET", "/"),

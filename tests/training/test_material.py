@@ -291,6 +291,14 @@ def test_letting_auditors_listen_is_access() -> None:
     assert only(change, "access").startswith("Auditors may now listen to recordings")
 
 
+def test_letting_employees_see_who_listened_is_access() -> None:
+    change = changed("employees_see_access: true", "employees_see_access: false")
+    assert only(change, "access").startswith("The About recording page no longer lists")
+    off = EXAMPLE.replace("employees_see_access: true", "employees_see_access: false")
+    back = compare(parse_policy(off), BASE)
+    assert only(back, "access").startswith("You can now see who played")
+
+
 def test_every_setting_of_the_policy_has_a_place() -> None:
     """A field added to the policy must be placed in `material.PLACES` (else it is "other")."""
     unplaced = [path for path in all_settings(BASE) if place(path) == "other"]

@@ -187,6 +187,7 @@ def test_the_main_pages_are_labelled_described_and_readable(
         "/training/policy",
         "/training/records",
         "/training/courses/new",
+        "/about-recording",
     ]
     found = {}
     for path in pages:

@@ -41,7 +41,7 @@ OFFICER = Principal("user:cora", Role.COMPLIANCE_OFFICER)
 LISTENING = EXAMPLE_TEXT.replace("auditors_may_listen: false", "auditors_may_listen: true")
 NAV = {"Home", "Calls", "Recordings", "Holds", "Disposals", "Subject requests", "Checks", "QA",
        "Reports", "Training", "Audit trail", "Administration", "Policy", "Law", "Tokens", "Account",
-       "My training"}  # fmt: skip
+       "My training", "About recording"}  # fmt: skip
 # A person's own account: their password and their API tokens, which change nothing reviewed.
 OWN_ACCOUNT = {"/sign-out", "/account/password", "/account/tokens"}
 # An auditor's own training: their quiz answers and policy acknowledgement are their own record

@@ -14,7 +14,7 @@ from callwarden.models import AuditEvent
 from tests.support.console import Console, make_person
 from tests.web.test_session import sign_in
 
-EVERYONE = {"Home", "Tokens", "Account", "Policy", "Law", "My training"}
+EVERYONE = {"Home", "Tokens", "Account", "Policy", "Law", "My training", "About recording"}
 # The specification, written out per role (not derived from the permission table it checks).
 NAVIGATION = {
     "admin": EVERYONE

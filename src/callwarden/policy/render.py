@@ -33,9 +33,9 @@ DISPOSE_AT_WORDS = {
 }
 
 
-def _context(
-    document: PolicyDocument, version: int | None, effective: str | None
-) -> dict[str, Any]:
+def scope_entries(document: PolicyDocument) -> list[dict[str, Any]]:
+    """Each scope rule in words (which calls, what happens, why), in the document's order: the
+    staff document and the employees' "about recording" page say it the same way."""
     scope = []
     for rule in document.scope:
         conditions = [
@@ -55,7 +55,12 @@ def _context(
                 "secure_pause": rule.secure_pause,
             }
         )
-    purposes = [
+    return scope
+
+
+def purpose_entries(document: PolicyDocument) -> list[dict[str, Any]]:
+    """Each purpose with what it is for and how long its recordings are kept, in words."""
+    return [
         {
             "name": name,
             "description": purpose.description,
@@ -65,6 +70,13 @@ def _context(
         }
         for name, purpose in document.purposes.items()
     ]
+
+
+def _context(
+    document: PolicyDocument, version: int | None, effective: str | None
+) -> dict[str, Any]:
+    scope = scope_entries(document)
+    purposes = purpose_entries(document)
     return {
         "doc": document,
         "version": version,

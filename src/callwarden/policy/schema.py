@@ -245,6 +245,19 @@ class CasesHandling(Model):
     )
 
 
+class TransparencyHandling(Model):
+    """What employees are shown about how their own calls are recorded and used
+    (`transparency:` in the document). The "about recording" page itself is always there; the
+    policy decides whether it also names who listened."""
+
+    employees_see_access: bool = Field(
+        default=False,
+        description="Each employee sees who played or downloaded the recordings of their own "
+        "calls, when, and the reason given (from the audit trail). Off: the page explains the "
+        "rules but lists no one's access.",
+    )
+
+
 class LawOverride(Model):
     """The organisation's counsel's own reading of one jurisdiction's rule."""
 
@@ -281,3 +294,5 @@ class PolicyDocument(Model):
     access: AccessHandling = Field(default_factory=AccessHandling)
     training: TrainingHandling = Field(default_factory=TrainingHandling)
     cases: CasesHandling = Field(default_factory=CasesHandling)
+
+    transparency: TransparencyHandling = Field(default_factory=TransparencyHandling)

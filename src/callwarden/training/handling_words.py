@@ -148,8 +148,8 @@ def retention_words(setting: Setting) -> str | None:
 
 
 def access_words(setting: Setting, before: PolicyDocument, after: PolicyDocument) -> str | None:
-    """Whether auditors may listen; when opening recordings is reported, tokens' lifetime, the
-    number of administrators."""
+    """Whether auditors may listen, whether employees see who listened to their calls; when
+    opening recordings is reported, tokens' lifetime, the number of administrators."""
     path, old, new = setting.path, setting.before, setting.after
     if path[:2] == ("training", "overdue"):
         return (
@@ -161,6 +161,14 @@ def access_words(setting: Setting, before: PolicyDocument, after: PolicyDocument
             "is kept."
             if new
             else "Auditors may no longer listen to recordings; they read everything else."
+        )
+    if path[:2] == ("transparency", "employees_see_access"):
+        return (
+            "You can now see who played or downloaded the recordings of your own calls, when, "
+            "and the reason they gave (on the About recording page)."
+            if new
+            else "The About recording page no longer lists who played the recordings of your "
+            "own calls; the rules of who may listen still apply and every listen is audited."
         )
     if path[1] == "business_hours":
 

@@ -14,7 +14,8 @@ by setting, and each changed setting is placed in an area:
 - retention: the purposes recordings are kept for, how long, the sector rules, disposal and
   the review of legal holds;
 - access: when opening recordings is reported (business hours, unusual volumes), API tokens'
-  lifetime, the number of administrators.
+  lifetime, the number of administrators, who may listen, and whether employees see who
+  listened to their own calls.
 
 A change in any of them is material; titles, descriptions, a scope rule's stated reason, a
 script's id (the text is what callers hear) and technical thresholds of the checks (clock
@@ -85,6 +86,8 @@ PLACES: tuple[tuple[Path_, Area | None], ...] = (
     (("access", "auditors_may_listen"), "access"),
     (("training", "overdue"), "access"),
     (("cases",), None),  # how long a handler has: the process, not what staff must do
+
+    (("transparency", "employees_see_access"), "access"),
 )
 
 
