@@ -49,6 +49,7 @@ def test_the_whole_process_with_one_appeal_to_another_handler(db: Database, org:
             case = session.get(Case, case_id)
             assert case is not None and case.state == "decided"
             assert case.outcome == "not_upheld" and case.outcome_note
+            assert case.appeal_until is not None
             assert clock.as_utc(case.appeal_until) == START + timedelta(days=14)
         with pytest.raises(Conflict, match="may appeal until"):  # not before the window ends
             act(org, "olga", "close", case_id, "done")
