@@ -141,3 +141,30 @@ def test_guessed_codes_are_throttled_with_retry_after(
     assert malformed.headers["content-type"] == "application/problem+json"
     right = client.post("/v1/cases/follow-up", json={"code": code})
     assert right.status_code == 429  # even the right code waits: nothing is looked up
+
+
+def test_an_anonymous_reporter_appeals_with_the_code(
+    client: TestClient, db: Database, org: Org
+) -> None:
+    code, case_id = _anonymous(client, org)
+    olga = headers(org, "olga")
+    assert client.post(f"/v1/cases/{case_id}/review", headers=olga).status_code == 200
+    decided = client.post(
+        f"/v1/cases/{case_id}/decision",
+        json={"outcome": "not_upheld", "reasons": "recording is lawful"},
+        headers=olga,
+    )
+    assert decided.status_code == 200, decided.text
+    read = client.post("/v1/cases/follow-up", json={"code": code}).json()
+    assert read["may_appeal"] is True and read["decision_reasons"] == "recording is lawful"
+    appealed = client.post(
+        "/v1/cases/follow-up", json={"code": code, "appeal": True, "message": "it is not"}
+    )
+    assert appealed.status_code == 200, appealed.text
+    assert appealed.json()["state"] == "in_review" and appealed.json()["decision_reasons"] is None
+    handler = client.get(f"/v1/cases/{case_id}", headers=headers(org, "oscar")).json()
+    assert handler["handler"] == "oscar" and handler["first_handler"] == "olga"
+    again = client.post(
+        "/v1/cases/follow-up", json={"code": code, "appeal": True, "message": "twice"}
+    )
+    assert again.status_code == 409
