@@ -168,3 +168,10 @@ def test_an_anonymous_reporter_appeals_with_the_code(
         "/v1/cases/follow-up", json={"code": code, "appeal": True, "message": "twice"}
     )
     assert again.status_code == 409
+
+
+def test_the_follow_up_path_answers_post_only(client: TestClient, db: Database) -> None:
+    refused = client.get("/v1/cases/follow-up/x")
+    assert refused.status_code in (401, 404)
+    options = client.options("/v1/cases/follow-up")
+    assert options.status_code == 405 and options.headers["Allow"] == "POST"
