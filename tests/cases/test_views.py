@@ -150,6 +150,7 @@ def test_lists_mine_handling_and_all_filtered_and_paged(db: Database, org: Org) 
     with db.reading() as session:
         mine = service.list_cases(session, org.who("ada"), "mine", limit=2)
         assert [row["number"] for row in mine.rows] == [4, 3] and mine.next_cursor
+        assert all(row["overdue"] for row in mine.rows)  # due 16 November, still open
         rest = service.list_cases(session, org.who("ada"), "mine", cursor=mine.next_cursor)
         assert [row["number"] for row in rest.rows] == [2, 1] and rest.next_cursor is None
         private = service.list_cases(session, org.who("ada"), "mine", kind="private_call")
