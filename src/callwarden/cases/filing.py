@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from callwarden.cases import codes, repository
 from callwarden.cases.workflow import Kind
 from callwarden.identity import service as identities
-from callwarden.identity.policies import may, require
+from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit.errors import Conflict, InvalidInput, NotFound
 from callwarden.models import Case, QaEvaluation, Recording
@@ -148,10 +148,6 @@ def about(session: Session, principal: Principal, filing: Filing, kind: Kind) ->
     _refuse_extras(filing, kind, "on_behalf_of")
     own = own_recording(session, principal, filing.recording_id)
     return About(reporter, recording_id=own.id)
-
-
-def may_file_for_customer(principal: Principal) -> bool:
-    return bool(may(principal, "cases.file_for_customer"))
 
 
 def new_code_for(case: Case) -> str:

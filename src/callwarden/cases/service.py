@@ -4,6 +4,9 @@ Every change writes a `case.*` audit event in the caller's transaction (ids, kin
 outcomes only, never the text, and never anything of an anonymous reporter: there is nothing
 to write). Nothing commits here. A case the caller may not read answers NotFound, like one
 that does not exist; one they may read but not act on answers Forbidden with the reason.
+Reading (`show`, `list_cases`, `readable`) is `reading.py`'s, named here too so every caller
+finds the cases' operations in one module; who a case is about and the automatic choice of its
+handler are `assigning.py`'s.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
-from callwarden.cases import codes, filing, handlers, protection, repository, views
+from callwarden.cases import assigning, codes, filing, handlers, protection, reading, repository
 from callwarden.cases import outcomes as acting
 from callwarden.cases.filing import ANONYMOUS, Filing
-from callwarden.cases.handlers import Parties, Person
+from callwarden.cases.reading import list_cases as list_cases
+from callwarden.cases.reading import readable as readable
+from callwarden.cases.reading import show as show
 from callwarden.cases.views import Reader
 from callwarden.cases.workflow import (
     OUTCOME_WORDS,
@@ -33,16 +38,12 @@ from callwarden.cases.workflow import appeal_until as appeal_deadline
 from callwarden.identity import service as identities
 from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
-from callwarden.identity.roles import Role
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from callwarden.kit.ids import new_id
-from callwarden.kit.pagination import DEFAULT_LIMIT, Slice
-from callwarden.models import Case, CaseEntry, User
+from callwarden.models import Case, CaseEntry
 from callwarden.policy import service as policies
 from callwarden.policy.schema import CasesHandling
-
-SYSTEM_ACTOR = "system"  # automatic assignment: the rule chose, not a person
 
 
 class HandlerNotEligible(InvalidInput):
@@ -82,42 +83,6 @@ def _entry(
     )
     repository.add(session, row)
     return row
-
-
-# --- who a case is about, and who may handle it -------------------------------------------
-
-
-def _person(user: User) -> Person:
-    return Person(user.id, user.username, user.role, user.team_id, user.disabled_at is None)
-
-
-def parties(session: Session, case: Case) -> Parties:
-    """The employees of a case (its reporter; a customer-disputed call's agent), their teams,
-    the person it concerns and, after an appeal, the first decision's maker."""
-    employees = {case.reporter_user_id} if case.reporter_user_id else set()
-    if case.on_behalf_of is not None and case.subject_user_id is not None:
-        employees.add(case.subject_user_id)
-    teams = set()
-    for user_id in employees:
-        user = identities.find_user_by_id(session, user_id)
-        if user is not None and user.team_id is not None:
-            teams.add(user.team_id)
-    return Parties(
-        employees=frozenset(employees),
-        employee_teams=frozenset(teams),
-        subject_user_id=case.subject_user_id,
-        first_handler_user_id=case.first_handler_user_id,
-    )
-
-
-def _auto_assign(session: Session, case: Case) -> None:
-    """The eligible officer with the fewest open cases, or nobody (shown as unassigned)."""
-    officers = identities.active_users_with_role(session, Role.COMPLIANCE_OFFICER.value)
-    loads = repository.open_loads(session, [officer.id for officer in officers])
-    chosen = handlers.choose([_person(o) for o in officers], parties(session, case), loads)
-    case.handler_user_id = chosen.user_id if chosen is not None else None
-    if chosen is not None:
-        _audit(session, SYSTEM_ACTOR, "case.assigned", case, handler=chosen.user_id, auto=True)
 
 
 # --- filing --------------------------------------------------------------------------------
@@ -179,89 +144,8 @@ def file_case(session: Session, principal: Principal, given: Filing) -> Filed:
         for_customer=case.on_behalf_of is not None,
     )
     protection.protect(session, principal, case)
-    _auto_assign(session, case)
+    assigning.auto_assign(session, case)
     return Filed(case, code, joined=False)
-
-
-# --- reading -------------------------------------------------------------------------------
-
-
-def _find(session: Session, ref: str) -> Case | None:
-    label = ref.strip().upper()
-    if label.startswith("CASE-") and label[5:].isdigit() and len(label) <= 24:
-        return repository.by_number(session, int(label[5:]))
-    return repository.get(session, ref)
-
-
-def readable(session: Session, principal: Principal, ref: str) -> tuple[Case, Reader]:
-    """The case (by id or `CASE-0001`) and how this principal reads it; NotFound otherwise."""
-    require(principal, "cases.file")
-    case = _find(session, ref)
-    reader = views.reader_of(principal, case) if case is not None else None
-    if case is None or reader is None:
-        raise NotFound(f"no case {ref!r} that you may see")
-    return case, reader
-
-
-def _names(session: Session, case: Case, entries: list[CaseEntry]) -> dict[str, str]:
-    ids = {case.reporter_user_id, case.subject_user_id, case.handler_user_id}
-    ids |= {case.first_handler_user_id} | {entry.author_user_id for entry in entries}
-    names = {}
-    for user_id in ids - {None}:
-        assert user_id is not None
-        user = identities.find_user_by_id(session, user_id)
-        if user is not None:
-            names[user_id] = user.username
-    return names
-
-
-def show(session: Session, principal: Principal, ref: str) -> dict[str, Any]:
-    """The case as this principal may see it (views.py says what each reader sees)."""
-    case, reader = readable(session, principal, ref)
-    return _shown(session, case, reader)
-
-
-def _shown(session: Session, case: Case, reader: Reader) -> dict[str, Any]:
-    entries = repository.entries(session, case.id)
-    return views.describe(case, reader, entries, _names(session, case, entries), clock.now())
-
-
-def list_cases(
-    session: Session,
-    principal: Principal,
-    scope: str = "mine",
-    state: str | None = None,
-    kind: str | None = None,
-    cursor: str | None = None,
-    limit: int = DEFAULT_LIMIT,
-) -> Slice[dict[str, Any]]:
-    """`mine` (reported), `handling` (handled now or before an appeal), or `all` (oversight)."""
-    require(principal, "cases.file")
-    if state is not None and state not in set(State):
-        raise InvalidInput(f"unknown state {state!r}; one of: open, in_review, decided, closed")
-    if kind is not None:
-        filing.parse_kind(kind)
-    if scope == "mine":
-        where = repository.CaseFilter(
-            reporter_user_id=principal.user_id or "", state=state, kind=kind
-        )
-    elif scope == "handling":
-        require(principal, "cases.handle")
-        where = repository.CaseFilter(
-            handler_user_id=principal.user_id or "", state=state, kind=kind
-        )
-    elif scope == "all":
-        require(principal, "cases.read")
-        where = repository.CaseFilter(everything=True, state=state, kind=kind)
-    else:
-        raise InvalidInput(f"unknown scope {scope!r}; scopes: mine, handling, all")
-    found = repository.cases(session, where, cursor, limit)
-    rows = []
-    for case in found.rows:
-        reader = views.reader_of(principal, case)
-        if reader is not None:
-            rows.append(views.summarise(case, reader, clock.now()))
-    return Slice(rows, found.next_cursor)
 
 
 # --- the handler's actions -----------------------------------------------------------------
@@ -270,13 +154,17 @@ def list_cases(
 def _handled(session: Session, principal: Principal, ref: str) -> Case:
     """The case, if the principal is its handler now and still eligible to be (re-checked)."""
     require(principal, "cases.handle")
-    case, _ = readable(session, principal, ref)
+    case, _ = reading.readable(session, principal, ref)
     if case.handler_user_id is None:
         raise Forbidden("this case has no handler yet; assign one first (cases assign)")
     if case.handler_user_id != principal.user_id:
         raise Forbidden("only the case's handler acts on it; ask for it to be reassigned")
     user = identities.find_user_by_id(session, case.handler_user_id)
-    why = handlers.refusal(_person(user), parties(session, case)) if user else "no such user"
+    why = (
+        handlers.refusal(assigning.person(user), assigning.parties(session, case))
+        if user
+        else "no such user"
+    )
     if why is not None:
         raise Forbidden(f"you may no longer handle this case: {why}")
     return case
@@ -286,15 +174,15 @@ def assign(session: Session, principal: Principal, ref: str, username: str) -> C
     """Give the case to `username`, checked as at filing; by a compliance officer who is not
     one of the people the case is about."""
     require(principal, "cases.handle")
-    case, reader = readable(session, principal, ref)
-    about = parties(session, case)
+    case, reader = reading.readable(session, principal, ref)
+    about = assigning.parties(session, case)
     if reader in (Reader.REPORTER, Reader.NAMED) or principal.user_id in about.employees:
         raise Forbidden("you are one of the people this case is about; another officer assigns it")
     next_state(Action.ASSIGN, case.state)
     user = identities.find_user(session, username)
     if user is None:
         raise HandlerNotEligible(f"no user named {username!r}")
-    why = handlers.refusal(_person(user), about)
+    why = handlers.refusal(assigning.person(user), about)
     if why is not None:
         raise HandlerNotEligible(f"{why}; choose another compliance officer")
     case.handler_user_id = user.id
@@ -377,7 +265,7 @@ def close(session: Session, principal: Principal, ref: str, reason: str) -> Case
 
 
 def _reported(session: Session, principal: Principal, ref: str) -> Case:
-    case, reader = readable(session, principal, ref)
+    case, reader = reading.readable(session, principal, ref)
     if reader is not Reader.REPORTER:
         raise Forbidden("only the case's reporter writes to it this way")
     return case
@@ -416,7 +304,7 @@ def _appeal(session: Session, case: Case, actor: str, author: str | None, reason
     case.decided_at = None
     _entry(session, case, "appeal", "reporter", author, said)
     _audit(session, actor, "case.appealed", case)
-    _auto_assign(session, case)
+    assigning.auto_assign(session, case)
     return case
 
 
@@ -446,9 +334,9 @@ def follow_up(
         _appeal(session, case, ANONYMOUS, None, message or "")
     elif message is not None:
         _message(session, case, ANONYMOUS, None, message)
-    return _shown(session, case, Reader.REPORTER)
+    return reading.shown(session, case, Reader.REPORTER)
 
 
 def shown_to_filer(session: Session, filed: Filed) -> dict[str, Any]:
     """The case as its filer sees it right after filing: its reporter (anonymous or not)."""
-    return _shown(session, filed.case, Reader.REPORTER)
+    return reading.shown(session, filed.case, Reader.REPORTER)
