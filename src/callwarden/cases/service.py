@@ -303,7 +303,7 @@ def _appeal(session: Session, case: Case, actor: str, author: str | None, reason
     case.outcome = case.decision_reasons = case.outcome_note = None
     case.decided_at = None
     _entry(session, case, "appeal", "reporter", author, said)
-    _audit(session, actor, "case.appealed", case)
+    _audit(session, actor, "case.appealed", case, first_handler=case.first_handler_user_id)
     assigning.auto_assign(session, case)
     return case
 
