@@ -19,6 +19,8 @@ from callwarden.audit.checkpointing import attach as attach_checkpoints
 from callwarden.audit.refusals import RefusalTally
 from callwarden.calls.adapters.twilio.api import router as twilio_router
 from callwarden.calls.api import router as calls_router
+from callwarden.cases.api import router as cases_router
+from callwarden.cases.codes import CodeThrottle
 from callwarden.checks.api import router as checks_router
 from callwarden.config import Settings, load_settings
 from callwarden.db import Database
@@ -171,6 +173,7 @@ def create_app(
         per_user=settings.signin_failures_per_user,
         per_address=settings.signin_failures_per_address,
     )
+    app.state.case_code_throttle = CodeThrottle()
     app.state.refusals = RefusalTally(db, timedelta(seconds=settings.refusal_audit_window_seconds))
     install_problem_handlers(app)
     app.add_middleware(UnhandledErrorMiddleware)
@@ -194,6 +197,8 @@ def create_app(
     app.include_router(qa_router)
     app.include_router(training_router)
     app.include_router(transparency_router)
+
+    app.include_router(cases_router)
     app.include_router(reports_router)
     install_docs(app)
     install_console(app)

@@ -75,6 +75,10 @@ class RootGroup(LazyGroup):
             "callwarden.training.cli:app",
             "Training: publish courses (YAML) and read the records; export them as CSV.",
         ),
+        "cases": (
+            "callwarden.cases.cli:app",
+            "Concerns and disputes: file, list, show, and handle them (reply, decide, close).",
+        ),
         "retention": (
             "callwarden.retention.cli:retention_app",
             "Retention: schedules previewed, disposal sweeps and their destruction certificates.",

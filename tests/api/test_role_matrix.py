@@ -72,6 +72,7 @@ QA_PLAN_READERS = frozenset(
 )
 TRAINEES = frozenset(set(Role) - {Role.INTEGRATION})  # every person, for their own training
 TRAINING_RECORDS = frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
+CASE_FILERS = frozenset(set(Role) - {Role.INTEGRATION})  # every person, about themselves
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -180,6 +181,18 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     # What being recorded means, and (the example policy allows it) who opened one's own calls.
     ("GET", "/v1/about-recording"): EVERYONE,
     ("GET", "/v1/me/recording-access"): EVERYONE,
+
+    ("POST", "/v1/cases"): CASE_FILERS,
+    ("GET", "/v1/cases"): CASE_FILERS,
+    ("GET", "/v1/cases/{case_ref}"): CASE_FILERS,
+    ("POST", "/v1/cases/{case_ref}/assign"): COMPLIANCE,
+    ("POST", "/v1/cases/{case_ref}/replies"): COMPLIANCE,
+    ("POST", "/v1/cases/{case_ref}/notes"): COMPLIANCE,
+    ("POST", "/v1/cases/{case_ref}/messages"): CASE_FILERS,
+    ("POST", "/v1/cases/{case_ref}/review"): COMPLIANCE,
+    ("POST", "/v1/cases/{case_ref}/decision"): COMPLIANCE,
+    ("POST", "/v1/cases/{case_ref}/appeal"): CASE_FILERS,
+    ("POST", "/v1/cases/{case_ref}/close"): COMPLIANCE,
 }
 PUBLIC = {
     ("GET", "/"),
@@ -190,6 +203,9 @@ PUBLIC = {
     ("POST", "/v1/adapters/twilio/consent"),
     ("POST", "/v1/adapters/twilio/call-status"),
     ("POST", "/v1/adapters/twilio/recording-status"),
+    # An anonymous reporter's follow-up: the code in the body is the credential, throttled
+    # (tests/cases/test_api.py).
+    ("POST", "/v1/cases/follow-up"),
 }
 
 
@@ -354,6 +370,20 @@ CALLS: dict[tuple[str, str], Call] = {
         "/v1/training/acknowledgements", {"version": 1, "text_sha256": "0" * 64}
     ),
     ("GET", "/v1/training/records/{username}"): Call("/v1/training/records/target"),
+    ("POST", "/v1/cases"): Call(
+        "/v1/cases", {"kind": "concern", "summary": "a question", "details": "about recording"}
+    ),
+    ("POST", "/v1/cases/{case_ref}/assign"): Call(
+        f"/v1/cases/{MADE_UP}/assign", {"handler": "target"}
+    ),
+    ("POST", "/v1/cases/{case_ref}/replies"): Call(f"/v1/cases/{MADE_UP}/replies", {"body": "b"}),
+    ("POST", "/v1/cases/{case_ref}/notes"): Call(f"/v1/cases/{MADE_UP}/notes", {"body": "b"}),
+    ("POST", "/v1/cases/{case_ref}/messages"): Call(f"/v1/cases/{MADE_UP}/messages", {"body": "b"}),
+    ("POST", "/v1/cases/{case_ref}/decision"): Call(
+        f"/v1/cases/{MADE_UP}/decision", {"outcome": "upheld", "reasons": "r"}
+    ),
+    ("POST", "/v1/cases/{case_ref}/appeal"): Call(f"/v1/cases/{MADE_UP}/appeal", REASON),
+    ("POST", "/v1/cases/{case_ref}/close"): Call(f"/v1/cases/{MADE_UP}/close", REASON),
 }
 NOT_FOUND_ONLY = {
     ("DELETE", "/v1/tokens/{token_id}"),
@@ -394,6 +424,15 @@ NOT_FOUND_ONLY = {
     ("POST", "/v1/qa/evaluations/{evaluation_id}/acknowledge"),
     ("POST", "/v1/training/assignments/{assignment_id}/attempts"),
     ("POST", "/v1/training/assignments/{assignment_id}/read"),
+    ("GET", "/v1/cases/{case_ref}"),
+    ("POST", "/v1/cases/{case_ref}/assign"),
+    ("POST", "/v1/cases/{case_ref}/replies"),
+    ("POST", "/v1/cases/{case_ref}/notes"),
+    ("POST", "/v1/cases/{case_ref}/messages"),
+    ("POST", "/v1/cases/{case_ref}/review"),
+    ("POST", "/v1/cases/{case_ref}/decision"),
+    ("POST", "/v1/cases/{case_ref}/appeal"),
+    ("POST", "/v1/cases/{case_ref}/close"),
 }
 
 
@@ -505,6 +544,11 @@ AUDITOR_OWN_ACCOUNT = {
     ("POST", "/v1/training/acknowledgements"),
     ("POST", "/v1/training/assignments/{assignment_id}/attempts"),
     ("POST", "/v1/training/assignments/{assignment_id}/read"),
+    # ... and may raise a concern or dispute of their own, write to it and appeal it, as
+    # anyone may: a case is about its reporter, not about what the auditor reviews.
+    ("POST", "/v1/cases"),
+    ("POST", "/v1/cases/{case_ref}/messages"),
+    ("POST", "/v1/cases/{case_ref}/appeal"),
 }
 
 

@@ -34,13 +34,22 @@ _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 def _allowed_methods(request: Request) -> str:
-    """Every method some route serves at this path (the router names only the first route's)."""
+    """Every method some route serves at this path (the router names only the first route's).
+
+    A fixed path the API documents is its own resource: at `/v1/cases/follow-up` only what is
+    documented there counts, not the methods of `/v1/cases/{case_ref}`, which it also fits
+    and which would only answer that no such case exists."""
     served = {
         method
         for method in _METHODS
         for route in request.app.router.routes
         if route.matches({**request.scope, "method": method})[0] is Match.FULL
     }
+    documented = request.app.openapi().get("paths", {}).get(request.url.path)
+    if documented:
+        named = {method.upper() for method in documented}
+        named |= {"HEAD"} if "GET" in named else set()
+        served = {method for method in served if method in named} or served
     return ", ".join(sorted(served))
 
 
