@@ -24,6 +24,7 @@ WRITING_GETS = {
     "/v1/recordings/{recording_id}/audio",
     "/v1/recordings/{recording_id}/download",
     "/v1/subject-requests/{request_id}/export",  # an export, audited like a download
+    "/v1/cases/{case_ref}/export.pdf",  # a case for the file, audited: it carries internal notes
 }
 
 

@@ -73,6 +73,7 @@ QA_PLAN_READERS = frozenset(
 TRAINEES = frozenset(set(Role) - {Role.INTEGRATION})  # every person, for their own training
 TRAINING_RECORDS = frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMIN})
 CASE_FILERS = frozenset(set(Role) - {Role.INTEGRATION})  # every person, about themselves
+LEGAL = frozenset({Role.LEGAL})
 
 # (method, path) -> roles allowed. Public endpoints (no token) are listed in PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[Role]] = {
@@ -181,7 +182,6 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     # What being recorded means, and (the example policy allows it) who opened one's own calls.
     ("GET", "/v1/about-recording"): EVERYONE,
     ("GET", "/v1/me/recording-access"): EVERYONE,
-
     ("POST", "/v1/cases"): CASE_FILERS,
     ("GET", "/v1/cases"): CASE_FILERS,
     ("GET", "/v1/cases/{case_ref}"): CASE_FILERS,
@@ -193,6 +193,8 @@ MATRIX: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/v1/cases/{case_ref}/decision"): COMPLIANCE,
     ("POST", "/v1/cases/{case_ref}/appeal"): CASE_FILERS,
     ("POST", "/v1/cases/{case_ref}/close"): COMPLIANCE,
+    ("GET", "/v1/cases/{case_ref}/export.pdf"): CASE_FILERS,
+    ("POST", "/v1/cases/{case_ref}/hold"): LEGAL,
 }
 PUBLIC = {
     ("GET", "/"),
@@ -384,6 +386,9 @@ CALLS: dict[tuple[str, str], Call] = {
     ),
     ("POST", "/v1/cases/{case_ref}/appeal"): Call(f"/v1/cases/{MADE_UP}/appeal", REASON),
     ("POST", "/v1/cases/{case_ref}/close"): Call(f"/v1/cases/{MADE_UP}/close", REASON),
+    ("POST", "/v1/cases/{case_ref}/hold"): Call(
+        f"/v1/cases/{MADE_UP}/hold", {"keep": True, "reason": "r"}
+    ),
 }
 NOT_FOUND_ONLY = {
     ("DELETE", "/v1/tokens/{token_id}"),
@@ -433,6 +438,8 @@ NOT_FOUND_ONLY = {
     ("POST", "/v1/cases/{case_ref}/decision"),
     ("POST", "/v1/cases/{case_ref}/appeal"),
     ("POST", "/v1/cases/{case_ref}/close"),
+    ("GET", "/v1/cases/{case_ref}/export.pdf"),
+    ("POST", "/v1/cases/{case_ref}/hold"),
 }
 
 

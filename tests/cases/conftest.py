@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from callwarden.cases import service
 from callwarden.cases.filing import Filing
+from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
@@ -20,6 +21,8 @@ from callwarden.kit import clock
 from callwarden.models import QaEvaluation, User
 from callwarden.qa import service as qa
 from callwarden.qa.service import Given
+from callwarden.signing import create_signing_key_file
+from callwarden.vault.keyring import Keyring
 from tests.support.bulk import load, new_row
 from tests.support.factories import make_team, make_user
 
@@ -77,7 +80,16 @@ PEOPLE = {
 
 
 @pytest.fixture
-def org(db: Database) -> Org:
+def service_keys(settings: Settings) -> None:
+    """The service's key ring and signing key: an upheld private call's recording is destroyed
+    (its data key, in the ring) and the destruction certified (signed)."""
+    settings.keyring_path.parent.mkdir(parents=True, exist_ok=True)
+    Keyring.create(settings.keyring_path)
+    create_signing_key_file(settings.signing_key_path)
+
+
+@pytest.fixture
+def org(db: Database, service_keys: None) -> Org:
     with clock.frozen_at(START - timedelta(days=7)):
         teams = {name: make_team(db, name) for name in ("alpha", "beta")}
         people = {name: make_user(db, role, name, team) for name, (role, team) in PEOPLE.items()}

@@ -10,12 +10,12 @@ import pytest
 from callwarden.cases.workflow import (
     Action,
     State,
-    add_working_days,
     appeal_until,
     check_appeal,
     due_at,
     next_state,
 )
+from callwarden.kit import working_days
 from callwarden.kit.errors import Conflict
 
 MONDAY = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -35,7 +35,7 @@ MONDAY = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
     ],
 )
 def test_working_days_skip_weekends(start: datetime, days: int, expected: datetime) -> None:
-    assert add_working_days(start, days) == expected
+    assert working_days.after(start, days) == expected
     assert expected.weekday() < 5
 
 

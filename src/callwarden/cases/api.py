@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from callwarden.cases import service
+from callwarden.cases import exporting, legal, service
 from callwarden.cases.codes import CodeThrottle, MalformedCode
 from callwarden.cases.filing import Filing
 from callwarden.cases.schemas import (
@@ -25,16 +25,18 @@ from callwarden.cases.schemas import (
     EntryOut,
     FiledOut,
     FollowUpIn,
+    KeepHoldIn,
     KindName,
     ReasonIn,
     StateName,
     TextIn,
 )
+from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
 from callwarden.kit.errors import InvalidInput, NotFound
 from callwarden.kit.pagination import DEFAULT_LIMIT, Page
-from callwarden.server.deps import client_address, database, read_session, requires
+from callwarden.server.deps import client_address, database, read_session, requires, settings
 from callwarden.server.paging import Cursor, Limit
 
 router = APIRouter(tags=["cases"])
@@ -194,11 +196,16 @@ def decide(
     body: DecideIn,
     who: Principal = Depends(requires("cases.handle")),
     db: Database = Depends(database),
+    config: Settings = Depends(settings),
 ) -> dict[str, Any]:
-    """Decide a case in review, with reasons the reporter reads; the outcome then acts."""
+    """Decide a case in review, with reasons the reporter reads; the outcome then acts (an
+    upheld private call's recording is destroyed with a certificate, unless a hold or a
+    regulatory minimum keeps it: the outcome note says which)."""
     with db.unit_of_work() as session:
-        case = service.decide(session, who, case_ref, body.outcome, body.reasons)
-        return service.show(session, who, case.id)
+        case_id = service.decide(session, who, case_ref, body.outcome, body.reasons, config).id
+    with db.unit_of_work() as session:
+        service.remove_destroyed_audio(session, config, case_id)
+        return service.show(session, who, case_id)
 
 
 @router.post("/v1/cases/{case_ref}/appeal", response_model=CaseOut)
@@ -224,4 +231,40 @@ def close(
     """Close a decided case once it can no longer be appealed (the handler only)."""
     with db.unit_of_work() as session:
         case = service.close(session, who, case_ref, body.reason)
+        return service.show(session, who, case.id)
+
+
+@router.get(
+    "/v1/cases/{case_ref}/export.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The case as a PDF."}},
+)
+def export_pdf(
+    case_ref: CaseRef,
+    who: Principal = Depends(requires("cases.file")),
+    db: Database = Depends(database),
+) -> Response:
+    """The case for the file, as an A4 PDF: its facts, protections, every entry marked "to the
+    reporter" or "internal", and the decision. Its handlers and the oversight roles export it;
+    only a handler's copy names the reporter. Audited."""
+    with db.unit_of_work() as session:
+        made = exporting.export_pdf(session, who, case_ref)
+    return Response(
+        made.pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
+    )
+
+
+@router.post("/v1/cases/{case_ref}/hold", response_model=CaseOut)
+def keep_hold(
+    case_ref: CaseRef,
+    body: KeepHoldIn,
+    who: Principal = Depends(requires("cases.keep_hold")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    """Legal decides whether a recording dispute's hold outlives its case (`keep: true`) or is
+    released when the case closes (`keep: false`, the default). Audited with the reason."""
+    with db.unit_of_work() as session:
+        case = legal.keep_hold(session, who, case_ref, body.keep, body.reason)
         return service.show(session, who, case.id)

@@ -1,4 +1,4 @@
-"""`callwarden cases file|list|show|reply|note|assign|review|decide|appeal|close`.
+"""`callwarden cases file|list|show|reply|note|assign|review|decide|appeal|close|export|keep-hold`.
 
 A case is always someone's: the filer, the handler, the reporter appealing. The shell's
 operator names that person with `--as USERNAME` and acts with their stored role, so the same
@@ -9,12 +9,13 @@ needs no `--as`: nothing of the filer is kept either way.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
 from sqlalchemy.orm import Session
 
-from callwarden.cases import service
+from callwarden.cases import exporting, legal, service
 from callwarden.cases.filing import Filing
 from callwarden.cli_support import (
     CURSOR_OPTION,
@@ -27,10 +28,12 @@ from callwarden.cli_support import (
     reading,
     unit_of_work,
 )
+from callwarden.config import load_settings
 from callwarden.identity import service as identities
 from callwarden.identity.principal import Principal, cli_principal
 from callwarden.identity.roles import Role
 from callwarden.kit.errors import InvalidInput
+from callwarden.kit.files import write_atomically
 
 app = new_app("Concerns and disputes: file, list, show, and handle them (reply, decide, close).")
 AS_OPTION = typer.Option(..., "--as", help="The person acting (username).")
@@ -197,10 +200,13 @@ def decide(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Decide a case in review, with reasons; the outcome then acts."""
+    config = load_settings()
     with unit_of_work() as session:
         who = _acting(session, as_user)
-        row = service.decide(session, who, case, outcome, reasons)
-        _then_show(session, who, row.id, as_json)
+        case_id = service.decide(session, who, case, outcome, reasons, config).id
+    with unit_of_work() as session:
+        service.remove_destroyed_audio(session, config, case_id)
+        _then_show(session, who, case_id, as_json)
 
 
 @app.command("appeal")
@@ -227,3 +233,33 @@ def close(
     with unit_of_work() as session:
         who = _acting(session, as_user)
         _then_show(session, who, service.close(session, who, case, reason).id, as_json)
+
+
+@app.command("export")
+def export(
+    case: str,
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write the PDF."),
+    as_user: str = AS_OPTION,
+) -> None:
+    """Export a case for the file as a PDF (its handlers and the oversight roles)."""
+    with unit_of_work() as session:
+        made = exporting.export_pdf(session, _acting(session, as_user), case)
+    write_atomically(output, made.pdf)
+    console.print(f"wrote {made.filename} ({len(made.pdf):,} bytes) to {output}")
+
+
+@app.command("keep-hold")
+def keep_hold(
+    case: str,
+    reason: str = typer.Option(..., help="Why the recording must be kept (or not)."),
+    release: bool = typer.Option(
+        False, "--release", help="Release the hold when the case closes (the default)."
+    ),
+    as_user: str = AS_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Legal: keep a recording dispute's hold after its case closes (or, with --release, not)."""
+    with unit_of_work() as session:
+        who = _acting(session, as_user)
+        row = legal.keep_hold(session, who, case, not release, reason)
+        _then_show(session, who, row.id, as_json)

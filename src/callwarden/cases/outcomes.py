@@ -29,12 +29,11 @@ from callwarden.decisions.compiled import CompiledPolicy
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import NotFound
-from callwarden.models import Case, Recording
+from callwarden.models import Case, Recording, case_label
 from callwarden.policy import service as policies
 from callwarden.qa import service as qa
 from callwarden.recordings import restrictions
 from callwarden.recordings import service as recordings
-from callwarden.recordings.access import case_label
 from callwarden.retention import certificate, disposal, holds, schedule
 from callwarden.vault.runtime import vault_for
 

@@ -17,9 +17,8 @@ from callwarden.identity.policies import may
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.kit.errors import InvalidInput
-from callwarden.models import Case
+from callwarden.models import Case, case_label
 from callwarden.recordings import restrictions
-from callwarden.recordings.access import case_label
 from callwarden.retention import holds
 
 # Who places and releases a case's hold when the person filing or closing may not manage holds

@@ -36,7 +36,8 @@ def readable(session: Session, principal: Principal, ref: str) -> tuple[Case, Re
     return case, reader
 
 
-def _names(session: Session, case: Case, entries: list[CaseEntry]) -> dict[str, str]:
+def names_of(session: Session, case: Case, entries: list[CaseEntry]) -> dict[str, str]:
+    """Each user id the case and its entries name, to their username."""
     ids = {case.reporter_user_id, case.subject_user_id, case.handler_user_id}
     ids |= {case.first_handler_user_id} | {entry.author_user_id for entry in entries}
     names = {}
@@ -56,7 +57,7 @@ def show(session: Session, principal: Principal, ref: str) -> dict[str, Any]:
 
 def shown(session: Session, case: Case, reader: Reader) -> dict[str, Any]:
     entries = repository.entries(session, case.id)
-    return views.describe(case, reader, entries, _names(session, case, entries), clock.now())
+    return views.describe(case, reader, entries, names_of(session, case, entries), clock.now())
 
 
 def list_cases(

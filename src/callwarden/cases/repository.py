@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from callwarden.kit.pagination import Keyset, Slice
-from callwarden.models import Case, CaseEntry
+from callwarden.models import Case, CaseEntry, LegalHold, RecordingRestriction
 
 CASES = Keyset("cases", (Case.number,), descending=True)
 OPEN_STATES = ("open", "in_review", "decided")  # not yet closed
@@ -50,6 +50,28 @@ def open_case_about(
     if evaluation_id is not None:
         query = query.where(Case.evaluation_id == evaluation_id)
     return session.execute(query.order_by(Case.number).limit(1)).scalar_one_or_none()
+
+
+def open_disputes_about(session: Session, recording_id: str) -> list[int]:
+    """The numbers of the recording disputes about this recording not yet closed: the
+    evidence they argue over must outlive them (erasure asks, `subjects.erasure`)."""
+    query = select(Case.number).where(
+        Case.recording_id == recording_id,
+        Case.kind == "recording_dispute",
+        Case.state != "closed",
+    )
+    return list(session.scalars(query.order_by(Case.number)))
+
+
+def restrictions(session: Session, case_id: str) -> list[RecordingRestriction]:
+    """The recording restrictions the case placed, lifted or not, oldest first."""
+    query = select(RecordingRestriction).where(RecordingRestriction.case_id == case_id)
+    return list(session.scalars(query.order_by(RecordingRestriction.placed_at)))
+
+
+def hold_of(session: Session, case: Case) -> LegalHold | None:
+    """The legal hold a recording dispute placed, if any."""
+    return session.get(LegalHold, case.hold_id) if case.hold_id else None
 
 
 def entries(session: Session, case_id: str) -> list[CaseEntry]:

@@ -57,6 +57,11 @@ class ReasonIn(RequestModel):
     reason: str = Field(min_length=1, max_length=MAX_TEXT)
 
 
+class KeepHoldIn(RequestModel):
+    keep: bool = Field(description="true: the hold stays after the case closes (legal's call).")
+    reason: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
 class FollowUpIn(RequestModel):
     code: str = Field(min_length=1, max_length=MAX_CODE_TEXT, description="The follow-up code.")
     message: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)

@@ -35,6 +35,7 @@ from callwarden.cases.workflow import (
     next_state,
 )
 from callwarden.cases.workflow import appeal_until as appeal_deadline
+from callwarden.config import Settings
 from callwarden.identity import service as identities
 from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
@@ -216,8 +217,17 @@ def start_review(session: Session, principal: Principal, ref: str) -> Case:
     return case
 
 
-def decide(session: Session, principal: Principal, ref: str, outcome: str, reasons: str) -> Case:
-    """Decide with reasons (shown to the reporter); the outcome then acts (outcomes.py)."""
+def decide(
+    session: Session,
+    principal: Principal,
+    ref: str,
+    outcome: str,
+    reasons: str,
+    settings: Settings | None = None,
+) -> Case:
+    """Decide with reasons (shown to the reporter); the outcome then acts (outcomes.py), its
+    destruction certificate signed with `settings`' key. After the commit, call
+    `remove_destroyed_audio` to delete the object of a recording the decision destroyed."""
     case = _handled(session, principal, ref)
     if outcome not in set(Outcome):
         raise InvalidInput(
@@ -231,7 +241,7 @@ def decide(session: Session, principal: Principal, ref: str, outcome: str, reaso
     case.appeal_until = (
         None if final else appeal_deadline(now, handling(session).appeal_within_days)
     )
-    case.outcome_note = acting.act_on_decision(session, principal, case)
+    case.outcome_note = acting.act_on_decision(session, principal, case, settings)
     words = OUTCOME_WORDS[Outcome(outcome)]
     body = f"Decision{' on appeal' if final else ''}: {words}.\n\n{said}"
     if case.outcome_note:
@@ -239,6 +249,13 @@ def decide(session: Session, principal: Principal, ref: str, outcome: str, reaso
     _entry(session, case, "decision", "reporter", principal.user_id, body)
     _audit(session, principal.actor, "case.decided", case, outcome=outcome, on_appeal=final)
     return case
+
+
+def remove_destroyed_audio(session: Session, settings: Settings, case_id: str) -> int:
+    """Delete the sealed object of the recording a committed decision destroyed (unreadable
+    already: its key is gone); left undone, the next retention sweep deletes it."""
+    case = repository.get(session, case_id)
+    return acting.delete_disposed_object(session, settings, case) if case is not None else 0
 
 
 def close(session: Session, principal: Principal, ref: str, reason: str) -> Case:

@@ -30,7 +30,7 @@ from callwarden.cases.workflow import STATE_WORDS, State
 from callwarden.identity.policies import may
 from callwarden.identity.principal import Principal
 from callwarden.kit.clock import as_utc
-from callwarden.models import Case, CaseEntry
+from callwarden.models import Case, CaseEntry, case_label
 
 A_COMPLIANCE_OFFICER = "a compliance officer"
 THE_REPORTER = "the reporter"
@@ -63,7 +63,7 @@ def _when(moment: datetime | None) -> str | None:
 
 
 def label(case: Case) -> str:
-    return f"CASE-{case.number:04d}"
+    return case_label(case.number)
 
 
 def overdue(case: Case, now: datetime) -> bool:

@@ -6,6 +6,8 @@ Values that are not known here (a kind added later) are shown as stored, never d
 
 from __future__ import annotations
 
+from callwarden.models import case_label
+
 KINDS: dict[str, str] = {
     "concern": "concern about recording",
     "private_call": "private call",
@@ -34,7 +36,7 @@ UNDECIDED = ("open", "in_review")  # the states in which a case still awaits its
 
 def number(value: int) -> str:
     """ "CASE-0007": how people refer to a case (`Case.number`)."""
-    return f"CASE-{value:04d}"
+    return case_label(value)
 
 
 def kind(value: str) -> str:

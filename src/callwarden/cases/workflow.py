@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from callwarden.kit import working_days
 from callwarden.kit.errors import Conflict
 
 
@@ -83,24 +84,9 @@ def next_state(action: Action, current: str) -> State:
     return after if after is not None else state
 
 
-def add_working_days(start: datetime, days: int) -> datetime:
-    """`days` working days (Monday to Friday) after `start`, at the same time of day.
-
-    Filed on a Saturday or Sunday, the count starts on the Monday: one working day after a
-    Saturday morning is the Monday morning, as after the Friday before.
-    """
-    moment = start
-    left = days
-    while left > 0:
-        moment += timedelta(days=1)
-        if moment.weekday() < 5:
-            left -= 1
-    return moment
-
-
 def due_at(filed_at: datetime, answer_within_working_days: int) -> datetime:
     """When a decision is due: the policy's answer time, in working days from filing."""
-    return add_working_days(filed_at, answer_within_working_days)
+    return working_days.after(filed_at, answer_within_working_days)
 
 
 def appeal_until(decided_at: datetime, appeal_within_days: int) -> datetime:

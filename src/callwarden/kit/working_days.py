@@ -8,7 +8,7 @@ callwarden and count as working days; the report's methods say so.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 WORKING_WEEK = 5  # Monday (0) to Friday (4)
 
@@ -35,3 +35,18 @@ def between(start: datetime | date, end: datetime | date) -> int:
         if (weekday + step) % 7 < WORKING_WEEK:
             count += 1
     return count
+
+
+def after(start: datetime, days: int) -> datetime:
+    """`days` working days (Monday to Friday) after `start`, at the same time of day.
+
+    Filed on a Saturday or Sunday, the count starts on the Monday: one working day after a
+    Saturday morning is the Monday morning, as after the Friday before.
+    """
+    moment = start
+    left = days
+    while left > 0:
+        moment += timedelta(days=1)
+        if moment.weekday() < WORKING_WEEK:
+            left -= 1
+    return moment

@@ -3,7 +3,7 @@
 from callwarden.models.audit import AuditEvent, AuditHead
 from callwarden.models.base import Base
 from callwarden.models.calls import Call, CallEvent, CallParty, CallPause
-from callwarden.models.cases import Case, CaseEntry, RecordingRestriction
+from callwarden.models.cases import Case, CaseEntry, RecordingRestriction, case_label
 from callwarden.models.cdr import CdrRecord
 from callwarden.models.checks import CheckFinding, CheckRun
 from callwarden.models.decision import DecisionRecord
@@ -62,4 +62,5 @@ __all__ = [
     "TrainingAttempt",
     "TrainingCourseVersion",
     "User",
+    "case_label",
 ]

@@ -25,6 +25,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from callwarden.models.base import Base, UtcDateTime
 
 
+def case_label(number: int) -> str:
+    """How people name a case, by its `number`: CASE-0007 (one spelling everywhere)."""
+    return f"CASE-{number:04d}"
+
+
 class Case(Base):
     __tablename__ = "cases"
 

@@ -21,12 +21,7 @@ from dataclasses import dataclass
 from callwarden.identity.policies import Verdict, allow, deny, may, may_listen, reach
 from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
-from callwarden.models import Recording
-
-
-def case_label(number: int) -> str:
-    """How people name a case: CASE-0007."""
-    return f"CASE-{number:04d}"
+from callwarden.models import Recording, case_label
 
 
 @dataclass(frozen=True)

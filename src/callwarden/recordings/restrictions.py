@@ -16,9 +16,9 @@ from callwarden.audit import service as audit
 from callwarden.kit import clock
 from callwarden.kit.errors import InvalidInput
 from callwarden.kit.ids import new_id
-from callwarden.models import Case, Recording, RecordingRestriction
+from callwarden.models import Case, Recording, RecordingRestriction, case_label
 from callwarden.recordings import repository
-from callwarden.recordings.access import Restriction, case_label
+from callwarden.recordings.access import Restriction
 
 MAX_REASON = 2000
 

@@ -17,13 +17,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
+from callwarden.cases import repository as cases
 from callwarden.config import Settings
 from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
 from callwarden.kit import clock
 from callwarden.kit.errors import Conflict
 from callwarden.law.knowledge import load_knowledge_base
-from callwarden.models import Recording
+from callwarden.models import Recording, case_label
 from callwarden.retention import certificate, disposal
 from callwarden.retention.holds import holds_covering
 from callwarden.subjects import exceptions, service
@@ -31,10 +32,8 @@ from callwarden.subjects.letter import erasure_letter
 
 
 def open_disputes(session: Session, recording_id: str) -> list[str]:
-    """The open disputes needing this recording. Extension point: employee concerns and
-    disputes (`cases/`) are not built yet, so there are none; when they are, this asks them."""
-    del session, recording_id
-    return []
+    """The open recording disputes needing this recording (`cases/`), by their labels."""
+    return [case_label(number) for number in cases.open_disputes_about(session, recording_id)]
 
 
 def _sector_minima() -> dict[str, tuple[str, str]]:

@@ -86,7 +86,6 @@ PLACES: tuple[tuple[Path_, Area | None], ...] = (
     (("access", "auditors_may_listen"), "access"),
     (("training", "overdue"), "access"),
     (("cases",), None),  # how long a handler has: the process, not what staff must do
-
     (("transparency", "employees_see_access"), "access"),
 )
 
