@@ -16,7 +16,6 @@ from callwarden.cases.filing import Filing
 from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
-from callwarden.identity.roles import Role
 from callwarden.kit import clock
 from callwarden.models import QaEvaluation, User
 from callwarden.qa import service as qa
@@ -24,7 +23,7 @@ from callwarden.qa.service import Given
 from callwarden.signing import create_signing_key_file
 from callwarden.vault.keyring import Keyring
 from tests.support.bulk import load, new_row
-from tests.support.factories import make_team, make_user
+from tests.support.factories import make_team, make_user, principal_of
 
 # A Monday: ten working days later is the Monday two weeks on.
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -42,14 +41,7 @@ ADAS_CALL = "rec_000000000001"
 BENS_CALL = "rec_000000000002"
 
 
-def principal(user: User) -> Principal:
-    return Principal(
-        actor=f"user:{user.username}",
-        role=Role(user.role),
-        user_id=user.id,
-        username=user.username,
-        team_id=user.team_id,
-    )
+principal = principal_of  # the person behind a user row
 
 
 @dataclass

@@ -10,24 +10,16 @@ import pytest
 
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
-from callwarden.identity.roles import Role
 from callwarden.models import User
 from callwarden.qa import service
 from tests.support.bulk import load, new_row
-from tests.support.factories import make_team, make_user
+from tests.support.factories import make_team, make_user, principal_of
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 EXAMPLE = resources.files("callwarden.qa").joinpath("examples/inbound.yaml").read_text()
 
 
-def principal(user: User) -> Principal:
-    return Principal(
-        actor=f"user:{user.username}",
-        role=Role(user.role),
-        user_id=user.id,
-        username=user.username,
-        team_id=user.team_id,
-    )
+principal = principal_of  # the person behind a user row
 
 
 @dataclass

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from callwarden.db import Database
 from callwarden.identity.principal import Principal
-from callwarden.identity.roles import Role
 from callwarden.kit import clock
 from callwarden.kit.ids import new_id
 from callwarden.models import Case, CaseEntry, User
+from tests.support import factories
 
 _numbers = itertools.count(1)
 
@@ -78,14 +78,7 @@ def user_named(db: Database, username: str) -> User:
 
 
 def principal_of(db: Database, username: str) -> Principal:
-    user = user_named(db, username)
-    return Principal(
-        actor=f"user:{user.username}",
-        role=Role(user.role),
-        user_id=user.id,
-        username=user.username,
-        team_id=user.team_id,
-    )
+    return factories.principal_of(user_named(db, username))
 
 
 def filed_case(db: Database, kind: str, **values: Any) -> str:

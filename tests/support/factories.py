@@ -48,3 +48,14 @@ def make_team(db: Database, name: str) -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def principal_of(user: User) -> Principal:
+    """The principal a person acts as in the console or through their own token."""
+    return Principal(
+        actor=f"user:{user.username}",
+        role=Role(user.role),
+        user_id=user.id,
+        username=user.username,
+        team_id=user.team_id,
+    )

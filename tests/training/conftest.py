@@ -11,11 +11,10 @@ import pytest
 
 from callwarden.db import Database
 from callwarden.identity.principal import SYSTEM, Principal
-from callwarden.identity.roles import Role
 from callwarden.kit import clock
 from callwarden.models import User
 from callwarden.policy import service as policies
-from tests.support.factories import make_team, make_user
+from tests.support.factories import make_team, make_user, principal_of
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 COURSE = resources.files("callwarden.training").joinpath("examples/recording-basics.yaml")
@@ -23,14 +22,7 @@ EXAMPLE_COURSE = COURSE.read_text()
 EXAMPLE_POLICY = resources.files("callwarden.policy").joinpath("examples/policy.yaml").read_text()
 
 
-def principal(user: User) -> Principal:
-    return Principal(
-        actor=f"user:{user.username}",
-        role=Role(user.role),
-        user_id=user.id,
-        username=user.username,
-        team_id=user.team_id,
-    )
+principal = principal_of  # the person behind a user row
 
 
 @dataclass
