@@ -48,6 +48,7 @@ from tests.support.policies import EXAMPLE_TEXT
 START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
 CHUNK = 20_000  # calls per transaction
 TEAMS, AGENTS, SUPERVISORS, REVIEWERS = 30, 300, 30, 10
+OTHERS = SUPERVISORS + REVIEWERS + 3 + 2  # everyone but the agents: `_people`'s other roles
 HEAVY = 2  # supervisors who play ten times what their peers do
 
 
@@ -193,7 +194,7 @@ class People:
     intruders: list[str]  # agents' usernames, refused now and then
 
 
-def _people(db: Database, moment: datetime, now: datetime) -> People:
+def _people(db: Database, moment: datetime, now: datetime, agents_count: int) -> People:
     """Teams, agents, supervisors, QA reviewers, three administrators, two officers, and a
     token each, issued ten days before the run: 30 days' life, a year for three of them."""
     issued = now - timedelta(days=10)
@@ -208,7 +209,7 @@ def _people(db: Database, moment: datetime, now: datetime) -> People:
         return row
 
     teams = [f"team_{k:03d}" for k in range(TEAMS)]
-    agents = [user(f"agent{k:03d}", "agent", teams[k % TEAMS]) for k in range(AGENTS)]
+    agents = [user(f"agent{k:03d}", "agent", teams[k % TEAMS]) for k in range(agents_count)]
     for k in range(SUPERVISORS):
         user(f"supervisor{k:02d}", "supervisor", teams[k % TEAMS])
     for k in range(REVIEWERS):
@@ -249,17 +250,19 @@ def load(
     mix: Mix | None = None,
     seed: int = 14,
     progress: Callable[[int], None] | None = None,
+    agents: int = AGENTS,
 ) -> Loaded:
     """Load `calls` calls spread over `days` days from START into an upgraded, empty database,
     with the key files and signed checkpoints in `settings.data_dir`; `progress(calls done)`
-    after each chunk. The period to check is the whole span; check it the day after."""
+    after each chunk. The period to check is the whole span; check it the day after. The calls
+    are spread evenly over `agents` agents (the training benchmark asks for 20,000 people)."""
     mix = mix or Mix()
     rng = random.Random(seed)
     end = START + timedelta(days=days)
     now = end + timedelta(hours=36)
     with clock.frozen_at(START - timedelta(days=30)):
         version = _policy(db)
-        people = _people(db, START - timedelta(days=30), now)
+        people = _people(db, START - timedelta(days=30), now, agents)
     _keys(settings, now)
     setting = Setting(mix, people, START, days * 86400 / calls, now, version)
     with db.reading() as session:

@@ -161,3 +161,53 @@ def test_the_daily_job_checks_yesterday_as_the_system(
         assert run.started_by == runs.SYSTEM
         assert set(run.checks) >= {"consent", "notice_audio", "retention", "secure_pause"}
         assert run.counts.get("high") == 1 and run.errors == {}
+
+
+@pytest.fixture
+def many() -> Iterator[str]:
+    """A check that finds 30 things, each with evidence and a rule, registered for one test."""
+
+    def finds(session: Session, period: Period, context: Context) -> Iterator[Found]:
+        for k in range(30):
+            yield Found(
+                f"thing:{k}",
+                "low",
+                f"thing {k}",
+                Evidence(calls=(f"call_{k}",), figures={"k": k}),
+                Rule("a rule", "a citation", uncertain=True),
+            )
+
+    registry.check("zz_many", "Many", "Finds thirty.")(finds)
+    yield "zz_many"
+    registry._CHECKS.pop("zz_many")
+
+
+def test_many_findings_are_stored_in_bulk_and_seen_again_in_bulk(
+    db: Database, settings: Settings, many: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runs, "BATCH", 7)  # several batches, a short last one
+    monkeypatch.setattr(runs, "ANALYZE_AFTER", 10)  # PostgreSQL's statistics refreshed too
+    first = _run(db, settings, [many])
+    with db.unit_of_work() as session:  # a person resolves one
+        row = session.scalars(select(CheckFinding).where(CheckFinding.key == "thing:3")).one()
+        row.status = "resolved"
+    second = _run(db, settings, [many], days=3)
+    with db.reading() as session:
+        rows = session.scalars(select(CheckFinding).order_by(CheckFinding.id)).all()
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action.in_(["checks.run", "finding.reopened"]))
+        ).all()
+        assert [r.key for r in rows] == [f"thing:{k}" for k in range(30)]
+        assert {r.first_seen_run_id for r in rows} == {first.id}
+        assert {r.last_seen_run_id for r in rows} == {second.id}
+        assert rows[5].evidence == {
+            "calls": ["call_5"], "recordings": [], "events": [], "users": [], "holds": [],
+            "figures": {"k": 5},
+        }  # fmt: skip
+        assert rows[5].rule == {"text": "a rule", "citation": "a citation", "uncertain": True}
+        assert rows[3].status == "open" and rows[3].status_by == runs.SYSTEM
+        opened, again = [e.data for e in events if e.action == "checks.run"]
+        assert opened["opened"] == [r.id for r in rows] and opened["opened_count"] == 30
+        assert again["opened"] == [] and again["opened_count"] == 0
+        reopened = [e.target for e in events if e.action == "finding.reopened"]
+        assert reopened == [f"check_finding:{rows[3].id}"]

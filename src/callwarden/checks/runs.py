@@ -18,14 +18,14 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
+from dataclasses import fields as dataclass_fields
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from callwarden.audit import service as audit
-from callwarden.checks.registry import Check, Context, Found, Period, registered
+from callwarden.checks.registry import Check, Context, Evidence, Found, Period, Rule, registered
 from callwarden.config import Settings
 from callwarden.identity.policies import require
 from callwarden.identity.principal import Principal
@@ -41,6 +41,8 @@ MAX_PERIOD = timedelta(days=366)
 # The run's audit event names the findings it opened, up to this many (each finding keeps its
 # first run, so the rest are found from the run's id); a run over a million calls stays small.
 OPENED_LISTED = 1000
+BATCH = 2000  # new findings per INSERT executemany
+ANALYZE_AFTER = 10_000  # new findings in one go that make PostgreSQL's statistics stale
 Progress = Callable[[str, int], None]  # (check name, findings it made) after each check
 
 
@@ -174,53 +176,125 @@ def _without_jit(session: Session) -> None:
 def _keep(
     session: Session, run_row: CheckRun, check_name: str, found: list[Found]
 ) -> tuple[list[int], list[int]]:
-    """Store one check's findings by key; the ids opened and the ids reopened."""
+    """Store one check's findings by key; the ids opened and the ids reopened.
+
+    Set-based, never an object per finding: new findings go in as plain rows in batches (an
+    executemany, no RETURNING) and their ids are read back in one query by run and check; the
+    ones seen again are updated by primary key in batches, a resolved one reopened by one
+    statement. A run over a million calls makes tens of thousands of findings, and one ORM
+    object each took most of the training check's minute on the benchmark (bench/training.py),
+    four times that when they were all seen again."""
     by_key: dict[str, Found] = {}
     for item in found:
         by_key.setdefault(item.key[:200], item)
-    existing: dict[str, CheckFinding] = {}
+    existing: dict[str, tuple[int, str]] = {}
     keys = list(by_key)
     for chunk in range(0, len(keys), 500):
-        query = select(CheckFinding).where(
+        query = select(CheckFinding.key, CheckFinding.id, CheckFinding.status).where(
             CheckFinding.check_name == check_name,
             CheckFinding.key.in_(keys[chunk : chunk + 500]),
         )
-        existing.update((f.key, f) for f in session.execute(query).scalars())
+        existing.update((key, (id_, status)) for key, id_, status in session.execute(query))
     now = clock.now()
-    opened: list[CheckFinding] = []
+    new: list[dict[str, object]] = []
+    seen: list[dict[str, object]] = []
     reopened: list[int] = []
     for key, item in by_key.items():
-        row = existing.get(key)
-        if row is None:
-            row = CheckFinding(
-                check_name=check_name,
-                key=key,
-                status="open",
-                first_seen_run_id=run_row.id,
-                created_at=now,
+        known = existing.get(key)
+        if known is None:
+            new.append(
+                {
+                    "check_name": check_name,
+                    "key": key,
+                    "status": "open",
+                    "first_seen_run_id": run_row.id,
+                    "created_at": now,
+                    **_described(item, run_row.id, now),
+                }
             )
-            session.add(row)
-            opened.append(row)
-        elif row.status == "resolved":
-            row.status = "open"
-            row.status_reason = f"seen again by check run {run_row.id}"
-            row.status_by = SYSTEM
-            row.status_at = now
-            reopened.append(row.id)
-        row.severity = item.severity
-        row.summary = item.summary[:500]
-        row.detail = item.detail[:2000]
-        row.evidence = _evidence(item)
-        row.rule = asdict(item.rule)
-        row.last_seen_run_id = run_row.id
-        row.last_seen_at = now
+            continue
+        finding_id, status = known
+        if status == "resolved":
+            reopened.append(finding_id)
+        seen.append({"id": finding_id, **_described(item, run_row.id, now)})
     session.flush()
-    return [row.id for row in opened], reopened
+    for start in range(0, len(seen), BATCH):
+        session.execute(update(CheckFinding), seen[start : start + BATCH])
+    for start in range(0, len(reopened), BATCH):
+        session.execute(
+            update(CheckFinding)
+            .where(CheckFinding.id.in_(reopened[start : start + BATCH]))
+            .values(
+                status="open",
+                status_reason=f"seen again by check run {run_row.id}",
+                status_by=SYSTEM,
+                status_at=now,
+            )
+        )
+    for start in range(0, len(new), BATCH):
+        session.execute(insert(CheckFinding), new[start : start + BATCH])
+    if len(new) >= ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
+        _refresh_statistics(session)
+    if seen:  # an update by primary key leaves loaded rows as they were: read them afresh
+        for loaded in list(session.identity_map.values()):
+            if isinstance(loaded, CheckFinding):
+                session.expire(loaded)
+    opened = (
+        list(
+            session.execute(
+                select(CheckFinding.id)
+                .where(
+                    CheckFinding.check_name == check_name,
+                    CheckFinding.first_seen_run_id == run_row.id,
+                )
+                .order_by(CheckFinding.id)
+            ).scalars()
+        )
+        if new
+        else []
+    )
+    return opened, reopened
 
 
-def _evidence(item: Found) -> dict[str, object]:
-    evidence = asdict(item.evidence)
-    return {name: list(v) if isinstance(v, tuple) else v for name, v in evidence.items()}
+def _refresh_statistics(session: Session) -> None:
+    """PostgreSQL plans the next run's lookup of findings by key from the table's statistics.
+    Taken when the table was small, they make it read every finding of the check through the
+    `check_name` index, once per 500 keys: the training check run again over 1,000,000 calls
+    (55,000 findings) took 150 s on the benchmark, not 10. Autovacuum would refresh them in a
+    while; a run that has just added this many does it at once (ANALYZE samples, in the
+    run's transaction)."""
+    session.execute(text("ANALYZE check_findings"))
+
+
+def _described(item: Found, run_id: str, now: datetime) -> dict[str, object]:
+    """What a run writes on a finding, new or seen again."""
+    return {
+        "severity": item.severity,
+        "summary": item.summary[:500],
+        "detail": item.detail[:2000],
+        "evidence": _plain(item.evidence),
+        "rule": _plain(item.rule),
+        "last_seen_run_id": run_id,
+        "last_seen_at": now,
+    }
+
+
+def _plain(value: Evidence | Rule) -> dict[str, object]:
+    """Evidence or a rule as JSON. Their fields are scalars, tuples of scalars and one flat
+    dict of figures, so a shallow copy does; `dataclasses.asdict`'s deep copy (and even
+    `dataclasses.fields`, asked each time) cost seconds over tens of thousands of findings."""
+    return {name: _json_value(getattr(value, name)) for name in _FIELDS[type(value)]}
+
+
+_FIELDS = {kind: tuple(item.name for item in dataclass_fields(kind)) for kind in (Evidence, Rule)}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value
 
 
 NEWEST_FIRST = Keyset("check_runs", (CheckRun.started_at, CheckRun.id), descending=True)
