@@ -156,3 +156,27 @@ def test_a_concern_protects_nothing(api: TestClient, people: People, db: Databas
     with db.reading() as session:
         assert session.execute(select(RecordingRestriction)).first() is None
         assert session.execute(select(LegalHold)).first() is None
+
+
+def test_an_upheld_private_call_kept_by_an_exception_stays_restricted_after_closing(
+    api: TestClient, people: People, db: Database
+) -> None:
+    make_token(db, "compliance_officer", "hana")  # the handler
+    recording = retention.record(api, people["pbx"])
+    kept = filed(db, "private_call", recording)
+    lifted = filed(db, "private_call", retention.record(api, people["pbx"]))
+    for case_id, outcome in ((kept, "upheld"), (lifted, "partly_upheld")):
+        with db.unit_of_work() as session:
+            case = session.get(Case, case_id)
+            assert case is not None
+            case.state, case.outcome = "closed", outcome
+            protection.release(session, principal_of(db, "hana"), case, "closed after the window")
+    with db.reading() as session:
+        active = {
+            row.case_id
+            for row in session.scalars(
+                select(RecordingRestriction).where(RecordingRestriction.lifted_at.is_(None))
+            )
+        }
+    assert active == {kept}  # the upheld request keeps its protection; the partly upheld not
+    assert play(api, people["east-lead"], recording).status_code == 403

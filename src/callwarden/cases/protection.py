@@ -63,9 +63,13 @@ def _needs_recording(case: Case) -> None:
 
 
 def release(session: Session, principal: Principal, case: Case, reason: str) -> None:
-    """At closing: lift the case's restriction and release its hold (unless legal keeps it)."""
+    """At closing: lift the case's restriction and release its hold (unless legal keeps it).
+
+    An upheld private call keeps its restriction: the recording is gone, or a hold or a
+    regulatory minimum keeps it, and then only its agent and the handlers may still play it."""
     why = (reason or "").strip() or f"{case_label(case.number)} closed"
-    restrictions.lift(session, principal.actor, case, why)
+    if not (case.kind == "private_call" and case.outcome == "upheld"):
+        restrictions.lift(session, principal.actor, case, why)
     if case.hold_id is None or case.keep_hold:
         return
     holder = _holder(principal)
