@@ -8,11 +8,10 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from sqlalchemy import create_engine, text
 
-from tests.conftest import IN_CI
-from tests.support.console import chromium_executable, launch_chromium
+from tests.support.console import chromium_browser
 from tests.support.demo_month import Demo, make_demo
 from tests.support.postgres import Cluster
 
@@ -46,14 +45,9 @@ def month(request: pytest.FixtureRequest, demo: Demo) -> Demo:
     return made
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = chromium_executable()
-    if executable is None:
-        if IN_CI:
-            pytest.fail("CI needs Debian's chromium for the console tests")
-        pytest.skip("console browser tests skipped: install chromium (apt install chromium)")
-    with sync_playwright() as playwright:
-        launched = launch_chromium(playwright, executable)
+    """Chromium for the demo's browser test only: closed with its module, before tests that run
+    an event loop of their own (see `chromium_browser`)."""
+    with chromium_browser() as launched:
         yield launched
-        launched.close()

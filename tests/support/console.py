@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from callwarden.db import Database
 from callwarden.identity import passwords
@@ -45,6 +47,26 @@ def chromium_executable() -> str | None:
 
 def launch_chromium(playwright: Playwright, executable: str) -> Browser:
     return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+
+
+@contextmanager
+def chromium_browser() -> Iterator[Browser]:
+    """A headless Chromium for as long as the block runs; skipped without one (failed in CI).
+
+    Playwright's sync API runs an event loop on this thread while the browser is open, so a
+    fixture holding one must end before tests that run their own loop (the demo's browser test
+    holds it for its module only; the console's tests, which run last, for the session)."""
+    import pytest
+
+    executable = chromium_executable()
+    if executable is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI needs Debian's chromium for the console tests")
+        pytest.skip("console browser tests skipped: install chromium (apt install chromium)")
+    with sync_playwright() as playwright:
+        launched = launch_chromium(playwright, executable)
+        yield launched
+        launched.close()
 
 
 def screenshot_dir() -> Path:

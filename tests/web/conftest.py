@@ -8,27 +8,13 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from callwarden.app import create_app
 from callwarden.config import Settings
 from callwarden.db import Database
-from tests.conftest import IN_CI
-from tests.support.console import Console, chromium_executable, launch_chromium
+from tests.support.console import Console, chromium_browser
 from tests.support.server import serving
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    executable = chromium_executable()
-    if executable is None:
-        if IN_CI:
-            pytest.fail("CI needs Debian's chromium for the console tests")
-        pytest.skip("console browser tests skipped: install chromium (apt install chromium)")
-    with sync_playwright() as playwright:
-        launched = launch_chromium(playwright, executable)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -61,3 +47,9 @@ def browser_without_scripts(browser: Browser, console_url: str) -> Iterator[Cons
     """A tab with JavaScript off: the pages must still do their work with plain forms."""
     with _tab(browser, console_url, java_script_enabled=False) as tab:
         yield tab
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with chromium_browser() as launched:
+        yield launched
