@@ -67,7 +67,7 @@ def cases_org(settings: Settings, db: Database) -> str:
             evaluation.id,
             [Given(q, a) for q, a in ALL_YES.items()],
         )
-        return evaluation.id
+        return str(evaluation.id)
 
 
 def post_form(browser: TestClient, page: str, action: str, **fields: str) -> str:
@@ -76,7 +76,7 @@ def post_form(browser: TestClient, page: str, action: str, **fields: str) -> str
         action, data={**fields, "csrf_token": csrf_of(browser, page)}, follow_redirects=True
     )
     assert answer.status_code == 200, answer.text
-    return answer.text
+    return str(answer.text)
 
 
 def filed_ref(html: str) -> str:

@@ -65,8 +65,8 @@ def follow_up(
                 case = service.follow_up(session, code, message=said, appeal=appeal)
     except (NotFound, MalformedCode):
         throttle.wrong(address)
-        context = {"case": None, "code": "", "wrong": True, "sent": None}
-        return render(request, "cases_follow_up.html", context, status=404)
+        wrong: dict[str, Any] = {"case": None, "code": "", "wrong": True, "sent": None}
+        return render(request, "cases_follow_up.html", wrong, status=404)
     sent = "appealed" if appeal else ("message" if said is not None else None)
     context: dict[str, Any] = {"case": case, "code": code, "sent": sent, "wrong": False}
     return render(request, "cases_follow_up.html", context)
