@@ -16,6 +16,7 @@ from callwarden.config import Settings
 from callwarden.db import Database
 from callwarden.signing import create_signing_key_file
 from tests.support.console import Console, follow_nav
+from tests.web.cases_data import cases_org
 from tests.web.recording_data import prepare, record
 
 pytestmark = pytest.mark.browser
@@ -93,3 +94,39 @@ def test_a_private_call_and_an_anonymous_concern(
     page.wait_for_load_state()
     assert page.get_by_text("Your supervisor and QA.").is_visible()
     console.shot("cases-follow-up")
+
+
+def test_an_upheld_evaluation_dispute_leads_to_a_second_evaluation(
+    console: Console, settings: Settings, db: Database
+) -> None:
+    evaluation_id = cases_org(settings, db)
+    page = console.sign_in("ada")
+    console.open(f"/qa/evaluations/{evaluation_id}")
+    page.get_by_role("link", name="Dispute this evaluation").click()
+    assert page.get_by_label("Evaluation id").input_value() == evaluation_id
+    page.get_by_label("Summary, in one line").fill("The summary was given")
+    page.get_by_label("What happened, and what you ask for").fill("Listen at 1:40, please.")
+    page.get_by_role("button", name="File the case").click()
+    page.wait_for_load_state()
+    label = page.locator("h1").inner_text().split()[0]
+    for officer in ("olga", "oscar"):
+        _as(console, officer)
+        console.open(f"/cases/{label}")
+        if page.get_by_role("button", name="Start the review").count():
+            break
+    page.get_by_role("button", name="Start the review").click()
+    page.wait_for_load_state()
+    page.get_by_label("Outcome").select_option("upheld")
+    page.get_by_label("Reasons (the reporter reads them)").fill("The summary item was misjudged.")
+    page.get_by_role("button", name="Decide").click()
+    page.wait_for_load_state()
+    assert "Evaluated again" in page.locator(".case-decision").inner_text()
+    console.shot("cases-evaluation-redone")
+    page.locator(".case-decision").get_by_role("link").last.click()
+    page.wait_for_load_state()
+    heading = page.locator("h1").inner_text()
+    assert heading.startswith("Evaluation") and evaluation_id not in heading  # the second one
+    assert "assigned" in page.inner_text("main")
+    _as(console, "ada")
+    console.open(f"/cases/{label}")
+    assert "Evaluated again by another reviewer" in page.locator(".case-decision").inner_text()
