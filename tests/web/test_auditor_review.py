@@ -41,14 +41,15 @@ OFFICER = Principal("user:cora", Role.COMPLIANCE_OFFICER)
 LISTENING = EXAMPLE_TEXT.replace("auditors_may_listen: false", "auditors_may_listen: true")
 NAV = {"Home", "Calls", "Recordings", "Holds", "Disposals", "Subject requests", "Checks", "QA",
        "Reports", "Training", "Audit trail", "Administration", "Policy", "Law", "Tokens", "Account",
-       "My training", "About recording"}  # fmt: skip
+       "My training", "About recording", "My cases", "Cases"}  # fmt: skip
 # A person's own account: their password and their API tokens, which change nothing reviewed.
 OWN_ACCOUNT = {"/sign-out", "/account/password", "/account/tokens"}
 # An auditor's own training: their quiz answers and policy acknowledgement are their own record
 # (as AUDITOR_OWN_ACCOUNT in tests/api/test_role_matrix.py), not a change to what they review.
 OWN_TRAINING = re.compile(r"^/training/(policy/acknowledge|assignments/[^/]+/(quiz|read))$")
-# Forms that only read: checking a pasted destruction certificate writes nothing.
-READ_ONLY = {"/disposals/verify"}
+# Forms that only read: checking a pasted destruction certificate writes nothing; the code
+# typed into the anonymous follow-up form opens a case (the code travels in a body, not a URL).
+READ_ONLY = {"/disposals/verify", "/cases/follow-up"}
 NAV_LINKS = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
 
 
@@ -172,6 +173,8 @@ AUDITOR_SENDS = {
     "/recordings/{recording_id}/listen", "/qa/evaluations/{evaluation_id}/listen",
     "/training/assignments/{assignment_id}/quiz", "/training/assignments/{assignment_id}/read",
     "/training/policy/acknowledge",
+    # A person's own case: an auditor raises a concern and writes to it like anyone (cases.file).
+    "/cases/new", "/cases/follow-up", "/cases/{ref}/message", "/cases/{ref}/appeal",
 }  # fmt: skip
 
 

@@ -14,7 +14,9 @@ from callwarden.models import AuditEvent
 from tests.support.console import Console, make_person
 from tests.web.test_session import sign_in
 
-EVERYONE = {"Home", "Tokens", "Account", "Policy", "Law", "My training", "About recording"}
+EVERYONE = {
+    "Home", "Tokens", "Account", "Policy", "Law", "My training", "About recording", "My cases"
+}  # fmt: skip
 # The specification, written out per role (not derived from the permission table it checks).
 NAVIGATION = {
     "admin": EVERYONE
@@ -42,6 +44,7 @@ NAVIGATION = {
         "Subject requests",
         "Audit trail",
         "Administration",
+        "Cases",
     },
     "auditor": EVERYONE
     | {
@@ -56,9 +59,11 @@ NAVIGATION = {
         "Subject requests",
         "Audit trail",
         "Administration",
+        "Cases",
     },
     "legal": EVERYONE
-    | {"Calls", "Recordings", "Holds", "Disposals", "Checks", "Reports", "Subject requests"},
+    | {"Calls", "Recordings", "Holds", "Disposals", "Checks", "Reports", "Subject requests"}
+    | {"Cases"},
     "supervisor": EVERYONE | {"Calls", "Recordings", "QA"},
     "agent": EVERYONE | {"Calls", "Recordings", "My evaluations"},
     "qa_reviewer": EVERYONE | {"Recordings", "QA"},
@@ -77,6 +82,8 @@ PAGES = {
     "My evaluations": "/qa/mine",
     "My training": "/training/mine",
     "Training": "/training/records",
+    "My cases": "/cases",
+    "Cases": "/cases/desk",
 }
 MAIN_NAV = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
 

@@ -53,14 +53,15 @@ class NavItem:
 def links_for(entries: list[NavEntry], who: Principal, path: str) -> list[NavLink]:
     """The entries this person may open, the one they are on marked as current."""
 
-    def is_current(href: str) -> bool:
+    def covers(href: str) -> bool:
         return path == href or (href != "/home" and path.startswith(href + "/"))
 
-    return [
-        NavLink(entry.label, entry.href, is_current(entry.href))
-        for entry in sorted(entries, key=lambda entry: entry.order)
-        if entry.shown_to(who)
+    shown = [
+        entry for entry in sorted(entries, key=lambda entry: entry.order) if entry.shown_to(who)
     ]
+    # the closest entry is the current one: /cases/desk is the desk's, not "My cases" (/cases)
+    current = max((entry.href for entry in shown if covers(entry.href)), key=len, default=None)
+    return [NavLink(entry.label, entry.href, entry.href == current) for entry in shown]
 
 
 def bar_for(entries: list[NavEntry], who: Principal, path: str) -> list[NavItem]:

@@ -159,6 +159,8 @@ def evaluation_page(
         "duration": recording.duration_s if recording else 0.0,
         "may_submit": row.state == "assigned" and bool(may(who, "qa.evaluate")),
         "may_acknowledge": row.state == "submitted" and row.agent_user_id == who.user_id,
+        "may_dispute": row.state in ("submitted", "acknowledged")
+        and row.agent_user_id == who.user_id,
         "may_play": bool(recordings.role_listens(session, who)),
         "player": {"grant": grant, "reason": reason} if reason else None,
         "grant_given": grant is not None,

@@ -166,6 +166,7 @@ def recording_page(
             "player": player,
             "grant_given": grant is not None,
             "kept_by": kept_by,
+            "own_call": who.user_id is not None and recording.agent_user_id == who.user_id,
         }
         return render(request, "recordings_page.html", context, who=who)
 
