@@ -7,7 +7,6 @@ from callwarden.identity.principal import Principal
 from callwarden.identity.roles import Role
 from callwarden.web.nav import OVERSIGHT, WORK, NavEntry, bar_for, links_for
 
-
 ENTRIES = [
     NavEntry("Home", "/home", None, order=0),
     NavEntry("My cases", "/cases", None, order=39, group=WORK),
